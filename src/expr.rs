@@ -1,0 +1,416 @@
+//! The span-free abstract syntax tree of taylorgate's language.
+//!
+//! [`crate::parse`] produces these values after checking a source text; every later layer
+//! (differentiation, series, the gate prover) consumes them. Printing an [`Expr`] with
+//! `Display` gives text in the same language, and parsing that text gives the same tree back.
+
+use num_bigint::BigInt;
+use num_rational::BigRational;
+use std::fmt;
+
+/// A built-in function of the language.
+///
+/// `log` in source text is the natural logarithm and parses to [`Func::Ln`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Func {
+    /// `exp`
+    Exp,
+    /// `ln` (also written `log`)
+    Ln,
+    /// `sqrt`
+    Sqrt,
+    /// `abs`
+    Abs,
+    /// `min` (two arguments)
+    Min,
+    /// `max` (two arguments)
+    Max,
+    /// `sin`
+    Sin,
+    /// `cos`
+    Cos,
+    /// `tan`
+    Tan,
+    /// `sinh`
+    Sinh,
+    /// `cosh`
+    Cosh,
+    /// `tanh`
+    Tanh,
+    /// `asin`
+    Asin,
+    /// `acos`
+    Acos,
+    /// `atan`
+    Atan,
+    /// `asinh`
+    Asinh,
+    /// `acosh`
+    Acosh,
+    /// `atanh`
+    Atanh,
+    /// `erf`, the error function `2/sqrt(pi) int_0^x exp(-t^2) dt`
+    Erf,
+}
+
+impl Func {
+    /// Every built-in, in a fixed order.
+    pub const ALL: [Func; 19] = [
+        Func::Exp,
+        Func::Ln,
+        Func::Sqrt,
+        Func::Abs,
+        Func::Min,
+        Func::Max,
+        Func::Sin,
+        Func::Cos,
+        Func::Tan,
+        Func::Sinh,
+        Func::Cosh,
+        Func::Tanh,
+        Func::Asin,
+        Func::Acos,
+        Func::Atan,
+        Func::Asinh,
+        Func::Acosh,
+        Func::Atanh,
+        Func::Erf,
+    ];
+
+    /// The canonical name used when printing (`ln`, never `log`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Func::Exp => "exp",
+            Func::Ln => "ln",
+            Func::Sqrt => "sqrt",
+            Func::Abs => "abs",
+            Func::Min => "min",
+            Func::Max => "max",
+            Func::Sin => "sin",
+            Func::Cos => "cos",
+            Func::Tan => "tan",
+            Func::Sinh => "sinh",
+            Func::Cosh => "cosh",
+            Func::Tanh => "tanh",
+            Func::Asin => "asin",
+            Func::Acos => "acos",
+            Func::Atan => "atan",
+            Func::Asinh => "asinh",
+            Func::Acosh => "acosh",
+            Func::Atanh => "atanh",
+            Func::Erf => "erf",
+        }
+    }
+
+    /// Looks a built-in up by the name written in source text (`log` is `ln`).
+    pub fn from_name(name: &str) -> Option<Func> {
+        if name == "log" {
+            return Some(Func::Ln);
+        }
+        Func::ALL.iter().copied().find(|f| f.name() == name)
+    }
+
+    /// How many arguments the built-in takes (2 for `min` and `max`, otherwise 1).
+    pub fn arity(self) -> usize {
+        match self {
+            Func::Min | Func::Max => 2,
+            _ => 1,
+        }
+    }
+}
+
+impl fmt::Display for Func {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A binary arithmetic operator.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum BinOp {
+    /// `+`
+    Add,
+    /// `-`
+    Sub,
+    /// `*`
+    Mul,
+    /// `/`
+    Div,
+    /// `^` (right-associative, binds tighter than unary minus)
+    Pow,
+}
+
+/// A comparison in the condition of an `if`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum CmpOp {
+    /// `<`
+    Lt,
+    /// `<=`
+    Le,
+    /// `>`
+    Gt,
+    /// `>=`
+    Ge,
+}
+
+impl CmpOp {
+    /// The operator as written in source text.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            CmpOp::Lt => "<",
+            CmpOp::Le => "<=",
+            CmpOp::Gt => ">",
+            CmpOp::Ge => ">=",
+        }
+    }
+}
+
+/// The condition `lhs op rhs` of an `if`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Cond {
+    /// Left-hand side.
+    pub lhs: Expr,
+    /// The comparison.
+    pub op: CmpOp,
+    /// Right-hand side.
+    pub rhs: Expr,
+}
+
+/// An expression.
+///
+/// Numbers produced by the parser are non-negative (a minus sign is [`Expr::Neg`]) and
+/// exactly representable in decimal notation (`0.044715`, `1e-3`); other rationals are
+/// printed as a parenthesised quotient.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Expr {
+    /// An exact rational literal.
+    Num(BigRational),
+    /// The constant `pi`.
+    Pi,
+    /// The constant `e`.
+    E,
+    /// A variable, a parameter of the enclosing definition, or a named constant.
+    Var(String),
+    /// Unary minus.
+    Neg(Box<Expr>),
+    /// A binary operation.
+    Bin(BinOp, Box<Expr>, Box<Expr>),
+    /// A call of a built-in function.
+    Call(Func, Vec<Expr>),
+    /// A call of a user (or library) definition by name.
+    Apply(String, Vec<Expr>),
+    /// `name'''(arg)`: the `order`-th derivative (order >= 1) of a one-argument definition.
+    Deriv(String, u32, Box<Expr>),
+    /// `if cond then a else b`.
+    If(Box<Cond>, Box<Expr>, Box<Expr>),
+    /// A vector `[a, b, c]`; a matrix is a vector of row vectors `[[1, 1], [-1, -1]]`.
+    Vector(Vec<Expr>),
+}
+
+impl Expr {
+    /// An integer literal.
+    pub fn int(n: i64) -> Expr {
+        Expr::Num(BigRational::from_integer(BigInt::from(n)))
+    }
+
+    /// A rational literal.
+    pub fn rational(q: BigRational) -> Expr {
+        Expr::Num(q)
+    }
+
+    /// A variable.
+    pub fn var(name: &str) -> Expr {
+        Expr::Var(name.to_string())
+    }
+
+    /// A call of a built-in with one argument.
+    pub fn call(func: Func, arg: Expr) -> Expr {
+        Expr::Call(func, vec![arg])
+    }
+
+    /// `a op b`.
+    pub fn bin(op: BinOp, a: Expr, b: Expr) -> Expr {
+        Expr::Bin(op, Box::new(a), Box::new(b))
+    }
+}
+
+impl std::ops::Add for Expr {
+    type Output = Expr;
+    fn add(self, rhs: Expr) -> Expr {
+        Expr::bin(BinOp::Add, self, rhs)
+    }
+}
+
+impl std::ops::Sub for Expr {
+    type Output = Expr;
+    fn sub(self, rhs: Expr) -> Expr {
+        Expr::bin(BinOp::Sub, self, rhs)
+    }
+}
+
+impl std::ops::Mul for Expr {
+    type Output = Expr;
+    fn mul(self, rhs: Expr) -> Expr {
+        Expr::bin(BinOp::Mul, self, rhs)
+    }
+}
+
+impl std::ops::Div for Expr {
+    type Output = Expr;
+    fn div(self, rhs: Expr) -> Expr {
+        Expr::bin(BinOp::Div, self, rhs)
+    }
+}
+
+impl std::ops::Neg for Expr {
+    type Output = Expr;
+    fn neg(self) -> Expr {
+        Expr::Neg(Box::new(self))
+    }
+}
+
+/// The order term of a claim.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ClaimOrder {
+    /// `O(|x|^k)`: every term of total degree `< k` in all free variables vanishes.
+    /// `norm_name` is the name written between the bars (conventionally `x`).
+    Norm {
+        /// The name written inside `|...|`.
+        norm_name: String,
+        /// The order `k`.
+        k: u32,
+    },
+    /// `O(lambda^k)`: every term of degree `< k` in the variable vanishes, the other
+    /// variables kept symbolic.
+    Var {
+        /// The variable.
+        var: String,
+        /// The order `k`.
+        k: u32,
+    },
+}
+
+/// `claim lhs = rhs + O(...)`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Claim {
+    /// Left-hand side.
+    pub lhs: Expr,
+    /// Right-hand side (without the order term).
+    pub rhs: Expr,
+    /// The order term.
+    pub order: ClaimOrder,
+}
+
+/// One statement of a `.tg` file.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Statement {
+    /// `name(x, y) = body`
+    Function {
+        /// Name of the definition.
+        name: String,
+        /// Parameter names, in order.
+        params: Vec<String>,
+        /// Body, in terms of the parameters (and earlier definitions).
+        body: Expr,
+    },
+    /// `name = value`
+    Constant {
+        /// Name of the constant.
+        name: String,
+        /// Its defining expression (may be a vector or a matrix).
+        value: Expr,
+    },
+    /// `claim ...`
+    Claim(Claim),
+}
+
+/// A statement with the 1-based line it starts on.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Located {
+    /// 1-based line number in the source file.
+    pub line: usize,
+    /// The statement.
+    pub statement: Statement,
+}
+
+/// A checked `.tg` file: its statements in source order.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Program {
+    /// The statements, in source order.
+    pub statements: Vec<Located>,
+}
+
+/// A definition of a function: its parameters and body.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FunctionDef {
+    /// Parameter names, in order.
+    pub params: Vec<String>,
+    /// The body, in terms of the parameters, constants and earlier definitions.
+    pub body: Expr,
+}
+
+/// The definitions in scope: user functions and named constants (from `.tg` files and from the
+/// built-in activation library).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Definitions {
+    functions: std::collections::BTreeMap<String, FunctionDef>,
+    constants: std::collections::BTreeMap<String, Expr>,
+}
+
+impl Definitions {
+    /// No definitions.
+    pub fn new() -> Definitions {
+        Definitions::default()
+    }
+
+    /// The function called `name`, if defined.
+    pub fn function(&self, name: &str) -> Option<&FunctionDef> {
+        self.functions.get(name)
+    }
+
+    /// The constant called `name`, if defined.
+    pub fn constant(&self, name: &str) -> Option<&Expr> {
+        self.constants.get(name)
+    }
+
+    /// Whether `name` is defined (as a function or a constant).
+    pub fn contains(&self, name: &str) -> bool {
+        self.functions.contains_key(name) || self.constants.contains_key(name)
+    }
+
+    /// Defines (or redefines) a function.
+    pub fn define_function(&mut self, name: &str, params: Vec<String>, body: Expr) {
+        self.constants.remove(name);
+        self.functions
+            .insert(name.to_string(), FunctionDef { params, body });
+    }
+
+    /// Defines (or redefines) a constant.
+    pub fn define_constant(&mut self, name: &str, value: Expr) {
+        self.functions.remove(name);
+        self.constants.insert(name.to_string(), value);
+    }
+
+    /// Adds every definition of a program, in order (claims are skipped).
+    pub fn extend_with(&mut self, program: &Program) {
+        for located in &program.statements {
+            match &located.statement {
+                Statement::Function { name, params, body } => {
+                    self.define_function(name, params.clone(), body.clone())
+                }
+                Statement::Constant { name, value } => self.define_constant(name, value.clone()),
+                Statement::Claim(_) => {}
+            }
+        }
+    }
+
+    /// All function names, sorted.
+    pub fn function_names(&self) -> impl Iterator<Item = &str> {
+        self.functions.keys().map(String::as_str)
+    }
+
+    /// All constant names, sorted.
+    pub fn constant_names(&self) -> impl Iterator<Item = &str> {
+        self.constants.keys().map(String::as_str)
+    }
+}

@@ -1,0 +1,1 @@
+//! The multiplication gate. STATUS: to be implemented.

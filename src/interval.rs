@@ -1,0 +1,1 @@
+//! Rigorous enclosures (interval arithmetic). STATUS: to be implemented.

@@ -1,0 +1,60 @@
+//! # taylorgate
+//!
+//! Exact Taylor series, and proofs of what small neural networks compute.
+//!
+//! A two-layer network `f(u, v) = A2 sigma(A1 (u, v) + b)` with four hidden neurons multiplies
+//! two numbers for any smooth activation `sigma` with `sigma''(b) != 0` (Lin, Tegmark & Rolnick,
+//! 2017). taylorgate reads activations as a mathematician writes them, expands them into exact
+//! Taylor series, and proves (or refutes) what such networks compute.
+//!
+//! The modules follow the data flow:
+//!
+//! | module | idea |
+//! |---|---|
+//! | [`parse`] | grammar (`grammar/taylorgate.pest`) -> checked tree with spans -> [`expr`] |
+//! | [`expr`] | the span-free syntax tree, its printer, and the definitions in scope |
+//! | [`number`] | exact constants: rationals and atoms such as `ln 2`, `sqrt(pi)`, `e` |
+//! | [`diff`] | symbolic derivatives, simplification, exact evaluation at a point |
+//! | [`series`] | exact truncated power series of one variable at any exact point |
+//! | [`multi`] | truncated series in several variables; vectors and matrices |
+//! | [`interval`] | rigorous enclosures (interval arithmetic) |
+//! | [`gate`] | the multiplication gate: admissibility, bias, exact expansion |
+//! | [`prove`] | claims `LHS = RHS + O(...)`: proved, refuted or undecided |
+//! | [`library`] | the built-in library of named activations |
+//! | [`commands`] | the command-line subcommands, as values (text and JSON) |
+#![warn(missing_docs)]
+
+pub mod commands;
+pub mod diff;
+pub mod expr;
+pub mod gate;
+pub mod interval;
+pub mod library;
+pub mod multi;
+pub mod number;
+pub mod parse;
+pub mod prove;
+pub mod series;
+
+pub use expr::{Definitions, Expr, Func, Program};
+pub use number::{Const, Sign, ZeroTest};
+
+/// Any error of taylorgate, wrapping the error of the layer it came from.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Bad input text (with line, column and caret).
+    #[error(transparent)]
+    Parse(#[from] parse::ParseError),
+    /// Exact arithmetic failed (division by zero, a domain error, an undecided zero test).
+    #[error(transparent)]
+    Number(#[from] number::NumberError),
+    /// Differentiation or evaluation failed.
+    #[error(transparent)]
+    Diff(#[from] diff::DiffError),
+    /// A series could not be computed (pole, branch point, kink, order limit).
+    #[error(transparent)]
+    Series(#[from] series::SeriesError),
+    /// Bad usage of a command (an option out of range, an unknown activation).
+    #[error("{0}")]
+    Usage(String),
+}

@@ -1,0 +1,1 @@
+//! Truncated series in several variables; vectors and matrices. STATUS: to be implemented.

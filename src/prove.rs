@@ -1,0 +1,1 @@
+//! Claims `LHS = RHS + O(...)`. STATUS: to be implemented.
