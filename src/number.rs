@@ -38,6 +38,20 @@ pub enum NumberError {
     /// A result too large to represent (e.g. `2^(10^1000)`).
     #[error("number too large: {0}")]
     TooLarge(String),
+    /// A free variable where a constant was expected.
+    #[error("`{0}` is not a constant here")]
+    NotConstant(String),
+    /// An `if`, `abs`, `min` or `max` evaluated exactly at its switching point, where its two
+    /// sides disagree.
+    #[error("at the switching point {condition}, the two sides disagree ({left} vs {right})")]
+    Switching {
+        /// The condition, printed with the point substituted (e.g. `0 > 0`).
+        condition: String,
+        /// The value of the `then` side.
+        left: String,
+        /// The value of the `else` side.
+        right: String,
+    },
 }
 
 /// The outcome of a zero test: only proved answers are `Zero` or `NonZero`.
@@ -135,6 +149,18 @@ impl Const {
     /// `tanh(ln 2) = 3/5`); a value without a closed form becomes an atom (`erf(1)`).
     pub fn apply(_func: Func, _args: &[Const]) -> Result<Const, NumberError> {
         todo!()
+    }
+    /// The exact value of a constant expression (built-ins, `pi`, `e`, numbers; user
+    /// definitions must be inlined first), with the given variables bound to values.
+    ///
+    /// An `if` exactly at its switching point (condition sides equal) takes the common value
+    /// of its two branches, or fails with [`NumberError::Switching`] when they differ.
+    pub fn from_expr_with(_expr: &Expr, _bindings: &[(&str, Const)]) -> Result<Const, NumberError> {
+        todo!()
+    }
+    /// [`Const::from_expr_with`] without bindings.
+    pub fn from_expr(expr: &Expr) -> Result<Const, NumberError> {
+        Const::from_expr_with(expr, &[])
     }
     /// The value as an expression of the language (used for printing; parsing the printed text
     /// and evaluating it gives an equal value).
