@@ -332,6 +332,11 @@ fn sign() {
         ("erf(-1)", Negative),
         ("atan(1/2)", Positive),
         ("e/(e + 1)", Positive),
+        ("sqrt(2) - 1", Positive),
+        ("2 - sqrt(5)", Negative),
+        ("sqrt(3) - sqrt(2)", Positive),
+        ("2^(1/3) - 5/4", Positive),
+        ("pi*sqrt(2) - 3*pi/2", Negative),
         ("pi - e", Unknown),
         ("sin(1)", Unknown),
     ];

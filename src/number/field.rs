@@ -577,8 +577,76 @@ pub(crate) fn normalise_factor(p: &Poly) -> (BigRational, Mono, Poly) {
     (lc, content, normal)
 }
 
+/// The sign of `c1 m1 + c2 m2` for positive monomials whose quotient is a radical monomial
+/// (`sqrt(2) - 1`, `2 - sqrt(3)`, `pi*sqrt(3) - pi*sqrt(2)`): compare `N`-th powers, `N` the
+/// common denominator of the radical exponents.
+fn two_term_sign(p: &Poly) -> Sign {
+    let mut it = p.iter();
+    let (Some((m1, c1)), Some((m2, c2)), None) = (it.next(), it.next(), it.next()) else {
+        return Sign::Unknown;
+    };
+    if m1.sign() != Sign::Positive || m2.sign() != Sign::Positive {
+        return Sign::Unknown;
+    }
+    let Ok(Some((k, inv))) = mono_pow(m2, &rat(-1)) else {
+        return Sign::Unknown;
+    };
+    let (k2, ratio) = mono_mul(m1, &inv);
+    if !ratio.is_algebraic() {
+        return Sign::Unknown;
+    }
+    // c1 m1 + c2 m2 = m2 (x r + c2) with x = c1 k k2 and r = ratio, a product of radicals.
+    let x = c1 * k * k2;
+    let mut n = BigInt::one();
+    for (_, e) in &ratio.0 {
+        n = num_integer::Integer::lcm(&n, e.denom());
+    }
+    let Some(n) = n.to_u64().filter(|n| *n <= 64) else {
+        return Sign::Unknown;
+    };
+    // |x r|^n = |x|^n prod p^(e n), compared with |c2|^n.
+    let nb = BigInt::from(n);
+    let Ok(mut lhs) = rat_pow(&x.abs(), &nb) else {
+        return Sign::Unknown;
+    };
+    for (a, e) in &ratio.0 {
+        let Atom::Prime(q) = a else {
+            return Sign::Unknown;
+        };
+        let Ok(f) = rat_pow(
+            &BigRational::from_integer(q.clone()),
+            (e * BigRational::from_integer(nb.clone())).numer(),
+        ) else {
+            return Sign::Unknown;
+        };
+        lhs *= f;
+    }
+    let Ok(rhs) = rat_pow(&c2.abs(), &nb) else {
+        return Sign::Unknown;
+    };
+    let dominant = match lhs.cmp(&rhs) {
+        Ordering::Greater => &x,
+        Ordering::Less => c2,
+        Ordering::Equal => return Sign::Unknown,
+    };
+    if dominant.is_positive() {
+        Sign::Positive
+    } else {
+        Sign::Negative
+    }
+}
+
 /// Whether a polynomial is proved non-zero / what sign it has.
 pub(crate) fn poly_sign(p: &Poly) -> Sign {
+    let s = same_sign(p);
+    if s == Sign::Unknown && p.len() == 2 {
+        return two_term_sign(p);
+    }
+    s
+}
+
+/// The sign of a sum whose terms all have the same proved sign.
+fn same_sign(p: &Poly) -> Sign {
     let mut sign = None;
     for (m, c) in p {
         let s = match m.sign() {
@@ -638,4 +706,45 @@ pub(crate) fn poly_proved_nonzero(p: &Poly) -> bool {
         }
     }
     true
+}
+
+/// The `k`-th root `f` of a normalised polynomial `p = f^k` (leading coefficient 1, group
+/// atoms only), found term by term: the next term of `f` is the leading term of `p - f^k`
+/// divided by `k lt(f)^(k-1)`. `None` when `p` is not a `k`-th power (bounded search).
+pub(crate) fn poly_root(p: &Poly, k: u32) -> Option<Poly> {
+    if p.len() < 2 || p.len() > 256 || p.keys().any(|m| m.0.iter().any(|(a, _)| !a.is_group())) {
+        return None;
+    }
+    let kq = BigRational::from_integer(BigInt::from(k));
+    let root_mono =
+        |m: &Mono| -> Mono { Mono(m.0.iter().map(|(a, e)| (a.clone(), e / &kq)).collect()) };
+    let (lp, cp) = leading(p)?;
+    if !cp.is_one() {
+        return None;
+    }
+    let t1 = root_mono(lp);
+    let min_p = p.keys().min_by(|a, b| mono_cmp(a, b, true))?;
+    let bound = root_mono(min_p);
+    // k t1^(k-1)
+    let (c1, d1) = mono_pow(&t1, &(&kq - BigRational::one())).ok().flatten()?;
+    let dcoef = c1 * &kq;
+    let mut f = Poly::new();
+    poly_add_term(&mut f, t1, BigRational::one());
+    for _ in 0..p.len() * 4 + 8 {
+        let fk = poly_pow(&f, k);
+        let mut r = p.clone();
+        for (m, c) in fk {
+            poly_add_term(&mut r, m, -c);
+        }
+        let (lr, cr) = match leading(&r) {
+            None => return Some(f),
+            Some((m, c)) => (m.clone(), c.clone()),
+        };
+        let t = mono_div_group(&lr, &d1);
+        if mono_cmp(&t, &bound, true) == Ordering::Less {
+            return None;
+        }
+        poly_add_term(&mut f, t, cr / &dcoef);
+    }
+    None
 }

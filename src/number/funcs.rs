@@ -438,6 +438,25 @@ pub(super) fn apply(func: Func, args: &[Const]) -> Result<Const, NumberError> {
     }
 }
 
+/// `1 / divisor`, keeping its factored form: `1/(a*b) = (1/a)(1/b)` and `1/a^n = (1/a)^n`, so
+/// that a printed quotient `n/((e + 1)^2*(pi + 1))` reads back to the same normal form.
+fn eval_recip(divisor: &Expr, bindings: &[(&str, Const)]) -> Result<Const, NumberError> {
+    match divisor {
+        Expr::Bin(BinOp::Mul, a, b) => Ok(&eval_recip(a, bindings)? * &eval_recip(b, bindings)?),
+        Expr::Bin(BinOp::Pow, base, n) => {
+            let k = eval(n, bindings)?;
+            match k.to_rational() {
+                Some(k) if k.is_integer() && k.is_positive() => match k.numer().to_i64() {
+                    Some(k) if k <= 1024 => eval_recip(base, bindings)?.pow_int(k),
+                    _ => eval(base, bindings)?.pow(&Const::from_rational(k))?.recip(),
+                },
+                _ => eval(base, bindings)?.pow(&k)?.recip(),
+            }
+        }
+        _ => eval(divisor, bindings)?.recip(),
+    }
+}
+
 /// Evaluates a constant expression.
 pub(super) fn eval(expr: &Expr, bindings: &[(&str, Const)]) -> Result<Const, NumberError> {
     match expr {
@@ -451,6 +470,15 @@ pub(super) fn eval(expr: &Expr, bindings: &[(&str, Const)]) -> Result<Const, Num
             .map(|(_, v)| v.clone())
             .ok_or_else(|| NumberError::NotConstant(name.clone())),
         Expr::Neg(a) => Ok(-eval(a, bindings)?),
+        Expr::Bin(BinOp::Div, a, b) => {
+            let x = eval(a, bindings)?;
+            if x.is_zero() {
+                // 0/b still needs b != 0.
+                eval_recip(b, bindings)?;
+                return Ok(x);
+            }
+            Ok(&x * &eval_recip(b, bindings)?)
+        }
         Expr::Bin(op, a, b) => {
             let x = eval(a, bindings)?;
             let y = eval(b, bindings)?;
@@ -458,8 +486,8 @@ pub(super) fn eval(expr: &Expr, bindings: &[(&str, Const)]) -> Result<Const, Num
                 BinOp::Add => Ok(&x + &y),
                 BinOp::Sub => Ok(&x - &y),
                 BinOp::Mul => Ok(&x * &y),
-                BinOp::Div => x.checked_div(&y),
                 BinOp::Pow => x.pow(&y),
+                BinOp::Div => x.checked_div(&y),
             }
         }
         Expr::Call(f, args) => {

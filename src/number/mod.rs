@@ -279,11 +279,19 @@ impl Const {
             let num = field::poly_mul_mono(&num, &(k / c), &inv);
             return Ok(Const::from_fraction(num, Vec::new()));
         }
-        let (lc, content, p) = field::normalise_factor(&f.num);
+        let (lc, content, mut p) = field::normalise_factor(&f.num);
         let (k, inv) = field::mono_pow(&content, &q_of(-1))?
             .ok_or_else(|| NumberError::UndecidedZero(self.to_string()))?;
         let num = field::poly_mul_mono(&num, &(k / lc), &inv);
-        Ok(Const::from_fraction(num, vec![(p, 1)]))
+        // A perfect power becomes a factor with a multiplicity: `1/(1 + 2e + e^2) = 1/(e + 1)^2`.
+        let mut mult = 1u32;
+        for r in [2u32, 3, 5, 7] {
+            while let Some(root) = field::poly_root(&p, r) {
+                p = root;
+                mult = mult.saturating_mul(r);
+            }
+        }
+        Ok(Const::from_fraction(num, vec![(p, mult)]))
     }
     /// `self ^ n` for an integer `n` (negative needs a non-zero base).
     pub fn pow_int(&self, n: i64) -> Result<Const, NumberError> {
