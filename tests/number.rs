@@ -238,6 +238,8 @@ fn printing() {
         ("sqrt(2) - 1", "sqrt(2) - 1"),
         ("ln(12)", "2*ln(2) + ln(3)"),
         ("erf(-1)", "-erf(1)"),
+        ("sqrt(1 + sqrt(2))", "sqrt(sqrt(2) + 1)"),
+        ("1/(1 + pi)^(1/3)", "1/(pi + 1)^(1/3)"),
     ];
     for (a, b) in table {
         assert_eq!(val(a).to_string(), b, "{a}");

@@ -486,6 +486,19 @@ impl Const {
             Repr::Field(_) => None,
         }
     }
+    /// `(x, r)` when the value is `r ln(x)` for a logarithm atom of a non-monomial `x`.
+    fn log_power(&self) -> Option<(&Const, &BigRational)> {
+        match &self.repr {
+            Repr::Field(f) if f.den.is_empty() && f.num.len() == 1 => {
+                let (m, r) = f.num.iter().next()?;
+                match m.0.as_slice() {
+                    [(Atom::Apply(Func::Ln, x), e)] if e.is_one() => Some((x, r)),
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    }
     /// Whether the value is an algebraic number by construction (rationals and radicals).
     fn is_algebraic(&self) -> bool {
         match &self.repr {

@@ -62,7 +62,15 @@ fn mono_factors(m: &Mono, up: &mut Vec<Expr>, down: &mut Vec<Expr>) {
             }
             Atom::Ln(n) => Expr::call(Func::Ln, num(n)),
             Atom::Apply(f, c) => Expr::call(*f, c.to_expr()),
-            Atom::Exp(c) => Expr::call(Func::Exp, c.to_expr()),
+            Atom::Exp(c) => match c.log_power() {
+                // exp(r ln x) = x^r, printed as a power (`sqrt(sqrt(2) + 1)`).
+                Some((x, r)) if r.is_positive() => power(x.to_expr(), r),
+                Some((x, r)) => {
+                    down.push(power(x.to_expr(), &-r));
+                    continue;
+                }
+                None => Expr::call(Func::Exp, c.to_expr()),
+            },
             Atom::Prime(p) => num(p),
         };
         if e.is_positive() {
