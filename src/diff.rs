@@ -944,8 +944,21 @@ impl Ctx {
                 n => Expr::bin(BinOp::Div, n, d),
             };
         }
+        // A positive term goes first (`1 - x`, not `-x + 1`); the rest keep their order.
+        let first = p
+            .terms
+            .iter()
+            .position(|(_, c)| c.is_positive())
+            .unwrap_or(0);
+        let ordered = p.terms.iter().skip(first).take(1).chain(
+            p.terms
+                .iter()
+                .enumerate()
+                .filter(move |(i, _)| *i != first)
+                .map(|(_, t)| t),
+        );
         let mut out: Option<Expr> = None;
-        for (m, c) in &p.terms {
+        for (m, c) in ordered {
             let (negative, t) = self.render_term(c, m);
             out = Some(match out {
                 None if negative => Expr::Neg(Box::new(t)),
