@@ -290,11 +290,9 @@ fn prescan(src: &str) -> Result<(), ParseError> {
                     return Err(too_deep(i));
                 }
             }
-            b')' | b']' => {
-                if ifs.len() > 1 {
-                    let open = ifs.pop().unwrap_or(0);
-                    depth = depth.saturating_sub(open + 1);
-                }
+            b')' | b']' if ifs.len() > 1 => {
+                let open = ifs.pop().unwrap_or(0);
+                depth = depth.saturating_sub(open + 1);
             }
             b',' => {
                 if let Some(n) = ifs.last_mut() {
@@ -843,16 +841,17 @@ fn plural(n: usize) -> &'static str {
     }
 }
 
-/// `"; did you mean `x`?"` for the closest candidate, if it is close enough.
+/// `"; did you mean `x`?"` for the closest candidate, if it is close enough (ties go to the
+/// candidate of the same length: `tahn` suggests `tanh`, not `tan`).
 fn suggestion<'c>(name: &str, candidates: impl IntoIterator<Item = &'c str>) -> String {
     let limit = if name.chars().count() <= 3 { 1 } else { 2 };
     candidates
         .into_iter()
         .filter(|c| *c != name)
-        .map(|c| (edit_distance(name, c), c))
-        .filter(|&(d, _)| d <= limit)
+        .map(|c| (edit_distance(name, c), c.len().abs_diff(name.len()), c))
+        .filter(|&(d, _, _)| d <= limit)
         .min()
-        .map(|(_, c)| format!("; did you mean `{c}`?"))
+        .map(|(_, _, c)| format!("; did you mean `{c}`?"))
         .unwrap_or_default()
 }
 
@@ -867,8 +866,8 @@ fn edit_distance(a: &str, b: &str) -> usize {
     for (i, row) in d.iter_mut().enumerate() {
         row[0] = i;
     }
-    for j in 0..=b.len() {
-        d[0][j] = j;
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
     }
     for i in 1..=a.len() {
         for j in 1..=b.len() {
