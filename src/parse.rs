@@ -147,7 +147,7 @@ fn render_error(error: &Error<Rule>) -> String {
     };
     let first = col.saturating_sub(40).max(1);
     let window: String = error.line().chars().skip(first - 1).take(80).collect();
-    let mut caret = " ".repeat(3 + col - first);
+    let mut caret = " ".repeat(4 + col - first);
     let width = end_col.map_or(1, |e| e.saturating_sub(col).clamp(1, 80));
     caret.push_str(&"^".repeat(width));
     let path = error.path().map(|p| format!("{p}:")).unwrap_or_default();
