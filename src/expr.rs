@@ -510,7 +510,19 @@ impl Expr {
                 out.push('}');
             }
             Expr::Bin(BinOp::Pow, a, b) => {
-                a.latex_operand(Prec::Atom, out);
+                // `e^{x}` and fractions would carry a second superscript or look ambiguous.
+                let wrap = match &**a {
+                    Expr::Call(Func::Exp, _) => true,
+                    Expr::Num(q) => !q.is_integer(),
+                    _ => false,
+                };
+                if wrap {
+                    out.push_str(r"\left(");
+                    a.latex_into(out);
+                    out.push_str(r"\right)");
+                } else {
+                    a.latex_operand(Prec::Atom, out);
+                }
                 out.push_str("^{");
                 b.latex_into(out);
                 out.push('}');

@@ -490,6 +490,8 @@ fn latex() {
         ("-(a - b)", r"-\left(a - b\right)"),
         ("0.5*x1", r"0.5 \cdot x_{1}"),
         ("abs(lambda)", r"\left|\lambda\right|"),
+        ("exp(x)^2", r"\left(e^{x}\right)^{2}"),
+        ("0.5^n", r"\left(0.5\right)^{n}"),
         (
             "[[1, 0], [0, 1]]",
             r"\begin{pmatrix} 1 & 0 \\ 0 & 1 \end{pmatrix}",
