@@ -73,12 +73,6 @@ fn is_call(text: &str) -> bool {
     false
 }
 
-/// Text of an expression in the language.
-// TODO(diff): switch to `Display for Expr` once the printer is on main.
-fn show(e: &Expr) -> String {
-    format!("{e:?}")
-}
-
 /// Runs `taylorgate diff`.
 pub fn run(args: &DiffArgs) -> Result<Outcome, crate::Error> {
     if args.order == 0 || args.order > MAX_DERIVATIVE_ORDER {
@@ -140,7 +134,7 @@ pub fn run(args: &DiffArgs) -> Result<Outcome, crate::Error> {
             Some((p.trim().to_string(), values))
         }
     };
-    let printed: Vec<String> = derivatives.iter().map(show).collect();
+    let printed: Vec<String> = derivatives.iter().map(|e| e.to_string()).collect();
     match args.format {
         Format::Json => {
             let mut obj = json!({
