@@ -434,11 +434,8 @@ fn erf_point(x: &Dyadic, w: u32) -> R {
     let xi = Interval::thin(x.clone());
     let x2 = xi.sqr(wp + 10);
     // erfc x < exp(-x^2)/(x sqrt(pi)) <= 2^-(wp+10) when x >= 1 and x^2 >= 0.7 (wp + 10).
-    let threshold = Dyadic::from_int(7 * (wp as i64 + 10)).div(
-        &Dyadic::from_int(10),
-        64,
-        Round::Up,
-    );
+    let threshold =
+        Dyadic::from_int(7 * (wp as i64 + 10)).div(&Dyadic::from_int(10), 64, Round::Up);
     if x.top() >= 1 && x2.lo >= threshold {
         let lo = one().sub(&Dyadic::pow2(-(wp as i64 + 10)), wp, Round::Down);
         return Ok(Interval::from_dyadics(lo, one()).round_out(w));
@@ -625,8 +622,7 @@ impl Interval {
         }
         let wp = w + self.mag().top().max(0) as u32;
         let pi = pi_w(wp);
-        let (possibly, certainly) =
-            contains_periodic_point(self, &pi.mul_pow2(-1), &pi, wp)?;
+        let (possibly, certainly) = contains_periodic_point(self, &pi.mul_pow2(-1), &pi, wp)?;
         if certainly {
             return Err(IntervalError::Domain { func: "tan" });
         }

@@ -361,7 +361,13 @@ mod tests {
 
     #[test]
     fn log10_floor() {
-        for (n, d, k) in [(1, 1, 0), (999, 1, 2), (1000, 1, 3), (1, 1000, -3), (1, 999, -3)] {
+        for (n, d, k) in [
+            (1, 1, 0),
+            (999, 1, 2),
+            (1000, 1, 3),
+            (1, 1000, -3),
+            (1, 999, -3),
+        ] {
             assert_eq!(floor_log10(&BigRational::new(n.into(), d.into())), k);
         }
     }
