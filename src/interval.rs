@@ -50,8 +50,7 @@ mod elementary;
 mod eval;
 
 pub use eval::{
-    decide_sign, decide_sign_with_limit, enclose, enclose_const, to_decimal, NumericSign,
-    MAX_PREC,
+    decide_sign, decide_sign_with_limit, enclose, enclose_const, to_decimal, NumericSign, MAX_PREC,
 };
 
 use dyadic::{Dyadic, Round};
