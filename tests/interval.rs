@@ -824,3 +824,45 @@ fn deep_trees_do_not_overflow_the_stack() {
         .join()
         .unwrap();
 }
+
+/// Parsed constant expressions against mpmath (`mp.dps = 60`, 50 significant digits).
+#[test]
+fn parsed_expressions_to_50_digits() {
+    let cases = [
+        (
+            "sqrt(2/pi)",
+            "0.79788456080286535587989211986876373695171726232987",
+        ),
+        (
+            "-2*tanh(1)/cosh(1)^2",
+            "-0.6397000084492245001884917693038439532192113630608",
+        ),
+        (
+            "exp(-1)*ln(3) - atan(2)^2",
+            "-0.82162140849379518372523924957955005479129831828946",
+        ),
+        (
+            "pi^e",
+            "22.459157718361045473427152204543735027589315133997",
+        ),
+        (
+            "e^pi - pi",
+            "19.999099979189475767266442984669044496068936843225",
+        ),
+        (
+            "1/2*(1+erf(3/sqrt(2)))",
+            "0.99865010196836990547334818523240502262217063184162",
+        ),
+    ];
+    let defs = taylorgate::Definitions::new();
+    for (src, reference) in cases {
+        let expr = taylorgate::parse::parse_expr(src, &defs).unwrap();
+        assert_encloses(src, &enclose(&expr, &[], 200).unwrap(), reference);
+        let sign = if reference.starts_with('-') {
+            NumericSign::Negative
+        } else {
+            NumericSign::Positive
+        };
+        assert_eq!(decide_sign(&expr), sign, "{src}");
+    }
+}
