@@ -152,7 +152,13 @@ pub fn sign_vectors(n: usize) -> Vec<Vec<i32>> {
     let mut firsts: Vec<Vec<i32>> = (0..half)
         .map(|m| {
             (0..n)
-                .map(|i| if i > 0 && (m >> (n - 1 - i)) & 1 == 1 { -1 } else { 1 })
+                .map(|i| {
+                    if i > 0 && (m >> (n - 1 - i)) & 1 == 1 {
+                        -1
+                    } else {
+                        1
+                    }
+                })
                 .collect()
         })
         .collect();
@@ -208,7 +214,7 @@ pub fn pieces(e: &Expr) -> Option<Vec<Expr>> {
         }
         Expr::Call(Func::Abs, args) if args.len() == 1 => {
             let p = pieces(&args[0])?;
-            let mut v: Vec<Expr> = p.iter().cloned().collect();
+            let mut v: Vec<Expr> = p.to_vec();
             v.extend(p.into_iter().map(|x| -x));
             (v.len() <= MAX_PIECES).then_some(v)
         }
@@ -363,7 +369,11 @@ pub fn analyze(sigma: &Expr, options: &GateOptions) -> Result<GateReport, GateEr
             let max = ds.iter().copied().max().unwrap_or(0);
             if max < n {
                 report.verdict = Verdict::DoesNotAdmit;
-                let kind = if max <= 1 { "affine" } else { "a polynomial of degree < n" };
+                let kind = if max <= 1 {
+                    "affine"
+                } else {
+                    "a polynomial of degree < n"
+                };
                 report.reason = if ps.len() == 1 {
                     format!(
                         "σ is {kind} (degree {max} < {n}): {dn_name} vanishes identically, so the network is a polynomial of degree < {n} and cannot equal x_1...x_{n}"
@@ -423,7 +433,9 @@ pub fn analyze(sigma: &Expr, options: &GateOptions) -> Result<GateReport, GateEr
                 }
                 let mut best: Option<(Const, Vec<Const>)> = None;
                 for cand in bias_candidates() {
-                    let Ok(b) = Const::from_expr(&cand) else { continue };
+                    let Ok(b) = Const::from_expr(&cand) else {
+                        continue;
+                    };
                     if let Trial::Admits(c) = try_bias(sigma, &b, n, degree) {
                         let dn = derivative_from_coefficient(&c[n], n);
                         let rational = dn.is_rational() && c.iter().all(Const::is_rational);
@@ -550,7 +562,9 @@ pub fn active_piece(e: &Expr, b: &Const) -> Option<Expr> {
         }
         Expr::Call(f, args) => Expr::Call(
             *f,
-            args.iter().map(|a| active_piece(a, b)).collect::<Option<_>>()?,
+            args.iter()
+                .map(|a| active_piece(a, b))
+                .collect::<Option<_>>()?,
         ),
         Expr::Neg(a) => -active_piece(a, b)?,
         Expr::Bin(op, l, r) => Expr::bin(*op, active_piece(l, b)?, active_piece(r, b)?),
@@ -607,7 +621,10 @@ pub fn input_names(n: usize) -> Vec<String> {
 fn leading_remainder(expansion: &[Term], n: usize) -> Option<(usize, Vec<Term>)> {
     let product = vec![1; n];
     let rest: Vec<&Term> = expansion.iter().filter(|t| t.powers != product).collect();
-    let order = rest.iter().map(|t| t.powers.iter().sum::<i32>() as usize).min()?;
+    let order = rest
+        .iter()
+        .map(|t| t.powers.iter().sum::<i32>() as usize)
+        .min()?;
     Some((
         order,
         rest.into_iter()
@@ -629,7 +646,11 @@ pub fn polynomial_text(terms: &[Term], names: &[String]) -> String {
             Some(rest) if !rest.contains(['+', '-']) => (true, rest.to_string()),
             _ => (false, c.clone()),
         };
-        let body = if body.contains(['+', '-']) { format!("({body})") } else { body };
+        let body = if body.contains(['+', '-']) {
+            format!("({body})")
+        } else {
+            body
+        };
         let term = match (body.as_str(), mono.as_str()) {
             (b, "1") => b.to_string(),
             ("1", m) => m.to_string(),

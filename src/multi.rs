@@ -197,7 +197,10 @@ impl MultiSeries {
 
     /// The coefficient of `x^e` (zero when absent; meaningful only below the order).
     pub fn coefficient(&self, exponents: &[i32]) -> Const {
-        self.terms.get(exponents).cloned().unwrap_or_else(Const::zero)
+        self.terms
+            .get(exponents)
+            .cloned()
+            .unwrap_or_else(Const::zero)
     }
 
     /// The lowest weight of a non-zero term (`None` for the zero series).
@@ -314,7 +317,9 @@ impl MultiSeries {
                     order,
                 });
             }
-            (Some(va), Some(vb)) => min_order(self.order.map(|n| n + vb), other.order.map(|m| m + va)),
+            (Some(va), Some(vb)) => {
+                min_order(self.order.map(|n| n + vb), other.order.map(|m| m + va))
+            }
         };
         let mut terms: BTreeMap<Vec<i32>, Const> = BTreeMap::new();
         for (ea, ca) in &self.terms {
@@ -411,7 +416,9 @@ impl MultiSeries {
             ZeroTest::NonZero => {}
             ZeroTest::Zero => return Err(MultiError::DivisionBySingular(self.describe())),
             ZeroTest::Unknown => {
-                return Err(MultiError::Number(NumberError::UndecidedZero(c0.to_string())))
+                return Err(MultiError::Number(NumberError::UndecidedZero(
+                    c0.to_string(),
+                )))
             }
         }
         let t = Expr::var("t");
@@ -449,7 +456,12 @@ impl MultiSeries {
     /// `F(self)` where `f_expr` is a built-in-only expression in `var`: the one-variable Taylor
     /// series of `F` around the constant term `c0` of `self`, composed with `self - c0`. The
     /// result is known through weight `< min(order of self, target)`.
-    pub fn compose_expr(&self, f_expr: &Expr, var: &str, target: i64) -> Result<MultiSeries, MultiError> {
+    pub fn compose_expr(
+        &self,
+        f_expr: &Expr,
+        var: &str,
+        target: i64,
+    ) -> Result<MultiSeries, MultiError> {
         let (c0, h) = self.split_constant(&f_expr.to_string())?;
         let order = min_order(self.order, Some(target)).unwrap_or(target);
         let Some(vh) = h.valuation() else {
@@ -472,7 +484,7 @@ impl MultiSeries {
         }
         let kmax = ((order - 1) / vh).max(0) as usize;
         let s = series::taylor(f_expr, var, &c0, kmax)?;
-        Ok(compose_coefficients(s.coefficients(), &h, order)?)
+        compose_coefficients(s.coefficients(), &h, order)
     }
 
     /// Whether the two series agree on every term below the smaller of their orders.
@@ -511,7 +523,15 @@ pub fn monomial_text(space: &Space, exponents: &[i32]) -> String {
         .iter()
         .zip(exponents)
         .filter(|(_, e)| **e != 0)
-        .map(|(n, e)| if *e == 1 { n.clone() } else if *e > 0 { format!("{n}^{e}") } else { format!("{n}^({e})") })
+        .map(|(n, e)| {
+            if *e == 1 {
+                n.clone()
+            } else if *e > 0 {
+                format!("{n}^{e}")
+            } else {
+                format!("{n}^({e})")
+            }
+        })
         .collect();
     if parts.is_empty() {
         "1".into()
@@ -541,10 +561,15 @@ impl Value {
         }
     }
 
-    fn map(&self, f: &mut dyn FnMut(&MultiSeries) -> Result<MultiSeries, MultiError>) -> Result<Value, MultiError> {
+    fn map(
+        &self,
+        f: &mut dyn FnMut(&MultiSeries) -> Result<MultiSeries, MultiError>,
+    ) -> Result<Value, MultiError> {
         Ok(match self {
             Value::Scalar(s) => Value::Scalar(f(s)?),
-            Value::Vector(v) => Value::Vector(v.iter().map(|x| x.map(f)).collect::<Result<_, _>>()?),
+            Value::Vector(v) => {
+                Value::Vector(v.iter().map(|x| x.map(f)).collect::<Result<_, _>>()?)
+            }
         })
     }
 }
@@ -569,7 +594,11 @@ const MAX_CALL_DEPTH: usize = 200;
 impl<'a> Evaluator<'a> {
     /// An evaluator in `space` that truncates non-polynomial results at weight `target`.
     pub fn new(defs: &'a Definitions, space: Arc<Space>, target: i64) -> Evaluator<'a> {
-        Evaluator { defs, space, target }
+        Evaluator {
+            defs,
+            space,
+            target,
+        }
     }
 
     /// The space.
@@ -669,11 +698,22 @@ impl<'a> Evaluator<'a> {
                 arg.map(&mut |s| s.compose_expr(&f, t, self.target))
             }
             Expr::If(cond, a, b) => {
-                let lhs = self.eval_in(&cond.lhs, env, depth)?.into_scalar("a condition")?;
-                let rhs = self.eval_in(&cond.rhs, env, depth)?.into_scalar("a condition")?;
+                let lhs = self
+                    .eval_in(&cond.lhs, env, depth)?
+                    .into_scalar("a condition")?;
+                let rhs = self
+                    .eval_in(&cond.rhs, env, depth)?
+                    .into_scalar("a condition")?;
                 let d = lhs.sub(&rhs);
                 let branch = |e: &Expr| self.eval_in(e, env, depth);
-                self.piecewise(&d, cond.op, &format!("the condition {}", cond_text(cond)), branch, a, b)
+                self.piecewise(
+                    &d,
+                    cond.op,
+                    &format!("the condition {}", cond_text(cond)),
+                    branch,
+                    a,
+                    b,
+                )
             }
         }
     }
@@ -692,8 +732,12 @@ impl<'a> Evaluator<'a> {
         let (c0, _) = d.split_constant(what)?;
         let sign = c0.sign();
         let holds = match (sign, op) {
-            (Sign::Positive, CmpOp::Gt | CmpOp::Ge) | (Sign::Negative, CmpOp::Lt | CmpOp::Le) => Some(true),
-            (Sign::Positive, CmpOp::Lt | CmpOp::Le) | (Sign::Negative, CmpOp::Gt | CmpOp::Ge) => Some(false),
+            (Sign::Positive, CmpOp::Gt | CmpOp::Ge) | (Sign::Negative, CmpOp::Lt | CmpOp::Le) => {
+                Some(true)
+            }
+            (Sign::Positive, CmpOp::Lt | CmpOp::Le) | (Sign::Negative, CmpOp::Gt | CmpOp::Ge) => {
+                Some(false)
+            }
             (Sign::Zero, _) => None,
             (Sign::Unknown, _) => return Err(MultiError::UndecidedSign(format!("{c0} in {what}"))),
         };
@@ -810,7 +854,11 @@ impl<'a> Evaluator<'a> {
             (false, true) | (true, true) => {
                 let ym = rows(&y)?;
                 let cols = ym.first().map(|r| r.len()).unwrap_or(0);
-                let column = |j: usize| -> Vec<Value> { ym.iter().map(|r| r.get(j).cloned().unwrap_or(Value::Vector(vec![]))).collect() };
+                let column = |j: usize| -> Vec<Value> {
+                    ym.iter()
+                        .map(|r| r.get(j).cloned().unwrap_or(Value::Vector(vec![])))
+                        .collect()
+                };
                 if is_matrix(&x) {
                     let xm = rows(&x)?;
                     Ok(Value::Vector(
@@ -853,7 +901,9 @@ impl<'a> Evaluator<'a> {
                                 order: Some(self.target),
                             });
                         }
-                        return Err(MultiError::TooLarge(format!("the exponent {q} (at most {MAX_POWER})")));
+                        return Err(MultiError::TooLarge(format!(
+                            "the exponent {q} (at most {MAX_POWER})"
+                        )));
                     }
                     return base.pow_int(n, self.target);
                 }
@@ -863,7 +913,8 @@ impl<'a> Evaluator<'a> {
             return base.compose_expr(&f, "__t", self.target);
         }
         // b^e = exp(e ln b).
-        let ln_b = base.compose_expr(&Expr::call(Func::Ln, Expr::var("__t")), "__t", self.target)?;
+        let ln_b =
+            base.compose_expr(&Expr::call(Func::Ln, Expr::var("__t")), "__t", self.target)?;
         let product = exponent.try_mul(&ln_b)?.truncate(self.target);
         product.compose_expr(&Expr::call(Func::Exp, Expr::var("__t")), "__t", self.target)
     }
@@ -879,7 +930,11 @@ impl<'a> Evaluator<'a> {
                 let a = a.into_scalar("an argument of min/max")?;
                 let b = b.into_scalar("an argument of min/max")?;
                 let d = a.sub(&b);
-                let op = if func == Func::Max { CmpOp::Gt } else { CmpOp::Lt };
+                let op = if func == Func::Max {
+                    CmpOp::Gt
+                } else {
+                    CmpOp::Lt
+                };
                 let what = format!("{func} at the point where its arguments are equal");
                 let (av, bv) = (Value::Scalar(a), Value::Scalar(b));
                 let ta = Expr::var("a");
@@ -887,7 +942,10 @@ impl<'a> Evaluator<'a> {
                 self.piecewise(&d, op, &what, pick, &ta, &Expr::var("b"))
             }
             Func::Abs => {
-                let arg = args.into_iter().next().ok_or_else(|| MultiError::Shape("abs takes one argument".into()))?;
+                let arg = args
+                    .into_iter()
+                    .next()
+                    .ok_or_else(|| MultiError::Shape("abs takes one argument".into()))?;
                 arg.map(&mut |s| {
                     let pos = Value::Scalar(s.clone());
                     let neg = Value::Scalar(s.neg());
@@ -898,7 +956,10 @@ impl<'a> Evaluator<'a> {
                 })
             }
             _ => {
-                let arg = args.into_iter().next().ok_or_else(|| MultiError::Shape(format!("{func} takes one argument")))?;
+                let arg = args
+                    .into_iter()
+                    .next()
+                    .ok_or_else(|| MultiError::Shape(format!("{func} takes one argument")))?;
                 let f = Expr::call(func, Expr::var("__t"));
                 arg.map(&mut |s| s.compose_expr(&f, "__t", self.target))
             }

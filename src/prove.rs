@@ -16,7 +16,6 @@ use crate::commands::gate::free_variables;
 use crate::expr::{Claim, ClaimOrder, Definitions, Program, Statement};
 use crate::multi::{Evaluator, MultiError, MultiSeries, Space};
 use crate::number::{Const, ZeroTest};
-use std::collections::BTreeSet;
 
 /// The highest truncation weight tried before a claim is reported undecided.
 pub const MAX_TARGET: i64 = 40;
@@ -177,7 +176,11 @@ pub fn prove_claim(claim: &Claim, line: usize, defs: &Definitions) -> ClaimRepor
             .cloned()
             .collect();
         if !nonzero.is_empty() {
-            let w = nonzero.iter().map(|t| space.weight(&t.powers)).min().unwrap_or(0);
+            let w = nonzero
+                .iter()
+                .map(|t| space.weight(&t.powers))
+                .min()
+                .unwrap_or(0);
             report.difference = nonzero
                 .into_iter()
                 .filter(|t| space.weight(&t.powers) == w)
@@ -185,13 +188,17 @@ pub fn prove_claim(claim: &Claim, line: usize, defs: &Definitions) -> ClaimRepor
             report.status = ClaimStatus::Refuted;
             report.message = format!(
                 "the two sides differ at degree {w} < {k}{}",
-                degree_in.as_ref().map(|v| format!(" in {v}")).unwrap_or_default()
+                degree_in
+                    .as_ref()
+                    .map(|v| format!(" in {v}"))
+                    .unwrap_or_default()
             );
             return report;
         }
         if !undecided.is_empty() {
             report.difference = undecided;
-            report.message = "a coefficient below the claimed order could not be proved zero or non-zero".into();
+            report.message =
+                "a coefficient below the claimed order could not be proved zero or non-zero".into();
             return report;
         }
         if known.is_some_and(|o| o < k) {

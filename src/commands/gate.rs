@@ -47,7 +47,9 @@ pub fn activation_expr(text: &str, defs: &Definitions) -> Result<Expr, crate::Er
         return Ok(Expr::call(f, Expr::var("x")));
     }
     let expr = match defs.function(name) {
-        Some(def) if def.params.len() == 1 => Expr::Apply(text.trim().to_string(), vec![Expr::var("x")]),
+        Some(def) if def.params.len() == 1 => {
+            Expr::Apply(text.trim().to_string(), vec![Expr::var("x")])
+        }
         Some(def) => {
             return Err(crate::Error::Usage(format!(
                 "`{text}` takes {} arguments; an activation takes one",
@@ -106,7 +108,11 @@ pub fn parse_point(text: &str, defs: &Definitions) -> Result<Const, crate::Error
 pub fn run(args: &GateArgs) -> Result<Outcome, crate::Error> {
     let defs = super::load_definitions(args.file.as_deref())?;
     let sigma = activation_expr(&args.activation, &defs)?;
-    let bias = args.bias.as_deref().map(|b| parse_point(b, &defs)).transpose()?;
+    let bias = args
+        .bias
+        .as_deref()
+        .map(|b| parse_point(b, &defs))
+        .transpose()?;
     let options = GateOptions {
         inputs: args.inputs,
         degree: args.degree,
@@ -138,7 +144,11 @@ fn terms_json(terms: &[Term]) -> Value {
 
 /// The JSON object of a gate report.
 pub fn report_json(r: &GateReport) -> Value {
-    let opt = |c: &Option<Const>| c.as_ref().map(|c| Value::String(c.to_string())).unwrap_or(Value::Null);
+    let opt = |c: &Option<Const>| {
+        c.as_ref()
+            .map(|c| Value::String(c.to_string()))
+            .unwrap_or(Value::Null)
+    };
     let admits = r.verdict == Verdict::Admits;
     let mut v = json!({
         "activation": r.activation.to_string(),
@@ -155,7 +165,10 @@ pub fn report_json(r: &GateReport) -> Value {
         let b = r.bias.as_ref().map(|b| b.to_string()).unwrap_or_default();
         let obj = v.as_object_mut().expect("object");
         obj.insert("b1".into(), json!(vec![b; r.hidden]));
-        obj.insert("A2".into(), json!(r.a2.iter().map(|c| c.to_string()).collect::<Vec<_>>()));
+        obj.insert(
+            "A2".into(),
+            json!(r.a2.iter().map(|c| c.to_string()).collect::<Vec<_>>()),
+        );
         obj.insert("degree".into(), json!(r.degree));
         obj.insert("expansion".into(), terms_json(&r.expansion));
         obj.insert(
@@ -182,7 +195,11 @@ fn series_text(c: &[Const], var: &str) -> String {
             Some(rest) if !rest.contains(['+', '-']) => (true, rest.to_string()),
             _ => (false, s.clone()),
         };
-        let body = if body.contains(['+', '-']) { format!("({body})") } else { body };
+        let body = if body.contains(['+', '-']) {
+            format!("({body})")
+        } else {
+            body
+        };
         let mono = match k {
             0 => String::new(),
             1 => var.to_string(),
@@ -213,7 +230,10 @@ pub fn report_text(r: &GateReport) -> String {
     let mut o = String::new();
     let act = r.activation.to_string();
     o.push_str(&format!("activation  σ(x) = {act}\n"));
-    o.push_str(&format!("inputs      n = {n} ({} hidden neurons)\n", r.hidden));
+    o.push_str(&format!(
+        "inputs      n = {n} ({} hidden neurons)\n",
+        r.hidden
+    ));
     let verdict = match r.verdict {
         Verdict::Admits => "ADMITS the multiplication gate",
         Verdict::DoesNotAdmit => "DOES NOT ADMIT the multiplication gate",
@@ -233,13 +253,19 @@ pub fn report_text(r: &GateReport) -> String {
         _ => format!("σ^({n})"),
     };
     o.push_str("\n1. Expand σ around the bias b (exact Taylor coefficients c_k = σ^(k)(b)/k!):\n");
-    o.push_str(&format!("   b = {b}\n   σ(b + t) = {}\n", series_text(&r.taylor, "t")));
+    o.push_str(&format!(
+        "   b = {b}\n   σ(b + t) = {}\n",
+        series_text(&r.taylor, "t")
+    ));
     o.push_str(&format!("   {dname}(b) = {dn}  (proved ≠ 0)\n"));
 
     o.push_str("\n2. The network f(x) = A2 σ(A1 x + b1):\n");
     let rows: Vec<String> = r.a1.iter().map(|s| format!("{s:?}")).collect();
     o.push_str(&format!("   A1 = [{}]\n", rows.join(", ")));
-    o.push_str(&format!("   b1 = ({})\n", vec![b.to_string(); r.hidden].join(", ")));
+    o.push_str(&format!(
+        "   b1 = ({})\n",
+        vec![b.to_string(); r.hidden].join(", ")
+    ));
     o.push_str(&format!(
         "   A2_s = s_1...s_{n} / (2^{n} {dname}(b)) = ±{}\n",
         r.a2.first().map(|c| c.to_string()).unwrap_or_default()
@@ -257,7 +283,10 @@ pub fn report_text(r: &GateReport) -> String {
         o.push_str("   For n = 2: σ(b+t) + σ(b-t) = 2 Σ c_2k t^2k is even, so every odd power of t cancels,\n   whatever σ is; (u+v)^2 - (u-v)^2 = 4uv gives 2 c_2 · 4uv / (4 σ''(b)) = uv.\n");
     }
 
-    o.push_str(&format!("\n4. The exact result through total degree {}:\n", r.degree));
+    o.push_str(&format!(
+        "\n4. The exact result through total degree {}:\n",
+        r.degree
+    ));
     o.push_str(&format!(
         "   f({}) = {} + O(|x|^{})\n",
         names.join(", "),
@@ -295,7 +324,9 @@ pub fn report_text(r: &GateReport) -> String {
             polynomial_text(&r.remainder.leading, &names),
             names.join("*")
         )),
-        None => o.push_str("   the remainder shown is zero, so f_λ equals the product for every λ.\n"),
+        None => {
+            o.push_str("   the remainder shown is zero, so f_λ equals the product for every λ.\n")
+        }
     }
     o
 }

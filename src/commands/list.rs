@@ -37,7 +37,10 @@ pub fn run(args: &ListArgs) -> Result<Outcome, crate::Error> {
                 .iter()
                 .map(|a| vec![a.name.clone(), a.text.clone(), a.source.clone()])
                 .collect();
-            Outcome::done(super::scan::aligned(&["name", "definition", "source"], &rows))
+            Outcome::done(super::scan::aligned(
+                &["name", "definition", "source"],
+                &rows,
+            ))
         }
     })
 }

@@ -42,9 +42,16 @@ pub fn run(args: &ProveArgs) -> Result<Outcome, crate::Error> {
         Status::Negative
     };
     Ok(match args.format {
-        ProveFormat::Json => Outcome::json(&json!({"file": path, "claims": reports.iter().map(claim_json).collect::<Vec<_>>()}), status),
+        ProveFormat::Json => Outcome::json(
+            &json!({"file": path, "claims": reports.iter().map(claim_json).collect::<Vec<_>>()}),
+            status,
+        ),
         ProveFormat::Text => Outcome {
-            output: reports.iter().map(claim_text).collect::<Vec<_>>().join("\n"),
+            output: reports
+                .iter()
+                .map(claim_text)
+                .collect::<Vec<_>>()
+                .join("\n"),
             status,
         },
     })
@@ -101,7 +108,10 @@ pub fn claim_text(r: &ClaimReport) -> String {
         .unwrap_or_else(|| "total degree".into());
     match r.status {
         ClaimStatus::Proved => {
-            o.push_str(&format!("  PROVED: every term of LHS - RHS of {unit} < {} vanishes.\n", r.claimed));
+            o.push_str(&format!(
+                "  PROVED: every term of LHS - RHS of {unit} < {} vanishes.\n",
+                r.claimed
+            ));
             if r.exact {
                 o.push_str("  LHS - RHS is exactly zero.\n");
             } else if let Some(w) = r.remainder_order {
@@ -117,20 +127,32 @@ pub fn claim_text(r: &ClaimReport) -> String {
             o.push_str(&format!("  REFUTED: {}.\n", r.message));
             for t in &r.difference {
                 let mono = polynomial_text(
-                    &[Term { powers: t.powers.clone(), coefficient: crate::Const::one() }],
+                    &[Term {
+                        powers: t.powers.clone(),
+                        coefficient: crate::Const::one(),
+                    }],
                     &r.variables,
                 );
-                o.push_str(&format!("    term {mono}: left {}, right {}\n", t.left, t.right));
+                o.push_str(&format!(
+                    "    term {mono}: left {}, right {}\n",
+                    t.left, t.right
+                ));
             }
         }
         ClaimStatus::Undecided => {
             o.push_str(&format!("  UNDECIDED: {}.\n", r.message));
             for t in &r.difference {
                 let mono = polynomial_text(
-                    &[Term { powers: t.powers.clone(), coefficient: crate::Const::one() }],
+                    &[Term {
+                        powers: t.powers.clone(),
+                        coefficient: crate::Const::one(),
+                    }],
                     &r.variables,
                 );
-                o.push_str(&format!("    term {mono}: coefficient {} (zero test inconclusive)\n", t.difference));
+                o.push_str(&format!(
+                    "    term {mono}: coefficient {} (zero test inconclusive)\n",
+                    t.difference
+                ));
             }
         }
     }

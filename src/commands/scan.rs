@@ -53,19 +53,32 @@ pub struct Row {
 
 impl Row {
     fn cells(&self, n: usize) -> Vec<String> {
-        let show = |c: &Option<Const>| c.as_ref().map(|c| c.to_string()).unwrap_or_else(|| "-".into());
+        let show = |c: &Option<Const>| {
+            c.as_ref()
+                .map(|c| c.to_string())
+                .unwrap_or_else(|| "-".into())
+        };
         match &self.result {
             Ok(r) => vec![
                 self.name.clone(),
                 self.definition.clone(),
-                r.derivative_at_zero.as_ref().map(|c| c.to_string()).unwrap_or_else(|| "-".into()),
+                r.derivative_at_zero
+                    .as_ref()
+                    .map(|c| c.to_string())
+                    .unwrap_or_else(|| "-".into()),
                 verdict_name(r.verdict).into(),
                 show(&r.bias),
                 show(&r.derivative_at_bias),
-                leading_error(r, n).map(|c| c.to_string()).unwrap_or_else(|| "-".into()),
+                leading_error(r, n)
+                    .map(|c| c.to_string())
+                    .unwrap_or_else(|| "-".into()),
                 remainder_order(r),
                 r.hidden.to_string(),
-                if r.verdict == Verdict::Admits { String::new() } else { r.reason.clone() },
+                if r.verdict == Verdict::Admits {
+                    String::new()
+                } else {
+                    r.reason.clone()
+                },
             ],
             Err(e) => {
                 let mut v = vec![self.name.clone(), self.definition.clone()];
@@ -158,7 +171,7 @@ pub fn aligned(header: &[&str], rows: &[Vec<String>]) -> String {
 fn analyze_all(items: Vec<(String, String, Expr)>, n: usize, timeout: Duration) -> Vec<Row> {
     let (tx, rx) = mpsc::channel();
     for (i, (_, _, expr)) in items.iter().enumerate() {
-        let tx = tx.clone();
+        let (tx, tx_err) = (tx.clone(), tx.clone());
         let expr = expr.clone();
         let spawned = std::thread::Builder::new()
             .stack_size(256 << 20)
@@ -173,7 +186,7 @@ fn analyze_all(items: Vec<(String, String, Expr)>, n: usize, timeout: Duration) 
                 let _ = tx.send((i, result));
             });
         if let Err(e) = spawned {
-            let _ = tx.send((i, Err(format!("cannot start a thread: {e}"))));
+            let _ = tx_err.send((i, Err(format!("cannot start a thread: {e}"))));
         }
     }
     drop(tx);
@@ -244,7 +257,11 @@ pub fn run(args: &ScanArgs) -> Result<Outcome, crate::Error> {
         ScanFormat::Text => aligned(&header, &table),
         ScanFormat::Markdown => {
             let esc = |s: &str| format!("`{}`", s.replace('|', "\\|"));
-            let mut o = format!("| {} |\n|{}\n", header.join(" | "), "---|".repeat(header.len()));
+            let mut o = format!(
+                "| {} |\n|{}\n",
+                header.join(" | "),
+                "---|".repeat(header.len())
+            );
             for r in &table {
                 let cells: Vec<String> = r
                     .iter()
