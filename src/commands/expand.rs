@@ -8,5 +8,7 @@ pub struct ExpandArgs {}
 
 /// Runs `taylorgate expand`.
 pub fn run(_args: &ExpandArgs) -> Result<Outcome, crate::Error> {
-    Err(crate::Error::Usage("`expand` is not implemented yet".into()))
+    Err(crate::Error::Usage(
+        "`expand` is not implemented yet".into(),
+    ))
 }

@@ -59,7 +59,9 @@ impl Outcome {
 
 /// Reads the `--file` argument, if any, into the definitions in scope (on top of the built-in
 /// activation library).
-pub fn load_definitions(file: Option<&std::path::Path>) -> Result<crate::Definitions, crate::Error> {
+pub fn load_definitions(
+    file: Option<&std::path::Path>,
+) -> Result<crate::Definitions, crate::Error> {
     let mut defs = crate::library::definitions();
     if let Some(path) = file {
         let src = std::fs::read_to_string(path)
