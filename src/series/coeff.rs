@@ -76,6 +76,13 @@ pub(crate) trait Coeff: Clone + std::fmt::Debug + PartialEq + Send + Sync {
     fn is_zero_fast(&self) -> bool {
         self.zero_test() == ZeroTest::Zero
     }
+    /// `sum w_i a_i b_i` for small integer weights `w_i` (the inner loop of every recurrence).
+    fn dot(terms: &[(i64, &Self, &Self)]) -> Self {
+        terms.iter().fold(Self::int(0), |s, (w, a, b)| {
+            let p = a.mul(b);
+            s.add(&if *w == 1 { p } else { p.scale(&q(*w)) })
+        })
+    }
     /// Printed form (for error messages).
     fn describe(&self) -> String {
         self.to_const().to_string()
@@ -148,6 +155,29 @@ impl Coeff for BigRational {
     }
     fn describe(&self) -> String {
         self.to_string()
+    }
+    /// Sums over one common denominator, with exact divisions instead of a gcd per term; one
+    /// reduction at the end.
+    fn dot(terms: &[(i64, &Self, &Self)]) -> Self {
+        let mut num = BigInt::zero();
+        let mut den = BigInt::one();
+        for (w, a, b) in terms {
+            let tn = a.numer() * b.numer() * BigInt::from(*w);
+            let td = a.denom() * b.denom();
+            if (&den % &td).is_zero() {
+                num += tn * (&den / &td);
+            } else if (&td % &den).is_zero() {
+                let f = &td / &den;
+                num = num * f + tn;
+                den = td;
+            } else {
+                let g = num_integer::Integer::gcd(&den, &td);
+                let (fd, ft) = (&td / &g, &den / &g);
+                num = num * fd + tn * ft;
+                den = den * (&td / &g);
+            }
+        }
+        BigRational::new(num, den)
     }
     fn apply(func: Func, x: &Self) -> Result<Self, Fail> {
         use Func::*;

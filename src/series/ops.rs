@@ -19,6 +19,11 @@ pub(crate) struct Trunc<C> {
     pub c: Vec<C>,
 }
 
+/// Which coefficients are exactly zero (checked once, not in every inner loop).
+fn zero_mask<C: Coeff>(c: &[C]) -> Vec<bool> {
+    c.iter().map(C::is_zero_fast).collect()
+}
+
 fn ratio(a: i64, b: i64) -> BigRational {
     BigRational::new(BigInt::from(a), BigInt::from(b))
 }
@@ -127,20 +132,17 @@ impl<C: Coeff> Trunc<C> {
         let (va, vb) = (self.zeros_before(), b.zeros_before());
         let n = (na + vb).min(nb + va).min(na.max(nb));
         let mut c = Vec::with_capacity(n);
+        let (za, zb) = (zero_mask(&self.c), zero_mask(&b.c));
         for k in 0..n {
-            let mut s = C::int(0);
+            let mut terms = Vec::new();
             for i in va..=k.min(na - 1) {
                 let j = k - i;
-                if j >= nb || j < vb {
+                if j >= nb || j < vb || za[i] || zb[j] {
                     continue;
                 }
-                let (x, y) = (&self.c[i], &b.c[j]);
-                if x.is_zero_fast() || y.is_zero_fast() {
-                    continue;
-                }
-                s = s.add(&x.mul(y));
+                terms.push((1, &self.c[i], &b.c[j]));
             }
-            c.push(s);
+            c.push(C::dot(&terms));
         }
         Trunc { c }
     }
@@ -171,14 +173,16 @@ impl<C: Coeff> Trunc<C> {
         let (a, b) = (&self.c[v..], &b.c[v..]);
         let inv = C::int(1).div(&b[0])?;
         let mut q: Vec<C> = Vec::with_capacity(n);
+        let zb = zero_mask(b);
+        let mut zq: Vec<bool> = Vec::with_capacity(n);
         for k in 0..n {
-            let mut s = a[k].clone();
-            for j in 1..=k {
-                if !b[j].is_zero_fast() && !q[k - j].is_zero_fast() {
-                    s = s.sub(&b[j].mul(&q[k - j]));
-                }
-            }
-            q.push(s.mul(&inv));
+            let terms: Vec<_> = (1..=k)
+                .filter(|&j| !zb[j] && !zq[k - j])
+                .map(|j| (-1, &b[j], &q[k - j]))
+                .collect();
+            let qk = a[k].add(&C::dot(&terms)).mul(&inv);
+            zq.push(qk.is_zero_fast());
+            q.push(qk);
         }
         Ok(Trunc { c: q })
     }
@@ -209,18 +213,22 @@ impl<C: Coeff> Trunc<C> {
         let a = &self.c;
         let inv = C::int(1).div(&a[0])?;
         let r1 = r.add(&C::int(1));
+        let za = zero_mask(a);
+        let mut zy = vec![y0.is_zero_fast()];
         let mut y: Vec<C> = Vec::with_capacity(n);
         y.push(y0);
         for k in 1..n {
-            let mut s = C::int(0);
-            for j in 1..=k {
-                if a[j].is_zero_fast() || y[k - j].is_zero_fast() {
-                    continue;
-                }
-                let w = r1.scale(&ratio(j as i64, 1)).sub(&C::int(k as i64));
-                s = s.add(&w.mul(&a[j]).mul(&y[k - j]));
-            }
-            y.push(s.mul(&inv).scale(&ratio(1, k as i64)));
+            // sum ((r + 1) j - k) a_j y_{k-j} = (r + 1) sum j a_j y_{k-j} - k sum a_j y_{k-j}.
+            let js: Vec<usize> = (1..=k).filter(|&j| !za[j] && !zy[k - j]).collect();
+            let weighted: Vec<_> = js.iter().map(|&j| (j as i64, &a[j], &y[k - j])).collect();
+            let plain: Vec<_> = js
+                .iter()
+                .map(|&j| (-(k as i64), &a[j], &y[k - j]))
+                .collect();
+            let s = r1.mul(&C::dot(&weighted)).add(&C::dot(&plain));
+            let yk = s.mul(&inv).scale(&ratio(1, k as i64));
+            zy.push(yk.is_zero_fast());
+            y.push(yk);
         }
         Ok(Trunc { c: y })
     }
@@ -305,15 +313,13 @@ impl<C: Coeff> Trunc<C> {
         let a = &self.c;
         let mut y: Vec<C> = Vec::with_capacity(n);
         y.push(C::apply(Func::Exp, &a[0])?);
+        let za = zero_mask(a);
         for k in 1..n {
-            let mut s = C::int(0);
-            for j in 1..=k {
-                if a[j].is_zero_fast() || y[k - j].is_zero_fast() {
-                    continue;
-                }
-                s = s.add(&a[j].scale(&ratio(j as i64, 1)).mul(&y[k - j]));
-            }
-            y.push(s.scale(&ratio(1, k as i64)));
+            let terms: Vec<_> = (1..=k)
+                .filter(|&j| !za[j])
+                .map(|j| (j as i64, &a[j], &y[k - j]))
+                .collect();
+            y.push(C::dot(&terms).scale(&ratio(1, k as i64)));
         }
         Ok(Trunc { c: y })
     }
@@ -342,19 +348,10 @@ impl<C: Coeff> Trunc<C> {
         let mut s = vec![C::apply(fs, &a[0])?];
         let mut c = vec![C::apply(fc, &a[0])?];
         for k in 1..n {
-            let (mut ss, mut cc) = (C::int(0), C::int(0));
-            for j in 1..=k {
-                if a[j].is_zero_fast() {
-                    continue;
-                }
-                let ja = a[j].scale(&ratio(j as i64, 1));
-                if !c[k - j].is_zero_fast() {
-                    ss = ss.add(&ja.mul(&c[k - j]));
-                }
-                if !s[k - j].is_zero_fast() {
-                    cc = cc.add(&ja.mul(&s[k - j]));
-                }
-            }
+            let js: Vec<usize> = (1..=k).filter(|&j| !a[j].is_zero_fast()).collect();
+            let st: Vec<_> = js.iter().map(|&j| (j as i64, &a[j], &c[k - j])).collect();
+            let ct: Vec<_> = js.iter().map(|&j| (j as i64, &a[j], &s[k - j])).collect();
+            let (ss, cc) = (C::dot(&st), C::dot(&ct));
             let inv_k = ratio(1, k as i64);
             s.push(ss.scale(&inv_k));
             let cc = cc.scale(&inv_k);
@@ -375,26 +372,26 @@ impl<C: Coeff> Trunc<C> {
         let sq = |y: &C| if hyperbolic { y.neg() } else { y.clone() };
         // w = 1 +- y^2, built one coefficient behind y.
         let mut w: Vec<C> = vec![C::int(1).add(&sq(&y0.mul(&y0)))];
+        let za = zero_mask(a);
+        let mut zw = vec![w[0].is_zero_fast()];
+        let mut zy = vec![y0.is_zero_fast()];
         let mut y: Vec<C> = vec![y0];
         for k in 1..n {
-            let mut s = C::int(0);
-            for j in 1..=k {
-                if a[j].is_zero_fast() || w[k - j].is_zero_fast() {
-                    continue;
-                }
-                s = s.add(&a[j].scale(&ratio(j as i64, 1)).mul(&w[k - j]));
-            }
-            y.push(s.scale(&ratio(1, k as i64)));
+            let terms: Vec<_> = (1..=k)
+                .filter(|&j| !za[j] && !zw[k - j])
+                .map(|j| (j as i64, &a[j], &w[k - j]))
+                .collect();
+            let yk = C::dot(&terms).scale(&ratio(1, k as i64));
+            zy.push(yk.is_zero_fast());
+            y.push(yk);
             // w_k = +- sum_{i=0..k} y_i y_{k-i}, by symmetry.
-            let mut t = C::int(0);
-            for i in 0..=k / 2 {
-                if y[i].is_zero_fast() || y[k - i].is_zero_fast() {
-                    continue;
-                }
-                let p = y[i].mul(&y[k - i]);
-                t = t.add(&if 2 * i == k { p } else { p.scale(&ratio(2, 1)) });
-            }
-            w.push(sq(&t));
+            let terms: Vec<_> = (0..=k / 2)
+                .filter(|&i| !zy[i] && !zy[k - i])
+                .map(|i| (if 2 * i == k { 1 } else { 2 }, &y[i], &y[k - i]))
+                .collect();
+            let wk = sq(&C::dot(&terms));
+            zw.push(wk.is_zero_fast());
+            w.push(wk);
         }
         Ok(Trunc { c: y })
     }
