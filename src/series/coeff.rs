@@ -174,7 +174,7 @@ impl Coeff for BigRational {
                 let g = num_integer::Integer::gcd(&den, &td);
                 let (fd, ft) = (&td / &g, &den / &g);
                 num = num * fd + tn * ft;
-                den = den * (&td / &g);
+                den *= &td / &g;
             }
         }
         BigRational::new(num, den)

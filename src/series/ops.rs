@@ -134,14 +134,10 @@ impl<C: Coeff> Trunc<C> {
         let mut c = Vec::with_capacity(n);
         let (za, zb) = (zero_mask(&self.c), zero_mask(&b.c));
         for k in 0..n {
-            let mut terms = Vec::new();
-            for i in va..=k.min(na - 1) {
-                let j = k - i;
-                if j >= nb || j < vb || za[i] || zb[j] {
-                    continue;
-                }
-                terms.push((1, &self.c[i], &b.c[j]));
-            }
+            let terms: Vec<_> = (va..=k.min(na - 1))
+                .filter(|&i| k - i < nb && k - i >= vb && !za[i] && !zb[k - i])
+                .map(|i| (1, &self.c[i], &b.c[k - i]))
+                .collect();
             c.push(C::dot(&terms));
         }
         Trunc { c }
