@@ -253,7 +253,8 @@ fn activations_match_the_sympy_table() {
 #[ignore = "needs number.rs and parse.rs (not yet merged into this branch)"]
 fn singularities_are_errors_that_say_what_and_where() {
     use taylorgate::series::SeriesError;
-    let cases: [(&str, fn(&SeriesError) -> bool); 7] = [
+    type Check = fn(&SeriesError) -> bool;
+    let cases: [(&str, Check); 7] = [
         ("1/x", |e| matches!(e, SeriesError::Pole { .. })),
         ("sqrt(x)", |e| matches!(e, SeriesError::BranchPoint { .. })),
         ("ln(x)", |e| matches!(e, SeriesError::BranchPoint { .. })),
