@@ -1,0 +1,535 @@
+//! Built-in functions on exact constants, and the evaluator of constant expressions.
+
+use super::factor::{exact_root, factor};
+use super::field::{self, exp_split, rat, Atom, Mono, Poly};
+use super::{Const, NumberError, Repr, Sign, ZeroTest};
+use crate::expr::{BinOp, CmpOp, Expr, Func};
+use num_bigint::BigInt;
+use num_rational::BigRational;
+use num_traits::{One, Signed, ToPrimitive, Zero};
+
+fn atom(a: Atom) -> Const {
+    Const::from_mono(BigRational::one(), Mono::single(a, BigRational::one()))
+}
+
+fn apply_atom(f: Func, c: &Const) -> Const {
+    atom(Atom::Apply(f, c.clone()))
+}
+
+fn domain(func: Func, arg: &Const) -> NumberError {
+    NumberError::Domain {
+        func,
+        arg: arg.to_string(),
+    }
+}
+
+/// `r^q` for a rational `r > 0`: radicals of the prime factors.
+pub(super) fn rational_power(r: &BigRational, q: &BigRational) -> Result<Const, NumberError> {
+    if q.is_integer() {
+        return Ok(Const::from_rational(field::rat_pow(r, q.numer())?));
+    }
+    if r.is_one() {
+        return Ok(Const::one());
+    }
+    let mut result = Const::one();
+    for (n, sign) in [(r.numer(), 1), (r.denom(), -1)] {
+        let qs = q * rat(sign);
+        let (primes, cofactor) = factor(n);
+        for (p, k) in primes {
+            let base = Mono::single(Atom::Prime(p.clone()), BigRational::one());
+            let e = &qs * BigRational::from_integer(BigInt::from(k));
+            let (c, m) = field::mono_pow(&base, &e)?
+                .ok_or_else(|| NumberError::NotReal(format!("{p}^({e})")))?;
+            result = &result * &Const::from_mono(c, m);
+        }
+        if cofactor > BigInt::one() {
+            let root = qs.denom().to_u32().and_then(|k| exact_root(&cofactor, k));
+            let factor = match root {
+                Some(root) => Const::from_rational(field::rat_pow(
+                    &BigRational::from_integer(root),
+                    qs.numer(),
+                )?),
+                None => {
+                    let base = Mono::single(Atom::Prime(cofactor.clone()), BigRational::one());
+                    let (c, m) = field::mono_pow(&base, &qs)?
+                        .ok_or_else(|| NumberError::NotReal(format!("{cofactor}^({qs})")))?;
+                    Const::from_mono(c, m)
+                }
+            };
+            result = &result * &factor;
+        }
+    }
+    Ok(result)
+}
+
+/// `c^q` for a `c` whose positivity the caller has proved.
+pub(super) fn pow_positive(c: &Const, q: &BigRational) -> Result<Const, NumberError> {
+    if q.is_integer() {
+        return c.pow_rational(q);
+    }
+    match &c.repr {
+        Repr::Rational(r) => rational_power(r, q),
+        Repr::Field(_) => {
+            if let Some((k, m)) = c.as_monomial() {
+                if k.is_positive() {
+                    if let Some((k2, m2)) = field::mono_pow(&m, q)? {
+                        let kq = rational_power(&k, q)?;
+                        return Ok(&kq * &Const::from_mono(k2, m2));
+                    }
+                }
+            }
+            exp(&(&ln_positive(c)? * &Const::from_rational(q.clone())))
+        }
+    }
+}
+
+/// `ln` of a rational `r > 0`: a sum of logarithms of primes.
+fn ln_rational(r: &BigRational) -> Const {
+    let mut out = Poly::new();
+    for (n, sign) in [(r.numer(), 1), (r.denom(), -1)] {
+        let (primes, cofactor) = factor(n);
+        for (p, k) in primes {
+            field::poly_add_term(
+                &mut out,
+                Mono::single(Atom::Ln(p), BigRational::one()),
+                rat(sign * k as i64),
+            );
+        }
+        if cofactor > BigInt::one() {
+            field::poly_add_term(
+                &mut out,
+                Mono::single(Atom::Ln(cofactor), BigRational::one()),
+                rat(sign),
+            );
+        }
+    }
+    Const::from_poly(out)
+}
+
+/// `ln` of one positive atom.
+fn ln_atom(a: &Atom) -> Option<Const> {
+    Some(match a {
+        Atom::Pi => apply_atom(Func::Ln, &Const::pi()),
+        Atom::E => Const::one(),
+        Atom::Prime(p) => atom(Atom::Ln(p.clone())),
+        Atom::Ln(_) | Atom::Apply(..) => {
+            if !a.is_positive() {
+                return None;
+            }
+            apply_atom(Func::Ln, &atom(a.clone()))
+        }
+        Atom::Exp(x) => x.clone(),
+    })
+}
+
+/// `ln(c m)` for `c > 0` and a monomial of positive atoms.
+fn ln_mono(c: &BigRational, m: &Mono) -> Option<Const> {
+    if !c.is_positive() {
+        return None;
+    }
+    let mut sum = ln_rational(c);
+    for (a, e) in &m.0 {
+        sum = &sum + &(&ln_atom(a)? * &Const::from_rational(e.clone()));
+    }
+    Some(sum)
+}
+
+/// `ln p` for a polynomial proved positive, split into `ln` of its rational and monomial
+/// content and an atom for the normalised rest.
+fn ln_poly(p: &Poly) -> Option<Const> {
+    if p.len() == 1 {
+        let (m, c) = p.iter().next()?;
+        return ln_mono(c, m);
+    }
+    let (lc, content, normal) = field::normalise_factor(p);
+    let head = ln_mono(&lc, &content)?;
+    Some(&head + &apply_atom(Func::Ln, &Const::from_poly(normal)))
+}
+
+/// `ln c` for a `c` whose positivity the caller has proved.
+pub(super) fn ln_positive(c: &Const) -> Result<Const, NumberError> {
+    match &c.repr {
+        Repr::Rational(r) => Ok(ln_rational(r)),
+        Repr::Field(f) => {
+            let split = || -> Option<Const> {
+                if f.den.is_empty() {
+                    return ln_poly(&f.num);
+                }
+                if field::poly_sign(&f.num) != Sign::Positive {
+                    return None;
+                }
+                let mut sum = ln_poly(&f.num)?;
+                for (p, m) in &f.den {
+                    if field::poly_sign(p) != Sign::Positive {
+                        return None;
+                    }
+                    sum = &sum - &(&ln_poly(p)? * &Const::from_int(i64::from(*m)));
+                }
+                Some(sum)
+            };
+            Ok(split().unwrap_or_else(|| apply_atom(Func::Ln, c)))
+        }
+    }
+}
+
+/// `ln c`, with its domain checked.
+pub(super) fn ln(c: &Const) -> Result<Const, NumberError> {
+    match c.sign() {
+        Sign::Positive => ln_positive(c),
+        Sign::Zero | Sign::Negative => Err(domain(Func::Ln, c)),
+        Sign::Unknown => Err(NumberError::UndecidedSign(c.to_string())),
+    }
+}
+
+/// `exp c = e^q prod n_i^(r_i) prod x_j^(k_j) exp(rest)`.
+pub(super) fn exp(c: &Const) -> Result<Const, NumberError> {
+    // Integer multiples of logarithm atoms `ln(x)` become powers `x^k`.
+    let mut factor = Const::one();
+    let mut rest = c.clone();
+    if let Repr::Field(f) = &c.repr {
+        if f.den.is_empty() {
+            let mut kept = Poly::new();
+            for (m, r) in &f.num {
+                match m.0.as_slice() {
+                    [(Atom::Apply(Func::Ln, x), e)] if e.is_one() && r.is_integer() => {
+                        factor = &factor * &x.pow_rational(r)?;
+                    }
+                    _ => {
+                        kept.insert(m.clone(), r.clone());
+                    }
+                }
+            }
+            rest = Const::from_poly(kept);
+        }
+    }
+    let (k, m) = exp_split(&rest)?;
+    Ok(&factor * &Const::from_mono(k, m))
+}
+
+/// `pi * r` when the value is a rational multiple of `pi`.
+fn pi_multiple(c: &Const) -> Option<BigRational> {
+    let (k, m) = c.as_monomial()?;
+    if m.is_one() {
+        return k.is_zero().then(BigRational::zero);
+    }
+    if m.0 == [(Atom::Pi, BigRational::one())] {
+        return Some(k);
+    }
+    None
+}
+
+/// `sin(r pi)` for multiples of `pi/6` and `pi/4`.
+fn sin_pi_table(r: &BigRational) -> Option<Const> {
+    let twelve = r * rat(12);
+    if !twelve.is_integer() {
+        return None;
+    }
+    let k = (twelve.numer() % BigInt::from(24) + BigInt::from(24)) % BigInt::from(24);
+    let k = k.to_i64()?;
+    let (k, negative) = if k >= 12 { (k - 12, true) } else { (k, false) };
+    let k = k.min(12 - k);
+    let v = match k {
+        0 => Const::zero(),
+        2 => Const::from_rational(BigRational::new(1.into(), 2.into())),
+        3 => sqrt_rational(2) * Const::from_rational(BigRational::new(1.into(), 2.into())),
+        4 => sqrt_rational(3) * Const::from_rational(BigRational::new(1.into(), 2.into())),
+        6 => Const::one(),
+        _ => return None,
+    };
+    Some(if negative { -v } else { v })
+}
+
+fn sqrt_rational(n: i64) -> Const {
+    rational_power(&rat(n), &BigRational::new(1.into(), 2.into())).unwrap_or_else(|_| Const::zero())
+}
+
+/// `f(c)` for an odd `f` without closed form at `c`: `f(-c) = -f(c)`.
+fn odd_atom(f: Func, c: &Const) -> Const {
+    if c.is_canonically_negative() {
+        -apply_atom(f, &-c)
+    } else {
+        apply_atom(f, c)
+    }
+}
+
+/// The special values `(x, asin x / pi)` of the arcsine on `[0, 1]`.
+fn asin_table() -> Vec<(Const, BigRational)> {
+    let half = BigRational::new(1.into(), 2.into());
+    vec![
+        (Const::zero(), BigRational::zero()),
+        (
+            Const::from_rational(half.clone()),
+            BigRational::new(1.into(), 6.into()),
+        ),
+        (
+            sqrt_rational(2) * Const::from_rational(half.clone()),
+            BigRational::new(1.into(), 4.into()),
+        ),
+        (
+            sqrt_rational(3) * Const::from_rational(half.clone()),
+            BigRational::new(1.into(), 3.into()),
+        ),
+        (Const::one(), half),
+    ]
+}
+
+/// The special values `(x, atan x / pi)` of the arctangent on `[0, inf)`.
+fn atan_table() -> Vec<(Const, BigRational)> {
+    vec![
+        (Const::zero(), BigRational::zero()),
+        (
+            sqrt_rational(3) * Const::from_rational(BigRational::new(1.into(), 3.into())),
+            BigRational::new(1.into(), 6.into()),
+        ),
+        (Const::one(), BigRational::new(1.into(), 4.into())),
+        (sqrt_rational(3), BigRational::new(1.into(), 3.into())),
+    ]
+}
+
+fn lookup(table: &[(Const, BigRational)], c: &Const) -> Option<Const> {
+    let (x, neg) = if c.is_canonically_negative() {
+        (-c, true)
+    } else {
+        (c.clone(), false)
+    };
+    let (_, r) = table.iter().find(|(t, _)| *t == x)?;
+    let v = Const::pi() * Const::from_rational(r.clone());
+    Some(if neg { -v } else { v })
+}
+
+/// Requires `lo < c < hi` (strict when `strict`, else `<=`), proved.
+fn check_interval(
+    func: Func,
+    c: &Const,
+    lo: i64,
+    hi: i64,
+    strict: bool,
+) -> Result<(), NumberError> {
+    for d in [c - &Const::from_int(lo), &Const::from_int(hi) - c] {
+        match d.sign() {
+            Sign::Positive => {}
+            Sign::Zero if !strict => {}
+            Sign::Zero | Sign::Negative => return Err(domain(func, c)),
+            Sign::Unknown => return Err(NumberError::UndecidedSign(d.to_string())),
+        }
+    }
+    Ok(())
+}
+
+/// A built-in applied to constants.
+pub(super) fn apply(func: Func, args: &[Const]) -> Result<Const, NumberError> {
+    if args.len() != func.arity() {
+        return Err(NumberError::NotConstant(format!(
+            "{func} with {} arguments (expects {})",
+            args.len(),
+            func.arity()
+        )));
+    }
+    let c = &args[0];
+    let half = Const::from_rational(BigRational::new(1.into(), 2.into()));
+    match func {
+        Func::Exp => exp(c),
+        Func::Ln => ln(c),
+        Func::Sqrt => match c.sign() {
+            Sign::Negative => Err(domain(Func::Sqrt, c)),
+            Sign::Unknown => Err(NumberError::UndecidedSign(c.to_string())),
+            _ => c.pow_rational(&BigRational::new(1.into(), 2.into())),
+        },
+        Func::Abs => match c.sign() {
+            Sign::Negative => Ok(-c),
+            Sign::Positive | Sign::Zero => Ok(c.clone()),
+            Sign::Unknown => Err(NumberError::UndecidedSign(c.to_string())),
+        },
+        Func::Min | Func::Max => {
+            let d = &args[0] - &args[1];
+            let first_smaller = match d.sign() {
+                Sign::Negative | Sign::Zero => true,
+                Sign::Positive => false,
+                Sign::Unknown => return Err(NumberError::UndecidedSign(d.to_string())),
+            };
+            Ok(if first_smaller == (func == Func::Min) {
+                args[0].clone()
+            } else {
+                args[1].clone()
+            })
+        }
+        Func::Sin => match pi_multiple(c).and_then(|r| sin_pi_table(&r)) {
+            Some(v) => Ok(v),
+            None => Ok(odd_atom(Func::Sin, c)),
+        },
+        Func::Cos => match pi_multiple(c)
+            .and_then(|r| sin_pi_table(&(r + BigRational::new(1.into(), 2.into()))))
+        {
+            Some(v) => Ok(v),
+            None => Ok(apply_atom(
+                Func::Cos,
+                &if c.is_canonically_negative() {
+                    -c
+                } else {
+                    c.clone()
+                },
+            )),
+        },
+        Func::Tan => {
+            if let Some(r) = pi_multiple(c) {
+                let s = sin_pi_table(&r);
+                let co = sin_pi_table(&(r + BigRational::new(1.into(), 2.into())));
+                if let (Some(s), Some(co)) = (s, co) {
+                    if co.is_zero() {
+                        return Err(domain(Func::Tan, c));
+                    }
+                    return s.checked_div(&co);
+                }
+            }
+            Ok(odd_atom(Func::Tan, c))
+        }
+        Func::Sinh => Ok(&(&exp(c)? - &exp(&-c)?) * &half),
+        Func::Cosh => Ok(&(&exp(c)? + &exp(&-c)?) * &half),
+        Func::Tanh => {
+            let t = exp(&(c * &Const::from_int(2)))?;
+            (&t - &Const::one()).checked_div(&(&t + &Const::one()))
+        }
+        Func::Asin => {
+            check_interval(Func::Asin, c, -1, 1, false)?;
+            Ok(lookup(&asin_table(), c).unwrap_or_else(|| odd_atom(Func::Asin, c)))
+        }
+        Func::Acos => {
+            check_interval(Func::Acos, c, -1, 1, false)?;
+            let asin = lookup(&asin_table(), c).unwrap_or_else(|| odd_atom(Func::Asin, c));
+            Ok(&(&Const::pi() * &half) - &asin)
+        }
+        Func::Atan => Ok(lookup(&atan_table(), c).unwrap_or_else(|| odd_atom(Func::Atan, c))),
+        Func::Erf => Ok(if c.is_zero() {
+            Const::zero()
+        } else {
+            odd_atom(Func::Erf, c)
+        }),
+        Func::Asinh => {
+            if c.is_canonically_negative() {
+                return Ok(-apply(Func::Asinh, &[-c])?);
+            }
+            // c + sqrt(c^2 + 1) > 0 for every real c.
+            let r = pow_positive(
+                &(c * c + Const::one()),
+                &BigRational::new(1.into(), 2.into()),
+            )?;
+            ln_positive(&(c + &r))
+        }
+        Func::Acosh => {
+            match (c - &Const::one()).sign() {
+                Sign::Zero => return Ok(Const::zero()),
+                Sign::Positive => {}
+                Sign::Negative => return Err(domain(Func::Acosh, c)),
+                Sign::Unknown => {
+                    return Err(NumberError::UndecidedSign((c - &Const::one()).to_string()))
+                }
+            }
+            let r = pow_positive(
+                &(c * c - Const::one()),
+                &BigRational::new(1.into(), 2.into()),
+            )?;
+            ln_positive(&(c + &r))
+        }
+        Func::Atanh => {
+            check_interval(Func::Atanh, c, -1, 1, true)?;
+            let q = (Const::one() + c).checked_div(&(Const::one() - c))?;
+            Ok(&ln_positive(&q)? * &half)
+        }
+    }
+}
+
+/// `1 / divisor`, keeping its factored form: `1/(a*b) = (1/a)(1/b)` and `1/a^n = (1/a)^n`, so
+/// that a printed quotient `n/((e + 1)^2*(pi + 1))` reads back to the same normal form.
+fn eval_recip(divisor: &Expr, bindings: &[(&str, Const)]) -> Result<Const, NumberError> {
+    match divisor {
+        Expr::Bin(BinOp::Mul, a, b) => Ok(&eval_recip(a, bindings)? * &eval_recip(b, bindings)?),
+        Expr::Bin(BinOp::Pow, base, n) => {
+            let k = eval(n, bindings)?;
+            match k.to_rational() {
+                Some(k) if k.is_integer() && k.is_positive() => match k.numer().to_i64() {
+                    Some(k) if k <= 1024 => eval_recip(base, bindings)?.pow_int(k),
+                    _ => eval(base, bindings)?.pow(&Const::from_rational(k))?.recip(),
+                },
+                _ => eval(base, bindings)?.pow(&k)?.recip(),
+            }
+        }
+        _ => eval(divisor, bindings)?.recip(),
+    }
+}
+
+/// Evaluates a constant expression.
+pub(super) fn eval(expr: &Expr, bindings: &[(&str, Const)]) -> Result<Const, NumberError> {
+    match expr {
+        Expr::Num(q) => Ok(Const::from_rational(q.clone())),
+        Expr::Pi => Ok(Const::pi()),
+        Expr::E => Ok(Const::e()),
+        Expr::Var(name) => bindings
+            .iter()
+            .rev()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.clone())
+            .ok_or_else(|| NumberError::NotConstant(name.clone())),
+        Expr::Neg(a) => Ok(-eval(a, bindings)?),
+        Expr::Bin(BinOp::Div, a, b) => {
+            let x = eval(a, bindings)?;
+            if x.is_zero() {
+                // 0/b still needs b != 0.
+                eval_recip(b, bindings)?;
+                return Ok(x);
+            }
+            Ok(&x * &eval_recip(b, bindings)?)
+        }
+        Expr::Bin(op, a, b) => {
+            let x = eval(a, bindings)?;
+            let y = eval(b, bindings)?;
+            match op {
+                BinOp::Add => Ok(&x + &y),
+                BinOp::Sub => Ok(&x - &y),
+                BinOp::Mul => Ok(&x * &y),
+                BinOp::Pow => x.pow(&y),
+                BinOp::Div => x.checked_div(&y),
+            }
+        }
+        Expr::Call(f, args) => {
+            let vals = args
+                .iter()
+                .map(|a| eval(a, bindings))
+                .collect::<Result<Vec<_>, _>>()?;
+            apply(*f, &vals)
+        }
+        Expr::If(cond, then, otherwise) => {
+            let l = eval(&cond.lhs, bindings)?;
+            let r = eval(&cond.rhs, bindings)?;
+            let d = &l - &r;
+            let holds = match d.sign() {
+                Sign::Unknown => return Err(NumberError::UndecidedSign(d.to_string())),
+                Sign::Zero => {
+                    let a = eval(then, bindings)?;
+                    let b = eval(otherwise, bindings)?;
+                    return if (&a - &b).zero_test() == ZeroTest::Zero {
+                        Ok(a)
+                    } else {
+                        Err(NumberError::Switching {
+                            condition: format!("{l} {} {r}", cond.op.symbol()),
+                            left: a.to_string(),
+                            right: b.to_string(),
+                        })
+                    };
+                }
+                s => match cond.op {
+                    CmpOp::Lt | CmpOp::Le => s == Sign::Negative,
+                    CmpOp::Gt | CmpOp::Ge => s == Sign::Positive,
+                },
+            };
+            eval(if holds { then } else { otherwise }, bindings)
+        }
+        Expr::Apply(name, _) => Err(NumberError::NotConstant(format!(
+            "{name}(...) (definitions must be inlined before evaluation)"
+        ))),
+        Expr::Deriv(name, order, _) => Err(NumberError::NotConstant(format!(
+            "{name}{}(...) (derivatives must be computed before evaluation)",
+            "'".repeat((*order).min(16) as usize)
+        ))),
+        Expr::Vector(_) => Err(NumberError::NotConstant("a vector".to_string())),
+    }
+}
