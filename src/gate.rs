@@ -21,11 +21,12 @@
 //! ```
 
 use crate::expr::{BinOp, CmpOp, Expr, Func};
-use crate::multi::{compose_coefficients, monomial_text, MultiError, MultiSeries, Space};
+use crate::multi::{monomial_text, MultiError, MultiSeries, Space};
 use crate::number::{Const, NumberError, Sign, ZeroTest};
 use crate::series::{self, SeriesError};
 use num_bigint::BigInt;
 use num_rational::BigRational;
+use num_traits::Signed;
 use std::sync::Arc;
 use thiserror::Error;
 
@@ -241,8 +242,46 @@ pub fn pieces(e: &Expr) -> Option<Vec<Expr>> {
     }
 }
 
-/// The degree of `e` as a polynomial in `var`, when it is one (proved by exact expansion).
+/// Whether `e` is built as a polynomial in `var`: numbers and constants, `var`, `+ - *`,
+/// division by a constant, and powers with a constant non-negative integer exponent. A
+/// conservative, syntactic test (it answers `false` for `exp(ln(x))`).
+fn is_polynomial_syntax(e: &Expr, var: &str) -> bool {
+    let constant = |e: &Expr| {
+        let mut free = Vec::new();
+        crate::commands::gate::free_variables(e, &mut free);
+        free.is_empty()
+    };
+    if constant(e) {
+        return true;
+    }
+    match e {
+        Expr::Var(v) => v == var,
+        Expr::Neg(a) => is_polynomial_syntax(a, var),
+        Expr::Bin(BinOp::Add | BinOp::Sub | BinOp::Mul, a, b) => {
+            is_polynomial_syntax(a, var) && is_polynomial_syntax(b, var)
+        }
+        Expr::Bin(BinOp::Div, a, b) => is_polynomial_syntax(a, var) && constant(b),
+        Expr::Bin(BinOp::Pow, a, b) => {
+            is_polynomial_syntax(a, var)
+                && Const::from_expr(b)
+                    .ok()
+                    .and_then(|k| k.to_rational())
+                    .is_some_and(|k| {
+                        k.is_integer()
+                            && !k.is_negative()
+                            && k <= BigRational::from_integer(BigInt::from(MAX_DEGREE))
+                    })
+        }
+        _ => false,
+    }
+}
+
+/// The degree of `e` as a polynomial in `var`, when it is built as one (proved by exact
+/// expansion; see [`is_polynomial_syntax`]).
 pub fn polynomial_degree(e: &Expr, var: &str) -> Option<usize> {
+    if !is_polynomial_syntax(e, var) {
+        return None;
+    }
     let space = Space::total_degree(&[var]);
     let defs = crate::Definitions::new();
     let eval = crate::multi::Evaluator::new(&defs, space, MAX_DEGREE as i64 + 1);
@@ -572,25 +611,52 @@ pub fn active_piece(e: &Expr, b: &Const) -> Option<Expr> {
     })
 }
 
-/// `A2 sigma(A1 x + b1)` through total degree `d`, from the Taylor coefficients of sigma at b:
-/// each neuron `s` contributes `A2_s sum_k c_k (s . x)^k`.
+/// `A2 sigma(A1 x + b1)` through total degree `d`, from the Taylor coefficients of sigma at b.
+///
+/// Neuron `s` contributes `A2_s sigma(b + s.x) = A2_s sum_k c_k (s.x)^k`. Summing over the
+/// neurons order by order (linearity), the network is
+/// `sum_k c_k / (2^n sigma^(n)(b)) * P_k(x)` with the integer polynomials
+/// `P_k = sum_s (s_1...s_n) (s.x)^k`, each computed from the neurons' inputs `s.x`. Exact
+/// constants are then only multiplied, never summed across neurons.
 fn expand_network(c: &[Const], dn: &Const, n: usize, d: usize) -> Result<Vec<Term>, GateError> {
     let names: Vec<String> = input_names(n);
     let refs: Vec<&str> = names.iter().map(String::as_str).collect();
     let space: Arc<Space> = Space::total_degree(&refs);
+    let order = d as i64 + 1;
     let denom = &Const::from_int(1 << n) * dn;
+    // The neurons' inputs s.x and their running powers (s.x)^k.
+    let neurons: Vec<(i64, MultiSeries)> = sign_vectors(n)
+        .into_iter()
+        .map(|s| {
+            let mut h = MultiSeries::zero(&space);
+            for (i, si) in s.iter().enumerate() {
+                let xi = MultiSeries::variable(&space, i);
+                h = h.add(&xi.scale(&Const::from_int(i64::from(*si))));
+            }
+            (s.iter().map(|&x| i64::from(x)).product(), h)
+        })
+        .collect();
+    let mut powers: Vec<MultiSeries> = neurons
+        .iter()
+        .map(|_| MultiSeries::constant(&space, Const::one()))
+        .collect();
     let mut total = MultiSeries::zero(&space);
-    for s in sign_vectors(n) {
-        let mut h = MultiSeries::zero(&space);
-        for (i, si) in s.iter().enumerate() {
-            let xi = MultiSeries::variable(&space, i);
-            h = h.add(&xi.scale(&Const::from_int(i64::from(*si))));
+    for (k, ck) in c.iter().enumerate().take(d + 1) {
+        if k > 0 {
+            for (p, (_, h)) in powers.iter_mut().zip(&neurons) {
+                *p = p.try_mul(h)?.truncate(order);
+            }
         }
-        let neuron = compose_coefficients(c, &h, d as i64 + 1)?;
-        let sign: i32 = s.iter().product();
-        let weight = Const::from_int(i64::from(sign)).checked_div(&denom)?;
-        total = total.add(&neuron.scale(&weight));
+        let mut pk = MultiSeries::zero(&space);
+        for (p, (sign, _)) in powers.iter().zip(&neurons) {
+            pk = pk.add(&p.scale(&Const::from_int(*sign)));
+        }
+        if ck.is_zero() || pk.terms().is_empty() {
+            continue;
+        }
+        total = total.add(&pk.scale(&ck.checked_div(&denom)?));
     }
+    let total = total.truncate(order);
     let mut terms: Vec<Term> = total
         .terms()
         .iter()
