@@ -1,1 +1,736 @@
-//! The multiplication gate. STATUS: to be implemented.
+//! The multiplication gate of Lin, Tegmark & Rolnick: does an activation admit it, with which
+//! bias, and what exactly does the network compute.
+//!
+//! For `n` inputs the network has one hidden neuron per sign vector `s in {+1,-1}^n`:
+//! `A1` rows are the `s`, `b1 = (b, ..., b)`, `A2_s = s_1...s_n / (2^n sigma^(n)(b))`, and
+//! `f(x) = A2 sigma(A1 x + b1)`. [`analyze`] decides admissibility (the non-vanishing of
+//! `sigma^(n)(b)` is *proved*, never guessed), searches a bias when `sigma^(n)(0) = 0`, and
+//! expands the network exactly, neuron by neuron, through a total degree `D`. Because the
+//! expansion is computed from the network itself and not from the theorem, the tests can check
+//! the theorem's formulas against it.
+//!
+//! ```
+//! use taylorgate::gate::{analyze, GateOptions, Verdict};
+//! use taylorgate::parse::parse_expr;
+//! use taylorgate::Definitions;
+//! let softplus = parse_expr("ln(1 + exp(x))", &Definitions::new()).unwrap();
+//! let report = analyze(&softplus, &GateOptions::default()).unwrap();
+//! assert_eq!(report.verdict, Verdict::Admits);
+//! assert_eq!(report.derivative_at_bias.unwrap().to_string(), "1/4");
+//! assert_eq!(report.remainder.order, Some(4));
+//! ```
+
+use crate::expr::{BinOp, CmpOp, Expr, Func};
+use crate::multi::{monomial_text, MultiError, MultiSeries, Space};
+use crate::number::{Const, NumberError, Sign, ZeroTest};
+use crate::series::{self, SeriesError};
+use num_bigint::BigInt;
+use num_rational::BigRational;
+use num_traits::Signed;
+use std::sync::Arc;
+use thiserror::Error;
+
+/// Most inputs accepted (`2^n` hidden neurons).
+pub const MAX_INPUTS: usize = 8;
+/// Highest total degree of an expansion.
+pub const MAX_DEGREE: usize = 40;
+/// Most pieces examined in a piecewise definition.
+pub const MAX_PIECES: usize = 64;
+
+/// Errors of the gate analysis (bad options; failures of the layers below).
+#[derive(Debug, Error, Clone, PartialEq)]
+pub enum GateError {
+    /// An option out of range.
+    #[error("{0}")]
+    Options(String),
+    /// Exact arithmetic failed.
+    #[error(transparent)]
+    Number(#[from] NumberError),
+    /// The series of the activation failed at the bias.
+    #[error(transparent)]
+    Series(#[from] SeriesError),
+    /// The several-variable expansion failed.
+    #[error(transparent)]
+    Multi(#[from] MultiError),
+}
+
+/// Options of [`analyze`].
+#[derive(Clone, Debug)]
+pub struct GateOptions {
+    /// Number of inputs `n` (default 2).
+    pub inputs: usize,
+    /// Total degree of the expansion (default `n + 4`).
+    pub degree: Option<usize>,
+    /// A bias forced by the user (default: search).
+    pub bias: Option<Const>,
+}
+
+impl Default for GateOptions {
+    fn default() -> Self {
+        GateOptions {
+            inputs: 2,
+            degree: None,
+            bias: None,
+        }
+    }
+}
+
+/// The answer to "does this activation admit the gate".
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    /// `sigma^(n)(b) != 0` is proved at the reported bias.
+    Admits,
+    /// Proved impossible (affine, polynomial of degree < n, every piece such).
+    DoesNotAdmit,
+    /// Neither a proof nor a bias was found.
+    Undecided,
+}
+
+/// A term `c x^powers` of an expansion.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Term {
+    /// Exponents of the inputs, in order.
+    pub powers: Vec<i32>,
+    /// The exact coefficient.
+    pub coefficient: Const,
+}
+
+/// The remainder `f(x) - x_1...x_n`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Remainder {
+    /// The lowest total degree of a non-zero term (`None`: exact gate, or none found through
+    /// `searched_degree`; see `exact`).
+    pub order: Option<usize>,
+    /// Proved exact: the remainder is zero near the origin (a polynomial piece of degree <= D).
+    pub exact: bool,
+    /// The terms of lowest degree.
+    pub leading: Vec<Term>,
+    /// The degree through which the expansion was searched.
+    pub searched_degree: usize,
+}
+
+/// Everything [`analyze`] found.
+#[derive(Clone, Debug)]
+pub struct GateReport {
+    /// The activation, as an expression in `x`.
+    pub activation: Expr,
+    /// Number of inputs.
+    pub inputs: usize,
+    /// The verdict.
+    pub verdict: Verdict,
+    /// Why (one sentence with the decisive fact).
+    pub reason: String,
+    /// The bias (when admitted).
+    pub bias: Option<Const>,
+    /// `sigma^(n)(b)`.
+    pub derivative_at_bias: Option<Const>,
+    /// `sigma^(n)(0)` when it could be computed.
+    pub derivative_at_zero: Option<Const>,
+    /// Hidden neurons (`2^n`).
+    pub hidden: usize,
+    /// Rows of `A1` (the sign vectors).
+    pub a1: Vec<Vec<i32>>,
+    /// Output weights `A2_s = s_1...s_n / (2^n sigma^(n)(b))`.
+    pub a2: Vec<Const>,
+    /// Total degree `D` of the expansion.
+    pub degree: usize,
+    /// Taylor coefficients `c_k = sigma^(k)(b) / k!` of the activation at the bias, `k = 0..D`.
+    pub taylor: Vec<Const>,
+    /// Every non-zero term of total degree `<= D` of the network's output.
+    pub expansion: Vec<Term>,
+    /// The remainder beyond the product.
+    pub remainder: Remainder,
+    /// Whether the expansion at the bias comes from a polynomial piece (so it is exact).
+    pub polynomial_piece: bool,
+}
+
+/// The rows of `A1`: every sign vector, for `n = 2` in the slides' order
+/// `(1,1), (-1,-1), (1,-1), (-1,1)`; otherwise `s` followed by `-s`.
+pub fn sign_vectors(n: usize) -> Vec<Vec<i32>> {
+    let half = 1usize << n.saturating_sub(1);
+    let mut rows = Vec::with_capacity(2 * half);
+    // The first sign is +1 in the first half of the enumeration; pair each s with -s.
+    let mut firsts: Vec<Vec<i32>> = (0..half)
+        .map(|m| {
+            (0..n)
+                .map(|i| {
+                    if i > 0 && (m >> (n - 1 - i)) & 1 == 1 {
+                        -1
+                    } else {
+                        1
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    if n == 0 {
+        firsts = vec![vec![]];
+    }
+    for s in firsts {
+        let neg: Vec<i32> = s.iter().map(|x| -x).collect();
+        rows.push(s);
+        rows.push(neg);
+    }
+    if n == 0 {
+        rows.truncate(1);
+    }
+    rows
+}
+
+fn factorial(n: usize) -> BigInt {
+    (1..=n).fold(BigInt::from(1), |acc, k| acc * BigInt::from(k))
+}
+
+/// `k! c_k`: the k-th derivative from a Taylor coefficient.
+pub fn derivative_from_coefficient(c: &Const, k: usize) -> Const {
+    c * &Const::from_rational(BigRational::from_integer(factorial(k)))
+}
+
+/// The pieces of a piecewise definition: every expression obtained by choosing one branch at
+/// each `if`, `abs`, `min` and `max` (`None` when there are more than [`MAX_PIECES`]).
+pub fn pieces(e: &Expr) -> Option<Vec<Expr>> {
+    let combine = |parts: Vec<Vec<Expr>>, build: &dyn Fn(Vec<Expr>) -> Expr| -> Option<Vec<Expr>> {
+        let mut out: Vec<Vec<Expr>> = vec![vec![]];
+        for options in parts {
+            let mut next = Vec::new();
+            for prefix in &out {
+                for o in &options {
+                    let mut p = prefix.clone();
+                    p.push(o.clone());
+                    next.push(p);
+                }
+            }
+            if next.len() > MAX_PIECES {
+                return None;
+            }
+            out = next;
+        }
+        Some(out.into_iter().map(build).collect())
+    };
+    match e {
+        Expr::If(_, a, b) => {
+            let mut v = pieces(a)?;
+            v.extend(pieces(b)?);
+            (v.len() <= MAX_PIECES).then_some(v)
+        }
+        Expr::Call(Func::Abs, args) if args.len() == 1 => {
+            let p = pieces(&args[0])?;
+            let mut v: Vec<Expr> = p.to_vec();
+            v.extend(p.into_iter().map(|x| -x));
+            (v.len() <= MAX_PIECES).then_some(v)
+        }
+        Expr::Call(Func::Min | Func::Max, args) if args.len() == 2 => {
+            let mut v = pieces(&args[0])?;
+            v.extend(pieces(&args[1])?);
+            (v.len() <= MAX_PIECES).then_some(v)
+        }
+        Expr::Call(f, args) => {
+            let parts = args.iter().map(pieces).collect::<Option<Vec<_>>>()?;
+            let f = *f;
+            combine(parts, &move |a| Expr::Call(f, a))
+        }
+        Expr::Neg(a) => Some(pieces(a)?.into_iter().map(|x| -x).collect()),
+        Expr::Bin(op, a, b) => {
+            let op = *op;
+            combine(vec![pieces(a)?, pieces(b)?], &move |v| {
+                let mut it = v.into_iter();
+                let (a, b) = (it.next().expect("two"), it.next().expect("two"));
+                Expr::bin(op, a, b)
+            })
+        }
+        _ => Some(vec![e.clone()]),
+    }
+}
+
+/// Whether `e` is built as a polynomial in `var`: numbers and constants, `var`, `+ - *`,
+/// division by a constant, and powers with a constant non-negative integer exponent. A
+/// conservative, syntactic test (it answers `false` for `exp(ln(x))`).
+fn is_polynomial_syntax(e: &Expr, var: &str) -> bool {
+    let constant = |e: &Expr| {
+        let mut free = Vec::new();
+        crate::commands::gate::free_variables(e, &mut free);
+        free.is_empty()
+    };
+    if constant(e) {
+        return true;
+    }
+    match e {
+        Expr::Var(v) => v == var,
+        Expr::Neg(a) => is_polynomial_syntax(a, var),
+        Expr::Bin(BinOp::Add | BinOp::Sub | BinOp::Mul, a, b) => {
+            is_polynomial_syntax(a, var) && is_polynomial_syntax(b, var)
+        }
+        Expr::Bin(BinOp::Div, a, b) => is_polynomial_syntax(a, var) && constant(b),
+        Expr::Bin(BinOp::Pow, a, b) => {
+            is_polynomial_syntax(a, var)
+                && Const::from_expr(b)
+                    .ok()
+                    .and_then(|k| k.to_rational())
+                    .is_some_and(|k| {
+                        k.is_integer()
+                            && !k.is_negative()
+                            && k <= BigRational::from_integer(BigInt::from(MAX_DEGREE))
+                    })
+        }
+        _ => false,
+    }
+}
+
+/// The degree of `e` as a polynomial in `var`, when it is built as one (proved by exact
+/// expansion; see [`is_polynomial_syntax`]).
+pub fn polynomial_degree(e: &Expr, var: &str) -> Option<usize> {
+    if !is_polynomial_syntax(e, var) {
+        return None;
+    }
+    let space = Space::total_degree(&[var]);
+    let defs = crate::Definitions::new();
+    let eval = crate::multi::Evaluator::new(&defs, space, MAX_DEGREE as i64 + 1);
+    let value = eval.eval(e).ok()?.into_scalar("a piece").ok()?;
+    if value.order().is_some() {
+        return None;
+    }
+    Some(
+        value
+            .terms()
+            .keys()
+            .map(|k| k[0].max(0) as usize)
+            .max()
+            .unwrap_or(0),
+    )
+}
+
+/// Exact candidate biases, simplest first (rational multiples of `ln 2`, `ln 3`, `pi` give
+/// rational values for the logistic sigmoid, tanh and sin).
+pub fn bias_candidates() -> Vec<Expr> {
+    let ln = |n: i64| Expr::call(Func::Ln, Expr::int(n));
+    let half = || Expr::int(1) / Expr::int(2);
+    vec![
+        Expr::int(1),
+        -Expr::int(1),
+        ln(2),
+        ln(3),
+        -ln(2),
+        -ln(3),
+        half(),
+        -half(),
+        Expr::int(2),
+        -Expr::int(2),
+        Expr::Pi / Expr::int(2),
+        -(Expr::Pi / Expr::int(2)),
+        Expr::Pi / Expr::int(4),
+        Expr::int(3),
+        -Expr::int(3),
+        Expr::int(5),
+        -Expr::int(5),
+    ]
+}
+
+/// The Taylor coefficients of `sigma` at `b`, through degree `d`.
+fn taylor_at(sigma: &Expr, b: &Const, d: usize) -> Result<Vec<Const>, SeriesError> {
+    Ok(series::taylor(sigma, "x", b, d)?.coefficients().to_vec())
+}
+
+/// The outcome of trying one bias.
+enum Trial {
+    Admits(Vec<Const>),
+    Vanishes,
+    Unknown(String),
+    Fails(String),
+}
+
+fn try_bias(sigma: &Expr, b: &Const, n: usize, d: usize) -> Trial {
+    match taylor_at(sigma, b, d) {
+        Ok(c) => {
+            let dn = derivative_from_coefficient(&c[n], n);
+            match dn.zero_test() {
+                ZeroTest::NonZero => Trial::Admits(c),
+                ZeroTest::Zero => Trial::Vanishes,
+                ZeroTest::Unknown => Trial::Unknown(dn.to_string()),
+            }
+        }
+        Err(e) => Trial::Fails(e.to_string()),
+    }
+}
+
+fn prime_name(n: usize) -> String {
+    match n {
+        1 => "σ'".into(),
+        2 => "σ''".into(),
+        3 => "σ'''".into(),
+        _ => format!("σ^({n})"),
+    }
+}
+
+/// Decides whether `sigma` (a built-in-only expression in `x`) admits the `n`-input
+/// multiplication gate, finds a bias, and expands the network exactly.
+pub fn analyze(sigma: &Expr, options: &GateOptions) -> Result<GateReport, GateError> {
+    let n = options.inputs;
+    if n == 0 || n > MAX_INPUTS {
+        return Err(GateError::Options(format!(
+            "--inputs must be between 1 and {MAX_INPUTS} (2^n hidden neurons), not {n}"
+        )));
+    }
+    let degree = options.degree.unwrap_or(n + 4);
+    if degree < n || degree > MAX_DEGREE {
+        return Err(GateError::Options(format!(
+            "--degree must be between the number of inputs ({n}) and {MAX_DEGREE}, not {degree}"
+        )));
+    }
+    let mut report = GateReport {
+        activation: sigma.clone(),
+        inputs: n,
+        verdict: Verdict::Undecided,
+        reason: String::new(),
+        bias: None,
+        derivative_at_bias: None,
+        derivative_at_zero: None,
+        hidden: 1 << n,
+        a1: sign_vectors(n),
+        a2: vec![],
+        degree,
+        taylor: vec![],
+        expansion: vec![],
+        remainder: Remainder {
+            order: None,
+            exact: false,
+            leading: vec![],
+            searched_degree: degree,
+        },
+        polynomial_piece: false,
+    };
+    let dn_name = prime_name(n);
+
+    // Proofs of impossibility: every piece a polynomial of degree < n.
+    let all_pieces = pieces(sigma);
+    if let Some(ps) = &all_pieces {
+        let degrees: Option<Vec<usize>> = ps.iter().map(|p| polynomial_degree(p, "x")).collect();
+        if let Some(ds) = degrees {
+            let max = ds.iter().copied().max().unwrap_or(0);
+            if max < n {
+                report.verdict = Verdict::DoesNotAdmit;
+                let kind = if max <= 1 {
+                    "affine"
+                } else {
+                    "a polynomial of degree < n"
+                };
+                report.reason = if ps.len() == 1 {
+                    format!(
+                        "σ is {kind} (degree {max} < {n}): {dn_name} vanishes identically, so the network is a polynomial of degree < {n} and cannot equal x_1...x_{n}"
+                    )
+                } else {
+                    format!(
+                        "σ is piecewise {kind} ({} pieces, each of degree <= {max} < {n}): {dn_name} = 0 wherever it exists, so the network is piecewise a polynomial of degree < {n}, and the product (degree {n}) is not; no bias or scaling helps",
+                        ps.len()
+                    )
+                };
+                return Ok(report);
+            }
+        }
+    }
+
+    // The bias: forced, 0, or the simplest exact candidate that proves sigma^(n)(b) != 0.
+    let zero = Const::zero();
+    let mut notes: Vec<String> = Vec::new();
+    let chosen: Option<(Const, Vec<Const>)> = if let Some(b) = &options.bias {
+        match try_bias(sigma, b, n, degree) {
+            Trial::Admits(c) => Some((b.clone(), c)),
+            Trial::Vanishes => {
+                report.verdict = Verdict::DoesNotAdmit;
+                report.reason = format!("{dn_name}({b}) = 0 (proved): no gate at this bias");
+                if let Ok(c) = taylor_at(sigma, b, degree) {
+                    report.derivative_at_bias = Some(derivative_from_coefficient(&c[n], n));
+                }
+                report.bias = Some(b.clone());
+                return Ok(report);
+            }
+            Trial::Unknown(v) => {
+                report.reason = format!("{dn_name}({b}) = {v} could not be proved non-zero");
+                report.bias = Some(b.clone());
+                return Ok(report);
+            }
+            Trial::Fails(e) => {
+                report.reason = format!("σ cannot be expanded at the bias {b}: {e}");
+                report.bias = Some(b.clone());
+                return Ok(report);
+            }
+        }
+    } else {
+        match try_bias(sigma, &zero, n, degree) {
+            Trial::Admits(c) => {
+                report.derivative_at_zero = Some(derivative_from_coefficient(&c[n], n));
+                Some((zero.clone(), c))
+            }
+            other => {
+                match other {
+                    Trial::Vanishes => {
+                        report.derivative_at_zero = Some(Const::zero());
+                        notes.push(format!("{dn_name}(0) = 0"));
+                    }
+                    Trial::Unknown(v) => notes.push(format!("{dn_name}(0) = {v} is undecided")),
+                    Trial::Fails(e) => notes.push(format!("σ is not smooth at 0 ({e})")),
+                    Trial::Admits(_) => unreachable!(),
+                }
+                let mut best: Option<(Const, Vec<Const>)> = None;
+                for cand in bias_candidates() {
+                    let Ok(b) = Const::from_expr(&cand) else {
+                        continue;
+                    };
+                    if let Trial::Admits(c) = try_bias(sigma, &b, n, degree) {
+                        let dn = derivative_from_coefficient(&c[n], n);
+                        let rational = dn.is_rational() && c.iter().all(Const::is_rational);
+                        if rational {
+                            best = Some((b, c));
+                            break;
+                        }
+                        if best.is_none() {
+                            best = Some((b, c));
+                        }
+                    }
+                }
+                best
+            }
+        }
+    };
+
+    let Some((b, c)) = chosen else {
+        report.reason = format!(
+            "undecided: {}; no candidate bias gave a proved non-zero {dn_name}(b)",
+            notes.join("; ")
+        );
+        return Ok(report);
+    };
+    let dn = derivative_from_coefficient(&c[n], n);
+    report.verdict = Verdict::Admits;
+    report.reason = if b.zero_test() == ZeroTest::Zero {
+        format!("{dn_name}(0) = {dn} ≠ 0 (proved)")
+    } else {
+        format!(
+            "{}; at the bias b = {b}, {dn_name}(b) = {dn} ≠ 0 (proved)",
+            notes.join("; ")
+        )
+    };
+    report.polynomial_piece = active_piece_is_polynomial(sigma, &b, degree);
+
+    // Expand the network neuron by neuron, raising the degree until the remainder shows.
+    let mut d = degree;
+    let mut coefficients = c;
+    loop {
+        let expansion = expand_network(&coefficients, &dn, n, d)?;
+        let leading = leading_remainder(&expansion, n);
+        if leading.is_some() || report.polynomial_piece || d + 4 > MAX_DEGREE || d >= degree + 8 {
+            if d == degree {
+                report.expansion = expansion;
+            } else {
+                report.expansion = expansion
+                    .into_iter()
+                    .filter(|t| t.powers.iter().sum::<i32>() as usize <= degree)
+                    .collect();
+            }
+            report.remainder.searched_degree = d;
+            match leading {
+                Some((order, terms)) => {
+                    report.remainder.order = Some(order);
+                    report.remainder.leading = terms;
+                }
+                None => report.remainder.exact = report.polynomial_piece,
+            }
+            break;
+        }
+        d += 4;
+        coefficients = taylor_at(sigma, &b, d)?;
+    }
+    let product = vec![1; n];
+    if report.expansion.iter().all(|t| t.powers != product) {
+        return Err(GateError::Options(
+            "internal check failed: the expansion lacks the product term".into(),
+        ));
+    }
+    let two_n = Const::from_int(1 << n);
+    let denom = &two_n * &dn;
+    report.a2 = report
+        .a1
+        .iter()
+        .map(|s| {
+            let sign: i32 = s.iter().product();
+            Const::from_int(i64::from(sign)).checked_div(&denom)
+        })
+        .collect::<Result<_, _>>()?;
+    report.taylor = coefficients.into_iter().take(degree + 1).collect();
+    report.bias = Some(b);
+    report.derivative_at_bias = Some(dn);
+    Ok(report)
+}
+
+/// Whether the piece of `sigma` active near `b` is a polynomial of degree `<= d` (then the
+/// expansion at `b` is the whole function near `b`, and a zero remainder is exact).
+fn active_piece_is_polynomial(sigma: &Expr, b: &Const, d: usize) -> bool {
+    active_piece(sigma, b).is_some_and(|p| polynomial_degree(&p, "x").is_some_and(|deg| deg <= d))
+}
+
+/// The expression that equals `e` on a neighbourhood of `x = b`: every `if`, `abs`, `min` and
+/// `max` resolved by the proved strict sign of its switching quantity at `b` (`None` at a
+/// switching point or when a sign is undecided).
+pub fn active_piece(e: &Expr, b: &Const) -> Option<Expr> {
+    let sign_at = |d: &Expr| -> Option<Sign> {
+        match Const::from_expr_with(d, &[("x", b.clone())]).ok()?.sign() {
+            s @ (Sign::Positive | Sign::Negative) => Some(s),
+            _ => None,
+        }
+    };
+    Some(match e {
+        Expr::If(c, a, other) => {
+            let s = sign_at(&Expr::bin(BinOp::Sub, c.lhs.clone(), c.rhs.clone()))?;
+            let holds = match c.op {
+                CmpOp::Gt | CmpOp::Ge => s == Sign::Positive,
+                CmpOp::Lt | CmpOp::Le => s == Sign::Negative,
+            };
+            active_piece(if holds { a } else { other }, b)?
+        }
+        Expr::Call(Func::Abs, args) if args.len() == 1 => {
+            let p = active_piece(&args[0], b)?;
+            if sign_at(&args[0])? == Sign::Positive {
+                p
+            } else {
+                -p
+            }
+        }
+        Expr::Call(f @ (Func::Min | Func::Max), args) if args.len() == 2 => {
+            let s = sign_at(&Expr::bin(BinOp::Sub, args[0].clone(), args[1].clone()))?;
+            let first = (s == Sign::Positive) == (*f == Func::Max);
+            active_piece(&args[if first { 0 } else { 1 }], b)?
+        }
+        Expr::Call(f, args) => Expr::Call(
+            *f,
+            args.iter()
+                .map(|a| active_piece(a, b))
+                .collect::<Option<_>>()?,
+        ),
+        Expr::Neg(a) => -active_piece(a, b)?,
+        Expr::Bin(op, l, r) => Expr::bin(*op, active_piece(l, b)?, active_piece(r, b)?),
+        other => other.clone(),
+    })
+}
+
+/// `A2 sigma(A1 x + b1)` through total degree `d`, from the Taylor coefficients of sigma at b.
+///
+/// Neuron `s` contributes `A2_s sigma(b + s.x) = A2_s sum_k c_k (s.x)^k`. Summing over the
+/// neurons order by order (linearity), the network is
+/// `sum_k c_k / (2^n sigma^(n)(b)) * P_k(x)` with the integer polynomials
+/// `P_k = sum_s (s_1...s_n) (s.x)^k`, each computed from the neurons' inputs `s.x`. Exact
+/// constants are then only multiplied, never summed across neurons.
+fn expand_network(c: &[Const], dn: &Const, n: usize, d: usize) -> Result<Vec<Term>, GateError> {
+    let names: Vec<String> = input_names(n);
+    let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    let space: Arc<Space> = Space::total_degree(&refs);
+    let order = d as i64 + 1;
+    let denom = &Const::from_int(1 << n) * dn;
+    // The neurons' inputs s.x and their running powers (s.x)^k.
+    let neurons: Vec<(i64, MultiSeries)> = sign_vectors(n)
+        .into_iter()
+        .map(|s| {
+            let mut h = MultiSeries::zero(&space);
+            for (i, si) in s.iter().enumerate() {
+                let xi = MultiSeries::variable(&space, i);
+                h = h.add(&xi.scale(&Const::from_int(i64::from(*si))));
+            }
+            (s.iter().map(|&x| i64::from(x)).product(), h)
+        })
+        .collect();
+    let mut powers: Vec<MultiSeries> = neurons
+        .iter()
+        .map(|_| MultiSeries::constant(&space, Const::one()))
+        .collect();
+    let mut total = MultiSeries::zero(&space);
+    for (k, ck) in c.iter().enumerate().take(d + 1) {
+        if k > 0 {
+            for (p, (_, h)) in powers.iter_mut().zip(&neurons) {
+                *p = p.try_mul(h)?.truncate(order);
+            }
+        }
+        let mut pk = MultiSeries::zero(&space);
+        for (p, (sign, _)) in powers.iter().zip(&neurons) {
+            pk = pk.add(&p.scale(&Const::from_int(*sign)));
+        }
+        if ck.is_zero() || pk.terms().is_empty() {
+            continue;
+        }
+        total = total.add(&pk.scale(&ck.checked_div(&denom)?));
+    }
+    let total = total.truncate(order);
+    let mut terms: Vec<Term> = total
+        .terms()
+        .iter()
+        .map(|(e, c)| Term {
+            powers: e.clone(),
+            coefficient: c.clone(),
+        })
+        .collect();
+    terms.sort_by(|a, b| {
+        let da: i32 = a.powers.iter().sum();
+        let db: i32 = b.powers.iter().sum();
+        da.cmp(&db).then_with(|| b.powers.cmp(&a.powers))
+    });
+    Ok(terms)
+}
+
+/// The names of the inputs: `u, v` for two, `x1..xn` otherwise.
+pub fn input_names(n: usize) -> Vec<String> {
+    match n {
+        1 => vec!["x".into()],
+        2 => vec!["u".into(), "v".into()],
+        3 => vec!["u".into(), "v".into(), "w".into()],
+        _ => (1..=n).map(|i| format!("x{i}")).collect(),
+    }
+}
+
+/// The lowest total degree among terms other than the product, and those terms.
+fn leading_remainder(expansion: &[Term], n: usize) -> Option<(usize, Vec<Term>)> {
+    let product = vec![1; n];
+    let rest: Vec<&Term> = expansion.iter().filter(|t| t.powers != product).collect();
+    let order = rest
+        .iter()
+        .map(|t| t.powers.iter().sum::<i32>() as usize)
+        .min()?;
+    Some((
+        order,
+        rest.into_iter()
+            .filter(|t| t.powers.iter().sum::<i32>() as usize == order)
+            .cloned()
+            .collect(),
+    ))
+}
+
+/// A polynomial as text in the language: `u*v - 1/12*u^3*v + ...`.
+pub fn polynomial_text(terms: &[Term], names: &[String]) -> String {
+    let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    let space = Space::total_degree(&refs);
+    let mut out = String::new();
+    for (i, t) in terms.iter().enumerate() {
+        let mono = monomial_text(&space, &t.powers);
+        let c = t.coefficient.to_string();
+        let (neg, body) = match c.strip_prefix('-') {
+            Some(rest) if !rest.contains(['+', '-']) => (true, rest.to_string()),
+            _ => (false, c.clone()),
+        };
+        let body = if body.contains(['+', '-']) {
+            format!("({body})")
+        } else {
+            body
+        };
+        let term = match (body.as_str(), mono.as_str()) {
+            (b, "1") => b.to_string(),
+            ("1", m) => m.to_string(),
+            (b, m) => format!("{b}*{m}"),
+        };
+        if i == 0 {
+            out.push_str(if neg { "-" } else { "" });
+        } else {
+            out.push_str(if neg { " - " } else { " + " });
+        }
+        out.push_str(&term);
+    }
+    if out.is_empty() {
+        out.push('0');
+    }
+    out
+}

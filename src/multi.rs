@@ -1,1 +1,972 @@
-//! Truncated series in several variables; vectors and matrices. STATUS: to be implemented.
+//! Truncated series in several variables over the exact numbers, vectors and matrices of them,
+//! and an evaluator of expressions (networks) over them.
+//!
+//! A [`MultiSeries`] lives in a [`Space`]: its variables and a *weight* per variable. The
+//! truncation counts the weighted degree `sum w_i e_i` of a monomial `x^e`:
+//!
+//! * weights all 1: truncation by **total degree** (`O(|x|^k)`);
+//! * weight 1 for one variable (`lambda`) and 0 for the others: truncation by the degree in
+//!   `lambda`, the other variables kept as exact polynomial coefficients (`O(lambda^k)`).
+//!
+//! The truncation order is part of the value (as in symbolica's `Series`): a series with
+//! `order = Some(n)` knows every term of weight `< n` and nothing beyond; `order = None` means
+//! the value is an exact polynomial. Every operation computes the order of its result
+//! (`(a + O(n)) (b + O(m)) = ab + O(min(n + val b, m + val a))`), so a lost order can never
+//! silently produce a wrong coefficient.
+//!
+//! [`Evaluator`] evaluates an [`Expr`] to a [`Value`] (a scalar series or a vector / matrix of
+//! them): arithmetic, matrix-vector and row-times-column products, built-ins and user
+//! definitions applied entry by entry to vectors, and `sigma(P)` of a multivariate `P` by
+//! composing the one-variable Taylor series of `sigma` around the constant term of `P`.
+//!
+//! ```
+//! use taylorgate::multi::{MultiSeries, Space};
+//! use taylorgate::Const;
+//! let space = Space::total_degree(&["u", "v"]);
+//! let u = MultiSeries::variable(&space, 0);
+//! let v = MultiSeries::variable(&space, 1);
+//! let s = u.add(&v);
+//! let sq = s.mul(&s); // u^2 + 2uv + v^2, exact
+//! assert_eq!(sq.coefficient(&[1, 1]), Const::from_int(2));
+//! assert_eq!(sq.order(), None);
+//! ```
+
+use crate::diff;
+use crate::expr::{BinOp, CmpOp, Definitions, Expr, Func};
+use crate::number::{Const, NumberError, Sign, ZeroTest};
+use crate::series::{self, SeriesError};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+use thiserror::Error;
+
+/// Errors of the several-variable layer.
+#[derive(Debug, Error, Clone, PartialEq)]
+pub enum MultiError {
+    /// Exact arithmetic failed.
+    #[error(transparent)]
+    Number(#[from] NumberError),
+    /// A one-variable series failed (pole, branch point, kink, ...).
+    #[error(transparent)]
+    Series(#[from] SeriesError),
+    /// Differentiation or inlining failed.
+    #[error(transparent)]
+    Diff(#[from] diff::DiffError),
+    /// Shapes do not fit (vector lengths, matrix sizes, a vector where a scalar is needed).
+    #[error("shape mismatch: {0}")]
+    Shape(String),
+    /// A name that is neither a variable of the space, a parameter, nor a definition.
+    #[error("unknown name `{0}`")]
+    UnknownName(String),
+    /// A function expanded around a point that is not a constant (its weight-0 part depends on
+    /// a variable kept symbolic).
+    #[error("cannot expand {0} around a non-constant point (its part of weight 0 depends on a symbolic variable)")]
+    NonConstantPoint(String),
+    /// Division by a series whose constant term is zero and which is not a monomial.
+    #[error("division by {0}, which vanishes at the expansion point and is not a monomial")]
+    DivisionBySingular(String),
+    /// The sign of a constant term could not be decided (needed by `abs`, `min`, `max`, `if`).
+    #[error("cannot decide the sign of {0}")]
+    UndecidedSign(String),
+    /// A kink: `abs`, `min`, `max` or `if` exactly at its switching point with sides that differ.
+    #[error("not smooth: {0} is at its switching point and its two sides differ")]
+    Kink(String),
+    /// A limit on the size of the computation.
+    #[error("too large: {0}")]
+    TooLarge(String),
+}
+
+/// Largest number of terms a series may hold before the computation is refused.
+pub const MAX_TERMS: usize = 2_000_000;
+/// Largest integer power expanded by repeated multiplication.
+pub const MAX_POWER: u64 = 10_000;
+
+/// The variables of a computation and their weights in the truncation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Space {
+    names: Vec<String>,
+    weights: Vec<i64>,
+}
+
+impl Space {
+    /// Truncation by total degree in all the variables.
+    pub fn total_degree(names: &[&str]) -> Arc<Space> {
+        Arc::new(Space {
+            names: names.iter().map(|s| s.to_string()).collect(),
+            weights: vec![1; names.len()],
+        })
+    }
+
+    /// Truncation by the degree in `main` only; the other variables are kept as exact
+    /// polynomial coefficients.
+    pub fn degree_in(names: &[&str], main: &str) -> Arc<Space> {
+        Arc::new(Space {
+            names: names.iter().map(|s| s.to_string()).collect(),
+            weights: names.iter().map(|n| i64::from(*n == main)).collect(),
+        })
+    }
+
+    /// The variable names, in order.
+    pub fn names(&self) -> &[String] {
+        &self.names
+    }
+
+    /// The index of a variable.
+    pub fn index(&self, name: &str) -> Option<usize> {
+        self.names.iter().position(|n| n == name)
+    }
+
+    /// The weighted degree of a monomial.
+    pub fn weight(&self, exponents: &[i32]) -> i64 {
+        exponents
+            .iter()
+            .zip(&self.weights)
+            .map(|(e, w)| i64::from(*e) * w)
+            .sum()
+    }
+}
+
+/// A truncated series in several variables: exact terms of weight `< order`, plus `O(order)`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MultiSeries {
+    space: Arc<Space>,
+    terms: BTreeMap<Vec<i32>, Const>,
+    order: Option<i64>,
+}
+
+fn is_zero(c: &Const) -> bool {
+    c.zero_test() == ZeroTest::Zero
+}
+
+fn min_order(a: Option<i64>, b: Option<i64>) -> Option<i64> {
+    match (a, b) {
+        (Some(x), Some(y)) => Some(x.min(y)),
+        (x, None) => x,
+        (None, y) => y,
+    }
+}
+
+impl MultiSeries {
+    /// The zero polynomial (exact).
+    pub fn zero(space: &Arc<Space>) -> MultiSeries {
+        MultiSeries {
+            space: space.clone(),
+            terms: BTreeMap::new(),
+            order: None,
+        }
+    }
+
+    /// An exact constant.
+    pub fn constant(space: &Arc<Space>, c: Const) -> MultiSeries {
+        let mut s = MultiSeries::zero(space);
+        if !is_zero(&c) {
+            s.terms.insert(vec![0; space.names.len()], c);
+        }
+        s
+    }
+
+    /// The `i`-th variable of the space (exact).
+    pub fn variable(space: &Arc<Space>, i: usize) -> MultiSeries {
+        let mut e = vec![0; space.names.len()];
+        e[i] = 1;
+        MultiSeries::monomial(space, e, Const::one())
+    }
+
+    /// `c x^e` (exact).
+    pub fn monomial(space: &Arc<Space>, exponents: Vec<i32>, c: Const) -> MultiSeries {
+        let mut s = MultiSeries::zero(space);
+        if !is_zero(&c) {
+            s.terms.insert(exponents, c);
+        }
+        s
+    }
+
+    /// The space this series lives in.
+    pub fn space(&self) -> &Arc<Space> {
+        &self.space
+    }
+
+    /// The truncation order (`None`: exact polynomial).
+    pub fn order(&self) -> Option<i64> {
+        self.order
+    }
+
+    /// The known non-zero terms, by exponent vector.
+    pub fn terms(&self) -> &BTreeMap<Vec<i32>, Const> {
+        &self.terms
+    }
+
+    /// The coefficient of `x^e` (zero when absent; meaningful only below the order).
+    pub fn coefficient(&self, exponents: &[i32]) -> Const {
+        self.terms
+            .get(exponents)
+            .cloned()
+            .unwrap_or_else(Const::zero)
+    }
+
+    /// The lowest weight of a non-zero term (`None` for the zero series).
+    pub fn valuation(&self) -> Option<i64> {
+        self.terms.keys().map(|e| self.space.weight(e)).min()
+    }
+
+    /// The coefficient of the monomial with all exponents zero.
+    pub fn constant_term(&self) -> Const {
+        self.coefficient(&vec![0; self.space.names.len()])
+    }
+
+    /// Whether every term has all exponents zero (the value is a constant, up to its order).
+    pub fn is_constant(&self) -> bool {
+        self.terms.keys().all(|e| e.iter().all(|&x| x == 0))
+    }
+
+    /// Drops every term of weight `>= n` and lowers the order to at most `n`.
+    pub fn truncate(&self, n: i64) -> MultiSeries {
+        let order = min_order(self.order, Some(n));
+        self.with_order(order)
+    }
+
+    fn with_order(&self, order: Option<i64>) -> MultiSeries {
+        let terms = match order {
+            None => self.terms.clone(),
+            Some(n) => self
+                .terms
+                .iter()
+                .filter(|(e, _)| self.space.weight(e) < n)
+                .map(|(e, c)| (e.clone(), c.clone()))
+                .collect(),
+        };
+        MultiSeries {
+            space: self.space.clone(),
+            terms,
+            order,
+        }
+    }
+
+    /// `self + other`.
+    pub fn add(&self, other: &MultiSeries) -> MultiSeries {
+        let order = min_order(self.order, other.order);
+        let mut terms = self.terms.clone();
+        for (e, c) in &other.terms {
+            let sum = match terms.get(e) {
+                Some(a) => a + c,
+                None => c.clone(),
+            };
+            if is_zero(&sum) {
+                terms.remove(e);
+            } else {
+                terms.insert(e.clone(), sum);
+            }
+        }
+        MultiSeries {
+            space: self.space.clone(),
+            terms,
+            order,
+        }
+        .with_order(order)
+    }
+
+    /// `-self`.
+    pub fn neg(&self) -> MultiSeries {
+        MultiSeries {
+            space: self.space.clone(),
+            terms: self.terms.iter().map(|(e, c)| (e.clone(), -c)).collect(),
+            order: self.order,
+        }
+    }
+
+    /// `self - other`.
+    pub fn sub(&self, other: &MultiSeries) -> MultiSeries {
+        self.add(&other.neg())
+    }
+
+    /// `c * self`.
+    pub fn scale(&self, c: &Const) -> MultiSeries {
+        if is_zero(c) {
+            return MultiSeries {
+                space: self.space.clone(),
+                terms: BTreeMap::new(),
+                order: self.order,
+            };
+        }
+        MultiSeries {
+            space: self.space.clone(),
+            terms: self.terms.iter().map(|(e, a)| (e.clone(), a * c)).collect(),
+            order: self.order,
+        }
+    }
+
+    /// `self * other`, with the order of the result computed exactly.
+    pub fn mul(&self, other: &MultiSeries) -> MultiSeries {
+        self.try_mul(other)
+            .expect("series products within MAX_TERMS never fail")
+    }
+
+    /// `self * other`, refusing results with more than [`MAX_TERMS`] terms.
+    pub fn try_mul(&self, other: &MultiSeries) -> Result<MultiSeries, MultiError> {
+        let va = self.valuation();
+        let vb = other.valuation();
+        // (a + O(n))(b + O(m)) = ab + O(n + val b) + O(m + val a).
+        let order = match (va, vb) {
+            (None, _) | (_, None) => {
+                // One factor is zero up to its order: the product is O(order + val other).
+                let oa = self.order.map(|n| n + vb.unwrap_or(0));
+                let ob = other.order.map(|m| m + va.unwrap_or(0));
+                let order = min_order(oa, ob);
+                return Ok(MultiSeries {
+                    space: self.space.clone(),
+                    terms: BTreeMap::new(),
+                    order,
+                });
+            }
+            (Some(va), Some(vb)) => {
+                min_order(self.order.map(|n| n + vb), other.order.map(|m| m + va))
+            }
+        };
+        let mut terms: BTreeMap<Vec<i32>, Const> = BTreeMap::new();
+        for (ea, ca) in &self.terms {
+            let wa = self.space.weight(ea);
+            for (eb, cb) in &other.terms {
+                if let Some(n) = order {
+                    if wa + self.space.weight(eb) >= n {
+                        continue;
+                    }
+                }
+                let e: Vec<i32> = ea.iter().zip(eb).map(|(x, y)| x + y).collect();
+                let p = ca * cb;
+                match terms.get_mut(&e) {
+                    Some(acc) => *acc = &*acc + &p,
+                    None => {
+                        terms.insert(e, p);
+                    }
+                }
+            }
+            if terms.len() > MAX_TERMS {
+                return Err(MultiError::TooLarge(format!(
+                    "a product with more than {MAX_TERMS} terms"
+                )));
+            }
+        }
+        terms.retain(|_, c| !is_zero(c));
+        Ok(MultiSeries {
+            space: self.space.clone(),
+            terms,
+            order,
+        })
+    }
+
+    /// Whether the series is a single exact-coefficient monomial `c x^e` (possibly truncated).
+    fn as_monomial(&self) -> Option<(&Vec<i32>, &Const)> {
+        if self.terms.len() == 1 {
+            self.terms.iter().next()
+        } else {
+            None
+        }
+    }
+
+    /// `self ^ k` for an integer `k` (negative powers of monomials and of series with a
+    /// non-zero constant term; `target` bounds the order of non-polynomial results).
+    pub fn pow_int(&self, k: i64, target: i64) -> Result<MultiSeries, MultiError> {
+        if k.unsigned_abs() > MAX_POWER {
+            return Err(MultiError::TooLarge(format!(
+                "power {k} (at most {MAX_POWER})"
+            )));
+        }
+        if k < 0 {
+            return self.recip(target)?.pow_int(-k, target);
+        }
+        let mut result = MultiSeries::constant(&self.space, Const::one());
+        let mut base = self.clone();
+        let mut k = k as u64;
+        while k > 0 {
+            if k & 1 == 1 {
+                result = result.try_mul(&base)?.bound(target);
+            }
+            k >>= 1;
+            if k > 0 {
+                base = base.try_mul(&base)?.bound(target);
+            }
+        }
+        Ok(result)
+    }
+
+    /// Truncates an exact polynomial that has grown beyond `target` only when it holds terms of
+    /// weight `>= target` (keeps exact polynomials exact when they fit).
+    fn bound(self, target: i64) -> MultiSeries {
+        if self.order.is_none() && self.terms.keys().all(|e| self.space.weight(e) < target) {
+            self
+        } else {
+            self.truncate(target)
+        }
+    }
+
+    /// `1 / self`.
+    pub fn recip(&self, target: i64) -> Result<MultiSeries, MultiError> {
+        if let Some((e, c)) = self.as_monomial() {
+            if self.order.is_none() || self.is_constant() {
+                let inv = c.recip()?;
+                let e: Vec<i32> = e.iter().map(|x| -x).collect();
+                let w = self.space.weight(&e);
+                let mut r = MultiSeries::monomial(&self.space, e, inv);
+                // (c x^e + O(n))^-1 = c^-1 x^-e (1 + O(n - w(e))).
+                r.order = self.order.map(|n| n + 2 * w);
+                return Ok(r);
+            }
+        }
+        let c0 = self.constant_term();
+        match c0.zero_test() {
+            ZeroTest::NonZero => {}
+            ZeroTest::Zero => return Err(MultiError::DivisionBySingular(self.describe())),
+            ZeroTest::Unknown => {
+                return Err(MultiError::Number(NumberError::UndecidedZero(
+                    c0.to_string(),
+                )))
+            }
+        }
+        let t = Expr::var("t");
+        self.compose_expr(&(Expr::int(1) / t), "t", target)
+    }
+
+    /// A short description for error messages.
+    fn describe(&self) -> String {
+        let shown: Vec<String> = self
+            .terms
+            .iter()
+            .take(4)
+            .map(|(e, c)| format!("{c}*{}", monomial_text(&self.space, e)))
+            .collect();
+        let more = if self.terms.len() > 4 { " + ..." } else { "" };
+        if shown.is_empty() {
+            "0".into()
+        } else {
+            format!("{}{more}", shown.join(" + "))
+        }
+    }
+
+    /// The parts `(c0, H)` with `self = c0 + H`, `c0` the constant term and every term of `H`
+    /// of positive weight; fails when a variable kept symbolic appears with weight 0.
+    fn split_constant(&self, what: &str) -> Result<(Const, MultiSeries), MultiError> {
+        let c0 = self.constant_term();
+        let mut h = self.clone();
+        h.terms.retain(|e, _| e.iter().any(|&x| x != 0));
+        if h.terms.keys().any(|e| self.space.weight(e) <= 0) {
+            return Err(MultiError::NonConstantPoint(what.to_string()));
+        }
+        Ok((c0, h))
+    }
+
+    /// `F(self)` where `f_expr` is a built-in-only expression in `var`: the one-variable Taylor
+    /// series of `F` around the constant term `c0` of `self`, composed with `self - c0`. The
+    /// result is known through weight `< min(order of self, target)`.
+    pub fn compose_expr(
+        &self,
+        f_expr: &Expr,
+        var: &str,
+        target: i64,
+    ) -> Result<MultiSeries, MultiError> {
+        let (c0, h) = self.split_constant(&f_expr.to_string())?;
+        let order = min_order(self.order, Some(target)).unwrap_or(target);
+        let Some(vh) = h.valuation() else {
+            // The argument is a constant up to its order.
+            let value = Const::from_expr_with(f_expr, &[(var, c0.clone())])?;
+            let mut r = MultiSeries::constant(&self.space, value);
+            r.order = self.order;
+            if self.order.is_some() {
+                // F(c0 + O(n)) = F(c0) + O(n) when F is smooth at c0: check it by a series.
+                series::taylor(f_expr, var, &c0, 1)?;
+            }
+            return Ok(r);
+        };
+        if order <= 0 {
+            return Ok(MultiSeries {
+                space: self.space.clone(),
+                terms: BTreeMap::new(),
+                order: Some(order),
+            });
+        }
+        let kmax = ((order - 1) / vh).max(0) as usize;
+        let s = series::taylor(f_expr, var, &c0, kmax)?;
+        compose_coefficients(s.coefficients(), &h, order)
+    }
+
+    /// Whether the two series agree on every term below the smaller of their orders.
+    pub fn agrees_with(&self, other: &MultiSeries) -> bool {
+        self.sub(other).terms.is_empty()
+    }
+}
+
+/// `sum_k c_k H^k`, truncated at weight `order` (H has positive valuation).
+pub fn compose_coefficients(
+    coefficients: &[Const],
+    h: &MultiSeries,
+    order: i64,
+) -> Result<MultiSeries, MultiError> {
+    let space = h.space.clone();
+    let mut result = MultiSeries::zero(&space);
+    let mut power = MultiSeries::constant(&space, Const::one());
+    for (k, c) in coefficients.iter().enumerate() {
+        if k > 0 {
+            power = power.try_mul(h)?.truncate(order);
+        }
+        if power.terms.is_empty() && k > 0 {
+            break;
+        }
+        if !is_zero(c) {
+            result = result.add(&power.scale(c));
+        }
+    }
+    Ok(result.truncate(order))
+}
+
+/// `u^2*v` style text of a monomial (for messages and reports).
+pub fn monomial_text(space: &Space, exponents: &[i32]) -> String {
+    let parts: Vec<String> = space
+        .names
+        .iter()
+        .zip(exponents)
+        .filter(|(_, e)| **e != 0)
+        .map(|(n, e)| {
+            if *e == 1 {
+                n.clone()
+            } else if *e > 0 {
+                format!("{n}^{e}")
+            } else {
+                format!("{n}^({e})")
+            }
+        })
+        .collect();
+    if parts.is_empty() {
+        "1".into()
+    } else {
+        parts.join("*")
+    }
+}
+
+/// A value of the evaluator: a scalar series, or a vector (a matrix is a vector of rows).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    /// A scalar.
+    Scalar(MultiSeries),
+    /// A vector of values (rows, for a matrix).
+    Vector(Vec<Value>),
+}
+
+impl Value {
+    /// The scalar, or a shape error.
+    pub fn into_scalar(self, what: &str) -> Result<MultiSeries, MultiError> {
+        match self {
+            Value::Scalar(s) => Ok(s),
+            Value::Vector(v) => Err(MultiError::Shape(format!(
+                "{what} is a vector of length {}, a scalar is needed",
+                v.len()
+            ))),
+        }
+    }
+
+    fn map(
+        &self,
+        f: &mut dyn FnMut(&MultiSeries) -> Result<MultiSeries, MultiError>,
+    ) -> Result<Value, MultiError> {
+        Ok(match self {
+            Value::Scalar(s) => Value::Scalar(f(s)?),
+            Value::Vector(v) => {
+                Value::Vector(v.iter().map(|x| x.map(f)).collect::<Result<_, _>>()?)
+            }
+        })
+    }
+}
+
+/// Evaluates expressions (networks, claims) to truncated series in a [`Space`].
+///
+/// One-parameter functions (built-ins and user definitions) applied to a vector act entry by
+/// entry; the parameters of user functions are scalars. `A * x` is a matrix-vector product
+/// when `A` is a matrix, a row-times-column (dot) product when both are vectors, a matrix
+/// product for two matrices, and scaling when one side is a scalar. `+` and `-` act entry by
+/// entry (a scalar is broadcast); `/` divides by a scalar.
+pub struct Evaluator<'a> {
+    defs: &'a Definitions,
+    space: Arc<Space>,
+    target: i64,
+}
+
+type Bindings = HashMap<String, Value>;
+
+const MAX_CALL_DEPTH: usize = 200;
+
+impl<'a> Evaluator<'a> {
+    /// An evaluator in `space` that truncates non-polynomial results at weight `target`.
+    pub fn new(defs: &'a Definitions, space: Arc<Space>, target: i64) -> Evaluator<'a> {
+        Evaluator {
+            defs,
+            space,
+            target,
+        }
+    }
+
+    /// The space.
+    pub fn space(&self) -> &Arc<Space> {
+        &self.space
+    }
+
+    /// Evaluates `expr` (free names are the space's variables or definitions).
+    pub fn eval(&self, expr: &Expr) -> Result<Value, MultiError> {
+        self.eval_in(expr, &Bindings::new(), 0)
+    }
+
+    fn constant(&self, c: Const) -> Value {
+        Value::Scalar(MultiSeries::constant(&self.space, c))
+    }
+
+    fn eval_in(&self, expr: &Expr, env: &Bindings, depth: usize) -> Result<Value, MultiError> {
+        if depth > MAX_CALL_DEPTH {
+            return Err(MultiError::TooLarge(format!(
+                "definitions nested more than {MAX_CALL_DEPTH} deep"
+            )));
+        }
+        match expr {
+            Expr::Num(q) => Ok(self.constant(Const::from_rational(q.clone()))),
+            Expr::Pi => Ok(self.constant(Const::pi())),
+            Expr::E => Ok(self.constant(Const::e())),
+            Expr::Var(name) => {
+                if let Some(v) = env.get(name) {
+                    return Ok(v.clone());
+                }
+                if let Some(i) = self.space.index(name) {
+                    return Ok(Value::Scalar(MultiSeries::variable(&self.space, i)));
+                }
+                if let Some(value) = self.defs.constant(name) {
+                    return self.eval_in(value, &Bindings::new(), depth + 1);
+                }
+                Err(MultiError::UnknownName(name.clone()))
+            }
+            Expr::Neg(a) => self.eval_in(a, env, depth)?.map(&mut |s| Ok(s.neg())),
+            Expr::Bin(op, a, b) => {
+                let a = self.eval_in(a, env, depth)?;
+                let b = self.eval_in(b, env, depth)?;
+                self.binary(*op, a, b)
+            }
+            Expr::Vector(items) => Ok(Value::Vector(
+                items
+                    .iter()
+                    .map(|x| self.eval_in(x, env, depth))
+                    .collect::<Result<_, _>>()?,
+            )),
+            Expr::Call(func, args) => {
+                let args: Vec<Value> = args
+                    .iter()
+                    .map(|x| self.eval_in(x, env, depth))
+                    .collect::<Result<_, _>>()?;
+                self.builtin(*func, args)
+            }
+            Expr::Apply(name, args) => {
+                let def = self
+                    .defs
+                    .function(name)
+                    .ok_or_else(|| MultiError::UnknownName(name.clone()))?;
+                let args: Vec<Value> = args
+                    .iter()
+                    .map(|x| self.eval_in(x, env, depth))
+                    .collect::<Result<_, _>>()?;
+                if def.params.len() != args.len() {
+                    return Err(MultiError::Shape(format!(
+                        "{name} takes {} arguments, {} given",
+                        def.params.len(),
+                        args.len()
+                    )));
+                }
+                if def.params.len() == 1 {
+                    let body = def.body.clone();
+                    let param = def.params[0].clone();
+                    let arg = args.into_iter().next().expect("one argument");
+                    return arg.map(&mut |s| {
+                        let mut env = Bindings::new();
+                        env.insert(param.clone(), Value::Scalar(s.clone()));
+                        self.eval_in(&body, &env, depth + 1)?.into_scalar(name)
+                    });
+                }
+                let mut env = Bindings::new();
+                for (p, a) in def.params.iter().zip(args) {
+                    env.insert(p.clone(), a);
+                }
+                self.eval_in(&def.body, &env, depth + 1)
+            }
+            Expr::Deriv(name, k, arg) => {
+                let t = "__t";
+                let f = diff::inline_definitions(
+                    &Expr::Deriv(name.clone(), *k, Box::new(Expr::var(t))),
+                    self.defs,
+                )?;
+                let arg = self.eval_in(arg, env, depth)?;
+                arg.map(&mut |s| s.compose_expr(&f, t, self.target))
+            }
+            Expr::If(cond, a, b) => {
+                let lhs = self
+                    .eval_in(&cond.lhs, env, depth)?
+                    .into_scalar("a condition")?;
+                let rhs = self
+                    .eval_in(&cond.rhs, env, depth)?
+                    .into_scalar("a condition")?;
+                let d = lhs.sub(&rhs);
+                let branch = |e: &Expr| self.eval_in(e, env, depth);
+                self.piecewise(
+                    &d,
+                    cond.op,
+                    &format!("the condition {}", cond_text(cond)),
+                    branch,
+                    a,
+                    b,
+                )
+            }
+        }
+    }
+
+    /// Chooses the branch of a piecewise definition by the sign of `d`'s constant term
+    /// (`d op 0`); at the switching point both sides must agree through the order.
+    fn piecewise(
+        &self,
+        d: &MultiSeries,
+        op: CmpOp,
+        what: &str,
+        branch: impl Fn(&Expr) -> Result<Value, MultiError>,
+        then: &Expr,
+        otherwise: &Expr,
+    ) -> Result<Value, MultiError> {
+        let (c0, _) = d.split_constant(what)?;
+        let sign = c0.sign();
+        let holds = match (sign, op) {
+            (Sign::Positive, CmpOp::Gt | CmpOp::Ge) | (Sign::Negative, CmpOp::Lt | CmpOp::Le) => {
+                Some(true)
+            }
+            (Sign::Positive, CmpOp::Lt | CmpOp::Le) | (Sign::Negative, CmpOp::Gt | CmpOp::Ge) => {
+                Some(false)
+            }
+            (Sign::Zero, _) => None,
+            (Sign::Unknown, _) => return Err(MultiError::UndecidedSign(format!("{c0} in {what}"))),
+        };
+        match holds {
+            Some(true) => branch(then),
+            Some(false) => branch(otherwise),
+            None => {
+                // Exactly at the switching point the piece is chosen by the sign of the higher
+                // terms, which varies: the value is determined only where both sides agree.
+                let a = branch(then)?;
+                let b = branch(otherwise)?;
+                match (a, b) {
+                    (Value::Scalar(a), Value::Scalar(b)) if a.agrees_with(&b) => {
+                        let order = min_order(a.order(), b.order());
+                        Ok(Value::Scalar(a.with_order(order)))
+                    }
+                    _ => Err(MultiError::Kink(what.to_string())),
+                }
+            }
+        }
+    }
+
+    fn binary(&self, op: BinOp, a: Value, b: Value) -> Result<Value, MultiError> {
+        use Value::{Scalar, Vector};
+        match op {
+            BinOp::Add | BinOp::Sub => {
+                let f = |x: &MultiSeries, y: &MultiSeries| {
+                    if op == BinOp::Add {
+                        x.add(y)
+                    } else {
+                        x.sub(y)
+                    }
+                };
+                match (a, b) {
+                    (Scalar(x), Scalar(y)) => Ok(Scalar(f(&x, &y))),
+                    (Vector(x), Vector(y)) => {
+                        if x.len() != y.len() {
+                            return Err(MultiError::Shape(format!(
+                                "adding vectors of lengths {} and {}",
+                                x.len(),
+                                y.len()
+                            )));
+                        }
+                        Ok(Vector(
+                            x.into_iter()
+                                .zip(y)
+                                .map(|(p, q)| self.binary(op, p, q))
+                                .collect::<Result<_, _>>()?,
+                        ))
+                    }
+                    (Scalar(x), v @ Vector(_)) => v.map(&mut |y| Ok(f(&x, y))),
+                    (v @ Vector(_), Scalar(y)) => v.map(&mut |x| Ok(f(x, &y))),
+                }
+            }
+            BinOp::Mul => match (a, b) {
+                (Scalar(x), Scalar(y)) => Ok(Scalar(x.try_mul(&y)?.bound(self.target))),
+                (Scalar(x), v @ Vector(_)) | (v @ Vector(_), Scalar(x)) => {
+                    v.map(&mut |y| Ok(x.try_mul(y)?.bound(self.target)))
+                }
+                (Vector(x), Vector(y)) => self.product(x, y),
+            },
+            BinOp::Div => {
+                let y = b.into_scalar("a divisor")?;
+                let inv = self.reciprocal(&y)?;
+                a.map(&mut |x| Ok(x.try_mul(&inv)?.bound(self.target)))
+            }
+            BinOp::Pow => {
+                let base = a.into_scalar("the base of a power")?;
+                let exponent = b.into_scalar("an exponent")?;
+                self.power(&base, &exponent).map(Value::Scalar)
+            }
+        }
+    }
+
+    fn reciprocal(&self, y: &MultiSeries) -> Result<MultiSeries, MultiError> {
+        y.recip(self.target)
+    }
+
+    /// Vector-vector, matrix-vector, vector-matrix and matrix-matrix products.
+    fn product(&self, x: Vec<Value>, y: Vec<Value>) -> Result<Value, MultiError> {
+        let is_matrix = |v: &[Value]| matches!(v.first(), Some(Value::Vector(_)));
+        let dot = |row: &[Value], col: &[Value]| -> Result<MultiSeries, MultiError> {
+            if row.len() != col.len() {
+                return Err(MultiError::Shape(format!(
+                    "a product of a row of length {} and a column of length {}",
+                    row.len(),
+                    col.len()
+                )));
+            }
+            let mut acc = MultiSeries::zero(&self.space);
+            for (p, q) in row.iter().zip(col) {
+                let p = p.clone().into_scalar("a vector entry")?;
+                let q = q.clone().into_scalar("a vector entry")?;
+                acc = acc.add(&p.try_mul(&q)?.bound(self.target));
+            }
+            Ok(acc)
+        };
+        let rows = |m: &[Value]| -> Result<Vec<Vec<Value>>, MultiError> {
+            m.iter()
+                .map(|r| match r {
+                    Value::Vector(r) => Ok(r.clone()),
+                    Value::Scalar(_) => Err(MultiError::Shape("a matrix with a scalar row".into())),
+                })
+                .collect()
+        };
+        match (is_matrix(&x), is_matrix(&y)) {
+            (false, false) => Ok(Value::Scalar(dot(&x, &y)?)),
+            (true, false) => Ok(Value::Vector(
+                rows(&x)?
+                    .iter()
+                    .map(|r| dot(r, &y).map(Value::Scalar))
+                    .collect::<Result<_, _>>()?,
+            )),
+            (false, true) | (true, true) => {
+                let ym = rows(&y)?;
+                let cols = ym.first().map(|r| r.len()).unwrap_or(0);
+                let column = |j: usize| -> Vec<Value> {
+                    ym.iter()
+                        .map(|r| r.get(j).cloned().unwrap_or(Value::Vector(vec![])))
+                        .collect()
+                };
+                if is_matrix(&x) {
+                    let xm = rows(&x)?;
+                    Ok(Value::Vector(
+                        xm.iter()
+                            .map(|r| {
+                                Ok(Value::Vector(
+                                    (0..cols)
+                                        .map(|j| dot(r, &column(j)).map(Value::Scalar))
+                                        .collect::<Result<_, MultiError>>()?,
+                                ))
+                            })
+                            .collect::<Result<_, MultiError>>()?,
+                    ))
+                } else {
+                    Ok(Value::Vector(
+                        (0..cols)
+                            .map(|j| dot(&x, &column(j)).map(Value::Scalar))
+                            .collect::<Result<_, _>>()?,
+                    ))
+                }
+            }
+        }
+    }
+
+    fn power(&self, base: &MultiSeries, exponent: &MultiSeries) -> Result<MultiSeries, MultiError> {
+        if exponent.is_constant() && exponent.order().is_none() {
+            let k = exponent.constant_term();
+            if let Some(q) = k.to_rational() {
+                if q.is_integer() {
+                    let n: i64 = q
+                        .to_integer()
+                        .try_into()
+                        .map_err(|_| MultiError::TooLarge(format!("the exponent {q}")))?;
+                    if n.unsigned_abs() > MAX_POWER {
+                        if base.valuation().is_some_and(|v| v > 0) && n > 0 {
+                            // x^n with n beyond any order we keep: O(order).
+                            return Ok(MultiSeries {
+                                space: self.space.clone(),
+                                terms: BTreeMap::new(),
+                                order: Some(self.target),
+                            });
+                        }
+                        return Err(MultiError::TooLarge(format!(
+                            "the exponent {q} (at most {MAX_POWER})"
+                        )));
+                    }
+                    return base.pow_int(n, self.target);
+                }
+            }
+            let t = Expr::var("__t");
+            let f = Expr::bin(BinOp::Pow, t, k.to_expr());
+            return base.compose_expr(&f, "__t", self.target);
+        }
+        // b^e = exp(e ln b).
+        let ln_b =
+            base.compose_expr(&Expr::call(Func::Ln, Expr::var("__t")), "__t", self.target)?;
+        let product = exponent.try_mul(&ln_b)?.truncate(self.target);
+        product.compose_expr(&Expr::call(Func::Exp, Expr::var("__t")), "__t", self.target)
+    }
+
+    fn builtin(&self, func: Func, args: Vec<Value>) -> Result<Value, MultiError> {
+        match func {
+            Func::Min | Func::Max => {
+                let mut it = args.into_iter();
+                let (a, b) = (it.next(), it.next());
+                let (Some(a), Some(b)) = (a, b) else {
+                    return Err(MultiError::Shape(format!("{func} takes two arguments")));
+                };
+                let a = a.into_scalar("an argument of min/max")?;
+                let b = b.into_scalar("an argument of min/max")?;
+                let d = a.sub(&b);
+                let op = if func == Func::Max {
+                    CmpOp::Gt
+                } else {
+                    CmpOp::Lt
+                };
+                let what = format!("{func} at the point where its arguments are equal");
+                let (av, bv) = (Value::Scalar(a), Value::Scalar(b));
+                let ta = Expr::var("a");
+                let pick = |e: &Expr| Ok(if *e == ta { av.clone() } else { bv.clone() });
+                self.piecewise(&d, op, &what, pick, &ta, &Expr::var("b"))
+            }
+            Func::Abs => {
+                let arg = args
+                    .into_iter()
+                    .next()
+                    .ok_or_else(|| MultiError::Shape("abs takes one argument".into()))?;
+                arg.map(&mut |s| {
+                    let pos = Value::Scalar(s.clone());
+                    let neg = Value::Scalar(s.neg());
+                    let ta = Expr::var("a");
+                    let pick = |e: &Expr| Ok(if *e == ta { pos.clone() } else { neg.clone() });
+                    self.piecewise(s, CmpOp::Gt, "abs at 0", pick, &ta, &Expr::var("b"))?
+                        .into_scalar("abs")
+                })
+            }
+            _ => {
+                let arg = args
+                    .into_iter()
+                    .next()
+                    .ok_or_else(|| MultiError::Shape(format!("{func} takes one argument")))?;
+                let f = Expr::call(func, Expr::var("__t"));
+                arg.map(&mut |s| s.compose_expr(&f, "__t", self.target))
+            }
+        }
+    }
+}
+
+fn cond_text(cond: &crate::expr::Cond) -> String {
+    format!("{} {} {}", cond.lhs, cond.op.symbol(), cond.rhs)
+}

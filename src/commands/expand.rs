@@ -1,14 +1,202 @@
-//! `taylorgate expand`. STATUS: to be implemented.
+//! `taylorgate expand`: the exact Taylor expansion of an expression at a point.
+//!
+//! ```text
+//! $ taylorgate expand 'ln(1+exp(x))' --order 4
+//! ln(2) + 1/2*x + 1/8*x^2 - 1/192*x^4 + O(x^5)
+//! ```
 
 use super::Outcome;
+use crate::expr::Expr;
+use crate::number::{Const, Sign, ZeroTest};
+use crate::series::{taylor, Series};
+use serde_json::json;
+use std::path::PathBuf;
+
+/// Output format of `expand`.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Format {
+    /// `c0 + c1*x + ... + O(x^(N+1))`.
+    #[default]
+    Text,
+    /// The same in LaTeX.
+    Latex,
+    /// `{"expression", "variable", "point", "order", "coefficients": [...]}`.
+    Json,
+}
 
 /// Arguments of `taylorgate expand`.
 #[derive(clap::Args, Debug, Clone)]
-pub struct ExpandArgs {}
+pub struct ExpandArgs {
+    /// The expression, or the name of a one-argument definition (`softplus` means `softplus(x)`).
+    pub expr: String,
+    /// The expansion point (an exact constant expression such as `0`, `ln(3)`, `-1/2`).
+    #[arg(long = "at", default_value = "0")]
+    pub at: String,
+    /// Highest coefficient index N: gives c_0 .. c_N, remainder O((x-p)^(N+1)).
+    #[arg(long, default_value_t = 10)]
+    pub order: usize,
+    /// The variable.
+    #[arg(long, default_value = "x")]
+    pub var: String,
+    /// A `.tg` file whose definitions are in scope.
+    #[arg(long)]
+    pub file: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
 
 /// Runs `taylorgate expand`.
-pub fn run(_args: &ExpandArgs) -> Result<Outcome, crate::Error> {
-    Err(crate::Error::Usage(
-        "`expand` is not implemented yet".into(),
-    ))
+pub fn run(args: &ExpandArgs) -> Result<Outcome, crate::Error> {
+    let defs = super::load_definitions(args.file.as_deref())?;
+    let expr = match defs.function(args.expr.trim()) {
+        Some(def) if def.params.len() == 1 => {
+            Expr::Apply(args.expr.trim().to_string(), vec![Expr::var(&args.var)])
+        }
+        _ => crate::parse::parse_expr(&args.expr, &defs)?,
+    };
+    let expr = crate::diff::inline_definitions(&expr, &defs)?;
+    let point = Const::from_expr(&crate::parse::parse_expr(&args.at, &defs)?)?;
+    let series = taylor(&expr, &args.var, &point, args.order)?;
+    Ok(match args.format {
+        Format::Text => Outcome::done(with_notes(
+            render(&series, &args.var, &point, &Style::Text),
+            &series,
+        )),
+        Format::Latex => Outcome::done(with_notes(
+            render(&series, &args.var, &point, &Style::Latex),
+            &series,
+        )),
+        Format::Json => Outcome::json(
+            &json!({
+                "expression": args.expr,
+                "variable": args.var,
+                "point": point.to_string(),
+                "order": args.order,
+                "coefficients": series.coefficients().iter().map(Const::to_string).collect::<Vec<_>>(),
+                "notes": series.notes(),
+            }),
+            super::Status::Done,
+        ),
+    })
+}
+
+fn with_notes(mut text: String, series: &Series) -> String {
+    text.push('\n');
+    for note in series.notes() {
+        text.push_str(&format!("note: {note}\n"));
+    }
+    text
+}
+
+enum Style {
+    Text,
+    Latex,
+}
+
+/// Whether a printed value needs parentheses as a factor (it is a sum or a difference).
+fn is_compound(s: &str) -> bool {
+    let mut depth = 0i32;
+    for (i, ch) in s.char_indices() {
+        match ch {
+            '(' | '{' | '[' => depth += 1,
+            ')' | '}' | ']' => depth -= 1,
+            '+' | '-' if depth == 0 && i > 0 => return true,
+            _ => {}
+        }
+    }
+    false
+}
+
+/// `c_0 + c_1 (x - p) + ... + O((x - p)^(n))`, zero terms left out.
+fn render(series: &Series, var: &str, point: &Const, style: &Style) -> String {
+    let base = match point.sign() {
+        Sign::Zero => var.to_string(),
+        _ => {
+            let (op, p) = if point.sign() == Sign::Negative {
+                ("+", -point)
+            } else {
+                ("-", point.clone())
+            };
+            let p = match style {
+                Style::Text => p.to_string(),
+                Style::Latex => p.to_latex(),
+            };
+            format!("({var} {op} {p})")
+        }
+    };
+    let power = |k: usize| -> String {
+        match (k, style) {
+            (1, _) => base.clone(),
+            (_, Style::Text) => format!("{base}^{k}"),
+            (_, Style::Latex) => format!("{base}^{{{k}}}"),
+        }
+    };
+    let mut out = String::new();
+    for (k, c) in series.coefficients().iter().enumerate() {
+        if c.zero_test() == ZeroTest::Zero {
+            continue;
+        }
+        let negative = c.sign() == Sign::Negative;
+        let magnitude = if negative { -c } else { c.clone() };
+        let text = match style {
+            Style::Text => magnitude.to_string(),
+            Style::Latex => magnitude.to_latex(),
+        };
+        let is_one = magnitude
+            .to_rational()
+            .is_some_and(|q| num_traits::One::is_one(&q));
+        let term = if k == 0 {
+            text
+        } else if is_one {
+            power(k)
+        } else {
+            let factor = if is_compound(&text) {
+                match style {
+                    Style::Text => format!("({text})"),
+                    Style::Latex => format!("\\left({text}\\right)"),
+                }
+            } else {
+                text
+            };
+            match style {
+                Style::Text => format!("{factor}*{}", power(k)),
+                Style::Latex => format!("{factor} {}", power(k)),
+            }
+        };
+        if out.is_empty() {
+            out = if negative { format!("-{term}") } else { term };
+        } else {
+            out.push_str(if negative { " - " } else { " + " });
+            out.push_str(&term);
+        }
+    }
+    let remainder = match style {
+        Style::Text => format!("O({})", power(series.order())),
+        Style::Latex => format!("O\\left({}\\right)", power(series.order())),
+    };
+    if out.is_empty() {
+        remainder
+    } else {
+        format!("{out} + {remainder}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_compound;
+
+    #[test]
+    fn compound_values_are_sums() {
+        for (s, want) in [
+            ("1/2", false),
+            ("-1/2", false),
+            ("ln(2) + 1", true),
+            ("sqrt(2)/2", false),
+            ("exp(-1)", false),
+            ("1 - pi", true),
+        ] {
+            assert_eq!(is_compound(s), want, "{s}");
+        }
+    }
 }

@@ -1,12 +1,160 @@
-//! `taylorgate prove`. STATUS: to be implemented.
+//! `taylorgate prove FILE.tg`: decides every claim of a file.
 
-use super::Outcome;
+use super::{Outcome, Status};
+use crate::gate::{polynomial_text, Term};
+use crate::prove::{prove_program, ClaimReport, ClaimStatus, ComparedTerm};
+use serde_json::{json, Value};
+use std::path::PathBuf;
+
+/// Output formats of `prove`.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ProveFormat {
+    /// One paragraph per claim.
+    Text,
+    /// Machine-readable.
+    Json,
+}
 
 /// Arguments of `taylorgate prove`.
 #[derive(clap::Args, Debug, Clone)]
-pub struct ProveArgs {}
+pub struct ProveArgs {
+    /// The `.tg` file with definitions and claims.
+    pub file: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ProveFormat::Text)]
+    pub format: ProveFormat,
+}
 
 /// Runs `taylorgate prove`.
-pub fn run(_args: &ProveArgs) -> Result<Outcome, crate::Error> {
-    Err(crate::Error::Usage("`prove` is not implemented yet".into()))
+pub fn run(args: &ProveArgs) -> Result<Outcome, crate::Error> {
+    let defs = crate::library::definitions();
+    let path = args.file.display().to_string();
+    let src = std::fs::read_to_string(&args.file)
+        .map_err(|e| crate::Error::Usage(format!("cannot read {path}: {e}")))?;
+    let program = crate::parse::parse_program(&src, &defs).map_err(|e| e.with_path(&path))?;
+    let reports = prove_program(&program, &defs);
+    if reports.is_empty() {
+        return Err(crate::Error::Usage(format!("{path} has no claim to prove")));
+    }
+    let status = if reports.iter().all(|r| r.status == ClaimStatus::Proved) {
+        Status::Done
+    } else {
+        Status::Negative
+    };
+    Ok(match args.format {
+        ProveFormat::Json => Outcome::json(
+            &json!({"file": path, "claims": reports.iter().map(claim_json).collect::<Vec<_>>()}),
+            status,
+        ),
+        ProveFormat::Text => Outcome {
+            output: reports
+                .iter()
+                .map(claim_text)
+                .collect::<Vec<_>>()
+                .join("\n"),
+            status,
+        },
+    })
+}
+
+fn terms_json(terms: &[ComparedTerm]) -> Value {
+    Value::Array(
+        terms
+            .iter()
+            .map(|t| {
+                json!({"powers": t.powers, "left": t.left.to_string(), "right": t.right.to_string(),
+                       "coefficient": t.difference.to_string()})
+            })
+            .collect(),
+    )
+}
+
+/// The JSON object of one claim.
+pub fn claim_json(r: &ClaimReport) -> Value {
+    json!({
+        "line": r.line,
+        "claim": r.claim,
+        "status": r.status.name(),
+        "variables": r.variables,
+        "degree_in": r.degree_in,
+        "claimed_order": r.claimed,
+        "message": r.message,
+        "difference": terms_json(&r.difference),
+        "remainder": {
+            "order": r.remainder_order,
+            "exact": r.exact,
+            "leading": terms_json(&r.remainder_leading),
+        },
+    })
+}
+
+fn as_terms(terms: &[ComparedTerm]) -> Vec<Term> {
+    terms
+        .iter()
+        .map(|t| Term {
+            powers: t.powers.clone(),
+            coefficient: t.difference.clone(),
+        })
+        .collect()
+}
+
+/// The text paragraph of one claim.
+pub fn claim_text(r: &ClaimReport) -> String {
+    let mut o = format!("line {}: {}\n", r.line, r.claim);
+    let unit = r
+        .degree_in
+        .as_ref()
+        .map(|v| format!("degree in {v}"))
+        .unwrap_or_else(|| "total degree".into());
+    match r.status {
+        ClaimStatus::Proved => {
+            o.push_str(&format!(
+                "  PROVED: every term of LHS - RHS of {unit} < {} vanishes.\n",
+                r.claimed
+            ));
+            if r.exact {
+                o.push_str("  LHS - RHS is exactly zero.\n");
+            } else if let Some(w) = r.remainder_order {
+                o.push_str(&format!(
+                    "  Sharp remainder: order {w}, leading terms {}\n",
+                    polynomial_text(&as_terms(&r.remainder_leading), &r.variables)
+                ));
+            } else {
+                o.push_str(&format!("  {}\n", r.message));
+            }
+        }
+        ClaimStatus::Refuted => {
+            o.push_str(&format!("  REFUTED: {}.\n", r.message));
+            for t in &r.difference {
+                let mono = polynomial_text(
+                    &[Term {
+                        powers: t.powers.clone(),
+                        coefficient: crate::Const::one(),
+                    }],
+                    &r.variables,
+                );
+                o.push_str(&format!(
+                    "    term {mono}: left {}, right {}\n",
+                    t.left, t.right
+                ));
+            }
+        }
+        ClaimStatus::Undecided => {
+            o.push_str(&format!("  UNDECIDED: {}.\n", r.message));
+            for t in &r.difference {
+                let mono = polynomial_text(
+                    &[Term {
+                        powers: t.powers.clone(),
+                        coefficient: crate::Const::one(),
+                    }],
+                    &r.variables,
+                );
+                o.push_str(&format!(
+                    "    term {mono}: coefficient {} (zero test inconclusive)\n",
+                    t.difference
+                ));
+            }
+        }
+    }
+    o
 }
