@@ -133,8 +133,10 @@ pub struct MultiSeries {
     order: Option<i64>,
 }
 
+/// Structural zero (the normal form of zero). `ZeroTest::Zero` is only ever decided this way,
+/// so this is exactly the zero test's `Zero`, without running any numeric fallback.
 fn is_zero(c: &Const) -> bool {
-    c.zero_test() == ZeroTest::Zero
+    c.is_zero()
 }
 
 fn min_order(a: Option<i64>, b: Option<i64>) -> Option<i64> {
