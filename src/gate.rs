@@ -413,13 +413,14 @@ pub fn analyze(sigma: &Expr, options: &GateOptions) -> Result<GateReport, GateEr
                 } else {
                     "a polynomial of degree < n"
                 };
+                let product = input_names(n).join("*");
                 report.reason = if ps.len() == 1 {
                     format!(
-                        "σ is {kind} (degree {max} < {n}): {dn_name} vanishes identically, so the network is a polynomial of degree < {n} and cannot equal x_1...x_{n}"
+                        "σ is {kind} (degree {max} < {n}): {dn_name} vanishes identically, so the network is a polynomial of degree < {n} and cannot equal {product}"
                     )
                 } else {
                     format!(
-                        "σ is piecewise {kind} ({} pieces, each of degree <= {max} < {n}): {dn_name} = 0 wherever it exists, so the network is piecewise a polynomial of degree < {n}, and the product (degree {n}) is not; no bias or scaling helps",
+                        "σ is piecewise {kind} ({} pieces, each of degree <= {max} < {n}): {dn_name} = 0 wherever it exists, so the network is piecewise a polynomial of degree < {n}, and the product {product} (degree {n}) is not; no bias or scaling helps",
                         ps.len()
                     )
                 };
@@ -501,13 +502,15 @@ pub fn analyze(sigma: &Expr, options: &GateOptions) -> Result<GateReport, GateEr
     };
     let dn = derivative_from_coefficient(&c[n], n);
     report.verdict = Verdict::Admits;
-    report.reason = if b.zero_test() == ZeroTest::Zero {
+    report.reason = if b.is_zero() {
         format!("{dn_name}(0) = {dn} ≠ 0 (proved)")
     } else {
-        format!(
-            "{}; at the bias b = {b}, {dn_name}(b) = {dn} ≠ 0 (proved)",
-            notes.join("; ")
-        )
+        let found = format!("at the bias b = {b}, {dn_name}(b) = {dn} ≠ 0 (proved)");
+        if notes.is_empty() {
+            found
+        } else {
+            format!("{}; {found}", notes.join("; "))
+        }
     };
     report.polynomial_piece = active_piece_is_polynomial(sigma, &b, degree);
 

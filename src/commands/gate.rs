@@ -267,8 +267,8 @@ pub fn report_text(r: &GateReport) -> String {
         vec![b.to_string(); r.hidden].join(", ")
     ));
     o.push_str(&format!(
-        "   A2_s = s_1...s_{n} / (2^{n} {dname}(b)) = ±{}\n",
-        r.a2.first().map(|c| c.to_string()).unwrap_or_default()
+        "   A2_s = (product of the signs of s) / (2^{n} {dname}(b)): A2 = ({})\n",
+        r.a2.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(", ")
     ));
     if n == 2 {
         o.push_str("   f(u, v) = [σ(b+u+v) + σ(b-u-v) - σ(b+u-v) - σ(b-u+v)] / (4 σ''(b))\n");
@@ -276,7 +276,8 @@ pub fn report_text(r: &GateReport) -> String {
 
     o.push_str("\n3. The signed sum, and what cancels:\n");
     o.push_str(&format!(
-        "   Each neuron s contributes ±Σ_k c_k (s·x)^k. A monomial x^α of (s·x)^k survives the\n   signed sum over all 2^{n} sign vectors only when every exponent α_i is odd, so all\n   terms of degree < {n} vanish, the constant σ(b) cancels (the weights sum to zero),\n   and the surviving degree-{n} term is c_{n} · {n}! · x_1...x_{n} · 2^{n} / (2^{n} {dname}(b)) = {}.\n",
+        "   Each neuron s contributes ±Σ_k c_k (s·x)^k. A monomial x^α of (s·x)^k survives the\n   signed sum over all 2^{n} sign vectors only when every exponent α_i is odd, so all\n   terms of degree < {n} vanish, the constant σ(b) cancels (the weights sum to zero),\n   and the surviving degree-{n} term is c_{n} · {n}! · {} · 2^{n} / (2^{n} {dname}(b)) = {}.\n",
+        names.join("*"),
         names.join("*")
     ));
     if n == 2 {
