@@ -268,7 +268,10 @@ pub fn report_text(r: &GateReport) -> String {
     ));
     o.push_str(&format!(
         "   A2_s = (product of the signs of s) / (2^{n} {dname}(b)): A2 = ({})\n",
-        r.a2.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(", ")
+        r.a2.iter()
+            .map(|c| c.to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
     ));
     if n == 2 {
         o.push_str("   f(u, v) = [σ(b+u+v) + σ(b-u-v) - σ(b+u-v) - σ(b-u+v)] / (4 σ''(b))\n");
