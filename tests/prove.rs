@@ -177,3 +177,19 @@ fn a_claim_that_cannot_be_decided_says_why() {
     assert_eq!(code, 1);
     assert_ne!(statuses(&v), ["proved"]);
 }
+
+#[test]
+fn huge_exponents_and_huge_claimed_orders_get_answers() {
+    // x^(10^1000) vanishes to every order we keep: O(|x|^3) holds.
+    let (code, v, err) = prove_text("f(x) = x^(10^1000)\nclaim f(x) = 0 + O(|x|^3)\n");
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(statuses(&v), ["proved"]);
+    // An order far beyond the expansion limit is still refuted by its degree-1 term.
+    let (code, v, _) = prove_text("g(x) = exp(x)\nclaim g(u) = 1 + O(|x|^1000000)\n");
+    assert_eq!(code, 1);
+    assert_eq!(statuses(&v), ["refuted"]);
+    assert_eq!(
+        v["claims"][0]["difference"][0]["powers"],
+        serde_json::json!([1])
+    );
+}
