@@ -246,11 +246,7 @@ pub fn pieces(e: &Expr) -> Option<Vec<Expr>> {
 /// division by a constant, and powers with a constant non-negative integer exponent. A
 /// conservative, syntactic test (it answers `false` for `exp(ln(x))`).
 fn is_polynomial_syntax(e: &Expr, var: &str) -> bool {
-    let constant = |e: &Expr| {
-        let mut free = Vec::new();
-        crate::commands::gate::free_variables(e, &mut free);
-        free.is_empty()
-    };
+    let constant = |e: &Expr| e.free_variables().is_empty();
     if constant(e) {
         return true;
     }

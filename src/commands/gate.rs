@@ -59,8 +59,7 @@ pub fn activation_expr(text: &str, defs: &Definitions) -> Result<Expr, crate::Er
         None => crate::parse::parse_expr(text, defs)?,
     };
     let inlined = crate::diff::inline_definitions(&expr, defs)?;
-    let mut free = Vec::new();
-    free_variables(&inlined, &mut free);
+    let mut free = inlined.free_variables();
     free.retain(|v| v != "x");
     if !free.is_empty() {
         return Err(crate::Error::Usage(format!(
@@ -69,32 +68,6 @@ pub fn activation_expr(text: &str, defs: &Definitions) -> Result<Expr, crate::Er
         )));
     }
     Ok(inlined)
-}
-
-/// The free variables of an expression, in order of appearance.
-pub fn free_variables(e: &Expr, out: &mut Vec<String>) {
-    match e {
-        Expr::Var(v) => {
-            if !out.contains(v) {
-                out.push(v.clone())
-            }
-        }
-        Expr::Num(_) | Expr::Pi | Expr::E => {}
-        Expr::Neg(a) | Expr::Deriv(_, _, a) => free_variables(a, out),
-        Expr::Bin(_, a, b) => {
-            free_variables(a, out);
-            free_variables(b, out);
-        }
-        Expr::Call(_, args) | Expr::Apply(_, args) | Expr::Vector(args) => {
-            args.iter().for_each(|a| free_variables(a, out))
-        }
-        Expr::If(c, a, b) => {
-            free_variables(&c.lhs, out);
-            free_variables(&c.rhs, out);
-            free_variables(a, out);
-            free_variables(b, out);
-        }
-    }
 }
 
 /// Parses an exact point such as `ln(3)`.
