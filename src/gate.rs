@@ -516,7 +516,16 @@ pub fn analyze(sigma: &Expr, options: &GateOptions) -> Result<GateReport, GateEr
     loop {
         let expansion = expand_network(&coefficients, &dn, n, d)?;
         let leading = leading_remainder(&expansion, n);
-        if leading.is_some() || report.polynomial_piece || d + 4 > MAX_DEGREE || d >= degree + 8 {
+        let done =
+            leading.is_some() || report.polynomial_piece || d + 4 > MAX_DEGREE || d >= degree + 8;
+        // A higher order may not exist (a switching point whose sides agree only through d):
+        // then report what is proved through d.
+        let next = if done {
+            None
+        } else {
+            taylor_at(sigma, &b, d + 4).ok()
+        };
+        if next.is_none() {
             if d == degree {
                 report.expansion = expansion;
             } else {
@@ -536,7 +545,7 @@ pub fn analyze(sigma: &Expr, options: &GateOptions) -> Result<GateReport, GateEr
             break;
         }
         d += 4;
-        coefficients = taylor_at(sigma, &b, d)?;
+        coefficients = next.expect("checked above");
     }
     let product = vec![1; n];
     if report.expansion.iter().all(|t| t.powers != product) {

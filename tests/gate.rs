@@ -389,3 +389,17 @@ fn command_line_json_and_exit_codes() {
     assert_eq!(code, 0);
     assert!(out.contains("-3/32"), "{out}");
 }
+
+#[test]
+fn a_switching_point_whose_sides_agree_through_the_degree() {
+    // x^2 on both sides through degree 9: sigma''(0) = 2 is proved, no remainder through the
+    // degree searched, and the answer does not claim an exact gate.
+    let r = analyze(
+        &expr("if x > 0 then x^2 + x^10 else x^2"),
+        &GateOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(r.verdict, Verdict::Admits);
+    assert_eq!(r.remainder.order, None);
+    assert!(!r.remainder.exact);
+}
