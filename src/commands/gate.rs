@@ -301,9 +301,15 @@ pub fn report_text(r: &GateReport) -> String {
             polynomial_text(&r.remainder.leading, &names),
             names.join("*")
         )),
-        None => {
-            o.push_str("   the remainder shown is zero, so f_λ equals the product for every λ.\n")
-        }
+        None if r.remainder.exact => o.push_str(
+            "   the remainder is zero (a polynomial piece), so f_λ equals the product for every λ.\n",
+        ),
+        None => o.push_str(&format!(
+            "   no remainder term through degree {}: f_λ = {} + O(λ^{}) as λ → 0.\n",
+            r.remainder.searched_degree,
+            names.join("*"),
+            r.remainder.searched_degree + 1 - n
+        )),
     }
     o
 }
