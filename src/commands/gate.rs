@@ -302,7 +302,7 @@ pub fn report_text(r: &GateReport) -> String {
             names.join("*")
         )),
         None if r.remainder.exact => o.push_str(
-            "   the remainder is zero (a polynomial piece), so f_λ equals the product for every λ.\n",
+            "   the remainder is zero: f_λ equals the product wherever λ A1 x + b1 stays in the\n   polynomial piece around b (for every λ when σ is a polynomial).\n",
         ),
         None => o.push_str(&format!(
             "   no remainder term through degree {}: f_λ = {} + O(λ^{}) as λ → 0.\n",
