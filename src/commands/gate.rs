@@ -37,6 +37,9 @@ pub struct GateArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = GateFormat::Text)]
     pub format: GateFormat,
+    /// Also print the exact values to D guaranteed significant digits (JSON `approx`).
+    #[arg(long)]
+    pub digits: Option<u32>,
 }
 
 /// Turns the `ACT` argument into a built-in-only expression in `x`: the name of a one-argument
@@ -125,12 +128,71 @@ pub fn run(args: &GateArgs) -> Result<Outcome, crate::Error> {
         Status::Negative
     };
     Ok(match args.format {
-        GateFormat::Json => Outcome::json(&report_json(&report), status),
-        GateFormat::Text => Outcome {
-            output: report_text(&report),
-            status,
-        },
+        GateFormat::Json => {
+            let mut v = report_json(&report);
+            if let Some(d) = args.digits {
+                add_approx_json(&mut v, &report, d);
+            }
+            Outcome::json(&v, status)
+        }
+        GateFormat::Text => {
+            let mut output = report_text(&report);
+            if let Some(d) = args.digits {
+                output.push_str(&approx_text(&report, d));
+            }
+            Outcome { output, status }
+        }
     })
+}
+
+/// Adds guaranteed digits to the JSON of a report: `derivative_at_bias_approx`, an `approx`
+/// key in every expansion term, and `approx` (parallel to `A2`) beside the output weights.
+pub fn add_approx_json(v: &mut Value, r: &GateReport, digits: u32) {
+    let approx = |c: &Const| json!(crate::interval::guaranteed_digits(c, digits));
+    if let Some(dn) = &r.derivative_at_bias {
+        v["derivative_at_bias_approx"] = approx(dn);
+    }
+    if let Some(terms) = v.get_mut("expansion").and_then(Value::as_array_mut) {
+        for (t, term) in terms.iter_mut().zip(&r.expansion) {
+            t["approx"] = approx(&term.coefficient);
+        }
+    }
+    if v.get("A2").is_some() {
+        v["A2_approx"] = Value::Array(r.a2.iter().map(approx).collect());
+    }
+}
+
+/// The guaranteed digits of the report's exact values, as text.
+fn approx_text(r: &GateReport, digits: u32) -> String {
+    let names = input_names(r.inputs);
+    let mut o = format!(
+        "
+Guaranteed digits ({digits} significant, error < 1 ulp):
+"
+    );
+    if let Some(dn) = &r.derivative_at_bias {
+        o.push_str(&format!(
+            "   σ^({})(b) = {dn} ≈ {}
+",
+            r.inputs,
+            super::diff::approx_text(dn, digits)
+        ));
+    }
+    for t in &r.expansion {
+        let mono = polynomial_text(
+            &[Term {
+                powers: t.powers.clone(),
+                coefficient: Const::one(),
+            }],
+            &names,
+        );
+        o.push_str(&format!(
+            "   [{mono}] {} ≈ {}\n",
+            t.coefficient,
+            super::diff::approx_text(&t.coefficient, digits)
+        ));
+    }
+    o
 }
 
 fn terms_json(terms: &[Term]) -> Value {
