@@ -331,3 +331,70 @@ const REFERENCE_60: &[(&str, [&str; 11])] = &[
         ],
     ),
 ];
+
+/// Taylor arithmetic on enclosures against two independent routes: the exact series (at a
+/// point, the enclosure contains the exact coefficient) and the symbolic derivative enclosed
+/// over the interval (both contain `sigma^(k)` at sample points; the series route is reported
+/// and expected at least as tight on these cases).
+#[test]
+fn derivative_bounds_over_intervals() {
+    use taylorgate::interval::{enclose, enclose_const, taylor_coefficients, Interval};
+    let cases: &[(&str, &str)] = &[
+        ("exp(x)", "0"),
+        ("ln(1+exp(x))", "0"),
+        ("x/(1+exp(-x))", "0"),
+        ("x/2*(1+erf(x/sqrt(2)))", "0"),
+        ("x*tanh(ln(1+exp(x)))", "0"),
+        ("exp(-x^2)", "0"),
+        ("1/(1+exp(-x))", "ln(3)"),
+        ("tanh(x)", "1"),
+        ("atan(x)", "1"),
+        ("sin(x)", "1"),
+        ("tan(x)", "1/2"),
+        ("asin(x)", "1/3"),
+        ("sqrt(1+x^2)", "1/2"),
+        ("sinh(x)*cosh(x)", "1"),
+        ("if x > 0 then x else exp(x) - 1", "-1"),
+    ];
+    let k_max = 6;
+    let q = |s: &str| BigRational::new(BigInt::from(1), s.parse::<BigInt>().expect("int"));
+    for (src, b) in cases {
+        let sigma = parse_expr(src, &Definitions::new()).expect("parses");
+        let b = c(b);
+        let bq = enclose_const(&b.to_expr(), 200).expect("bias");
+        // At the (enclosed) point: contains the exact coefficients.
+        let exact = taylorgate::series::taylor(&sigma, "x", &b, k_max).expect("series");
+        let at_point = taylor_coefficients(&sigma, "x", &bq, k_max, 256).expect("taylor");
+        for (k, (e, i)) in exact.coefficients().iter().zip(&at_point).enumerate() {
+            let r = enclose_const(&e.to_expr(), 400).expect("coefficient");
+            assert!(i.intersect(&r).is_some(), "{src} c_{k} at the point");
+            assert!(i.width_log2().unwrap_or(-1000) < -150, "{src} c_{k} width");
+        }
+        // Over [b - 1/64, b + 1/64].
+        let w = q("64");
+        let lo = bq.lo() - &w;
+        let hi = bq.hi() + &w;
+        let j = Interval::new(&lo, &hi, 128).expect("interval");
+        let tc = taylor_coefficients(&sigma, "x", &j, k_max, 128).expect("taylor over J");
+        let mut d = sigma.clone();
+        let mut fact = BigRational::from_integer(BigInt::from(1));
+        let mut ratios = Vec::new();
+        for k in 1..=k_max {
+            d = taylorgate::diff::derivative(&d, "x").expect("derivative");
+            fact *= BigRational::from_integer(BigInt::from(k as i64));
+            let sym = enclose(&d, &[("x", j.clone())], 128).expect("symbolic over J");
+            let ser =
+                Interval::new(&(tc[k].lo() * &fact), &(tc[k].hi() * &fact), 128).expect("scaled");
+            // Both contain sigma^(k) at the ends and the middle of J.
+            for x in [lo.clone(), hi.clone(), bq.midpoint()] {
+                let xi = Interval::point(&x, 256);
+                let v = enclose(&d, &[("x", xi)], 256).expect("point value");
+                assert!(sym.contains_interval(&v), "{src}: symbolic k={k}");
+                assert!(ser.contains_interval(&v), "{src}: series k={k}");
+            }
+            let (sw, tw) = (sym.width(), ser.width());
+            ratios.push((tw / sw).to_f64().unwrap_or(f64::NAN));
+        }
+        println!("{src} at {b}: series width / symbolic width, k = 1..{k_max}: {ratios:.3?}");
+    }
+}
