@@ -337,6 +337,7 @@ const REFERENCE_60: &[(&str, [&str; 11])] = &[
 /// over the interval (both contain `sigma^(k)` at sample points; the series route is reported
 /// and expected at least as tight on these cases).
 #[test]
+#[allow(clippy::needless_range_loop)]
 fn derivative_bounds_over_intervals() {
     use taylorgate::interval::{enclose, enclose_const, taylor_coefficients, Interval};
     let cases: &[(&str, &str)] = &[
