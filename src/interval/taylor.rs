@@ -72,8 +72,13 @@ pub fn taylor_coefficients(
         .collect())
 }
 
+/// Pieces of an interval wider than `1/4` are bounded separately (at most this many).
+const MAX_PIECES: usize = 256;
+
 /// A rigorous upper bound (a dyadic rational) of `sup |f^(k)|` over the interval `at`, from
-/// [`taylor_coefficients`]: `k! max |c_k|`.
+/// [`taylor_coefficients`]: `k! max |c_k|`. An interval wider than `1/4` is cut into pieces
+/// of width at most `1/4` (at most 256), each bounded separately, which keeps the
+/// overestimation of interval arithmetic small.
 ///
 /// # Errors
 /// As [`taylor_coefficients`].
@@ -84,14 +89,37 @@ pub fn derivative_bound(
     k: usize,
     prec: u32,
 ) -> R<BigRational> {
-    let c = taylor_coefficients(expr, var, at, k, prec)?;
     let mut fact = BigInt::from(1);
     for i in 2..=k {
         fact *= i;
     }
-    let ck = &c[k];
-    let mag = ck.lo().abs().max(ck.hi().abs());
-    Ok(mag * BigRational::from_integer(fact))
+    let quarter = BigRational::new(BigInt::from(1), BigInt::from(4));
+    let width = at.width();
+    let pieces = (width / &quarter)
+        .ceil()
+        .to_integer()
+        .to_usize()
+        .unwrap_or(MAX_PIECES)
+        .clamp(1, MAX_PIECES);
+    let step = at.width() / BigRational::from_integer(BigInt::from(pieces));
+    let mut best = BigRational::from_integer(BigInt::from(0));
+    for i in 0..pieces {
+        let piece = if pieces == 1 {
+            at.clone()
+        } else {
+            let lo = at.lo() + &step * BigRational::from_integer(BigInt::from(i));
+            let hi = if i + 1 == pieces {
+                at.hi()
+            } else {
+                &lo + &step
+            };
+            Interval::new(&lo, &hi, prec)?
+        };
+        let c = taylor_coefficients(expr, var, &piece, k, prec)?;
+        let ck = &c[k];
+        best = best.max(ck.lo().abs().max(ck.hi().abs()));
+    }
+    Ok(best * BigRational::from_integer(fact))
 }
 
 struct Ctx<'a> {
