@@ -399,3 +399,123 @@ fn derivative_bounds_over_intervals() {
         println!("{src} at {b}: series width / symbolic width, k = 1..{k_max}: {ratios:.3?}");
     }
 }
+
+/// The certificate against an independent check: for every admitting reference case (bias =
+/// its `point`), `--epsilon 1e-6 --radius 2`, the scaled network itself is evaluated with
+/// high-precision interval arithmetic (neuron by neuron with `interval::enclose`, sharing no
+/// code with the bound) on a grid with the corners and at pseudo-random rational points. The
+/// error stays below `error_bound <= epsilon`, and `error_bound` is within 10x of the worst
+/// observed error.
+#[test]
+fn certificate_is_true_and_tight() {
+    use taylorgate::certificate::{certify, parse_rational};
+    use taylorgate::gate::{analyze, GateOptions, Verdict};
+    use taylorgate::interval::{enclose, enclose_const, Interval};
+    let eps = parse_rational("1e-6").expect("eps");
+    let radius = BigRational::from_integer(BigInt::from(2));
+    let prec = 320;
+    let mut lines = Vec::new();
+    for case in reference_cases() {
+        let name = case["name"].as_str().expect("name");
+        let sigma = activation_of(&case);
+        let b = point_of(&case);
+        let report = analyze(
+            &sigma,
+            &GateOptions {
+                inputs: 2,
+                degree: Some(8),
+                bias: Some(b.clone()),
+            },
+        )
+        .expect("analysis");
+        if report.verdict != Verdict::Admits {
+            assert_eq!(case["sigma2"], "0", "{name} should admit");
+            continue;
+        }
+        let cert = certify(&report, &eps, &radius).expect("certificate");
+        assert!(cert.error_bound <= eps, "{name}");
+        let lambda = Interval::point(&cert.lambda, prec);
+        let bias = enclose_const(&b.to_expr(), prec).expect("bias");
+        let a2: Vec<Interval> = report
+            .a2
+            .iter()
+            .map(|a| enclose_const(&a.to_expr(), prec).expect("A2"))
+            .collect();
+        // f_lambda(u, v) - u v, from the network's definition.
+        let error_at = |u: &BigRational, v: &BigRational| -> Interval {
+            let (u, v) = (Interval::point(u, prec), Interval::point(v, prec));
+            let mut sum = Interval::from_int(0);
+            for (s, w) in report.a1.iter().zip(&a2) {
+                let sx = Interval::from_int(s[0].into())
+                    .mul(&u, prec)
+                    .add(&Interval::from_int(s[1].into()).mul(&v, prec), prec);
+                let arg = bias.add(&lambda.mul(&sx, prec), prec);
+                let y = enclose(&sigma, &[("x", arg)], prec).expect("neuron");
+                sum = sum.add(&w.mul(&y, prec), prec);
+            }
+            let f = sum.div(&lambda.mul(&lambda, prec), prec).expect("scale");
+            f.sub(&u.mul(&v, prec), prec)
+        };
+        let mut points = Vec::new();
+        for i in -4..=4 {
+            for j in -4..=4 {
+                points.push((
+                    BigRational::new(BigInt::from(i), BigInt::from(2)),
+                    BigRational::new(BigInt::from(j), BigInt::from(2)),
+                ));
+            }
+        }
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        for _ in 0..40 {
+            let mut next = || {
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                BigRational::new(BigInt::from((seed >> 33) % 2001) - 1000, BigInt::from(500))
+            };
+            points.push((next(), next()));
+        }
+        let mut worst = BigRational::zero();
+        for (u, v) in &points {
+            let e = error_at(u, v);
+            // The enclosure (width ~2^-300) must not prove the error above the bound.
+            let mig = if e.contains_zero() {
+                BigRational::zero()
+            } else {
+                e.lo().abs().min(e.hi().abs())
+            };
+            assert!(
+                mig <= cert.error_bound,
+                "{name}: error above the bound at ({u}, {v})"
+            );
+            assert!(
+                e.width_log2().unwrap_or(-1000) < -200,
+                "{name}: evaluation too wide"
+            );
+            worst = worst.max(mig);
+        }
+        if worst.is_zero() {
+            assert!(
+                cert.error_bound.is_zero(),
+                "{name}: bound > 0 for an exact gate"
+            );
+            lines.push(format!(
+                "{name}: exact gate, lambda = {}, bound 0",
+                cert.lambda
+            ));
+            continue;
+        }
+        let ratio = (&cert.error_bound / &worst).to_f64().expect("ratio");
+        lines.push(format!(
+            "{name}: lambda = {}, error_bound = {}, observed worst = {:.4e}, ratio = {ratio:.3} (order {})",
+            cert.lambda,
+            cert.error_bound,
+            worst.to_f64().unwrap_or(0.0),
+            cert.detail.order
+        ));
+        assert!(ratio <= 10.0, "{name}: bound {ratio}x the observed error");
+    }
+    for l in &lines {
+        println!("{l}");
+    }
+}
