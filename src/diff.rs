@@ -102,7 +102,75 @@ pub enum DiffError {
 /// Parameters are substituted simultaneously (capture-free); `name''(arg)` becomes the second
 /// derivative of the body of `name` (a definition or a built-in such as `tanh`) at `arg`.
 pub fn inline_definitions(expr: &Expr, defs: &Definitions) -> Result<Expr, DiffError> {
-    inline(expr, defs, &[], 0)
+    let inlined = inline(expr, defs, &[], 0)?;
+    check_constants(&inlined)?;
+    Ok(inlined)
+}
+
+/// Checks that every constant part of a built-in-only expression is a real number: each
+/// maximal subexpression without variables is evaluated exactly, and a definite failure
+/// (division by zero, `ln(-1)`, `sqrt(-2)`, a number too large) is an error naming that part.
+/// Undecided signs or zeros are not errors here (the layer that needs them decides).
+///
+/// ```
+/// use taylorgate::diff::check_constants;
+/// use taylorgate::parse::parse_expr;
+/// let defs = taylorgate::Definitions::new();
+/// assert!(check_constants(&parse_expr("x/(1 + exp(-1))", &defs).unwrap()).is_ok());
+/// assert!(check_constants(&parse_expr("x + 1/0", &defs).unwrap()).is_err());
+/// ```
+pub fn check_constants(expr: &Expr) -> Result<(), DiffError> {
+    fn has_variable(e: &Expr) -> bool {
+        match e {
+            Expr::Var(_) => true,
+            Expr::Num(_) | Expr::Pi | Expr::E => false,
+            Expr::Neg(a) | Expr::Deriv(_, _, a) => has_variable(a),
+            Expr::Bin(_, a, b) => has_variable(a) || has_variable(b),
+            Expr::Call(_, args) | Expr::Apply(_, args) | Expr::Vector(args) => {
+                args.iter().any(has_variable)
+            }
+            Expr::If(c, a, b) => {
+                has_variable(&c.lhs) || has_variable(&c.rhs) || has_variable(a) || has_variable(b)
+            }
+        }
+    }
+    fn walk(e: &Expr) -> Result<(), DiffError> {
+        if !has_variable(e) {
+            if matches!(
+                e,
+                Expr::Num(_)
+                    | Expr::Pi
+                    | Expr::E
+                    | Expr::Vector(_)
+                    | Expr::Apply(..)
+                    | Expr::Deriv(..)
+            ) {
+                return Ok(());
+            }
+            return match Const::from_expr(e) {
+                Err(
+                    source @ (NumberError::DivisionByZero
+                    | NumberError::Domain { .. }
+                    | NumberError::NotReal(..)
+                    | NumberError::TooLarge(_)),
+                ) => Err(DiffError::In {
+                    label: format!("`{e}`:"),
+                    source: Box::new(DiffError::Number(source)),
+                }),
+                _ => Ok(()),
+            };
+        }
+        match e {
+            Expr::Neg(a) | Expr::Deriv(_, _, a) => walk(a),
+            Expr::Bin(_, a, b) => walk(a).and(walk(b)),
+            Expr::Call(_, args) | Expr::Apply(_, args) | Expr::Vector(args) => {
+                args.iter().try_for_each(walk)
+            }
+            Expr::If(c, a, b) => walk(&c.lhs).and(walk(&c.rhs)).and(walk(a)).and(walk(b)),
+            _ => Ok(()),
+        }
+    }
+    walk(expr)
 }
 
 fn inline(e: &Expr, defs: &Definitions, bound: &[String], depth: usize) -> Result<Expr, DiffError> {

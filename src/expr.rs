@@ -233,6 +233,45 @@ impl Expr {
     pub fn bin(op: BinOp, a: Expr, b: Expr) -> Expr {
         Expr::Bin(op, Box::new(a), Box::new(b))
     }
+
+    /// The names used as variables (`Expr::Var`), in order of first appearance. Named
+    /// constants are `Var`s too until they are inlined.
+    ///
+    /// ```
+    /// use taylorgate::{Definitions, parse::parse_expr};
+    /// let e = parse_expr("u*v + exp(lambda*u)", &Definitions::new()).unwrap();
+    /// assert_eq!(e.free_variables(), ["u", "v", "lambda"]);
+    /// ```
+    pub fn free_variables(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        self.collect_variables(&mut out);
+        out
+    }
+
+    fn collect_variables(&self, out: &mut Vec<String>) {
+        match self {
+            Expr::Var(v) => {
+                if !out.contains(v) {
+                    out.push(v.clone())
+                }
+            }
+            Expr::Num(_) | Expr::Pi | Expr::E => {}
+            Expr::Neg(a) | Expr::Deriv(_, _, a) => a.collect_variables(out),
+            Expr::Bin(_, a, b) => {
+                a.collect_variables(out);
+                b.collect_variables(out);
+            }
+            Expr::Call(_, args) | Expr::Apply(_, args) | Expr::Vector(args) => {
+                args.iter().for_each(|a| a.collect_variables(out))
+            }
+            Expr::If(c, a, b) => {
+                c.lhs.collect_variables(out);
+                c.rhs.collect_variables(out);
+                a.collect_variables(out);
+                b.collect_variables(out);
+            }
+        }
+    }
 }
 
 impl std::ops::Add for Expr {

@@ -246,11 +246,7 @@ pub fn pieces(e: &Expr) -> Option<Vec<Expr>> {
 /// division by a constant, and powers with a constant non-negative integer exponent. A
 /// conservative, syntactic test (it answers `false` for `exp(ln(x))`).
 fn is_polynomial_syntax(e: &Expr, var: &str) -> bool {
-    let constant = |e: &Expr| {
-        let mut free = Vec::new();
-        crate::commands::gate::free_variables(e, &mut free);
-        free.is_empty()
-    };
+    let constant = |e: &Expr| e.free_variables().is_empty();
     if constant(e) {
         return true;
     }
@@ -413,13 +409,14 @@ pub fn analyze(sigma: &Expr, options: &GateOptions) -> Result<GateReport, GateEr
                 } else {
                     "a polynomial of degree < n"
                 };
+                let product = input_names(n).join("*");
                 report.reason = if ps.len() == 1 {
                     format!(
-                        "σ is {kind} (degree {max} < {n}): {dn_name} vanishes identically, so the network is a polynomial of degree < {n} and cannot equal x_1...x_{n}"
+                        "σ is {kind} (degree {max} < {n}): {dn_name} vanishes identically, so the network is a polynomial of degree < {n} and cannot equal {product}"
                     )
                 } else {
                     format!(
-                        "σ is piecewise {kind} ({} pieces, each of degree <= {max} < {n}): {dn_name} = 0 wherever it exists, so the network is piecewise a polynomial of degree < {n}, and the product (degree {n}) is not; no bias or scaling helps",
+                        "σ is piecewise {kind} ({} pieces, each of degree <= {max} < {n}): {dn_name} = 0 wherever it exists, so the network is piecewise a polynomial of degree < {n}, and the product {product} (degree {n}) is not; no bias or scaling helps",
                         ps.len()
                     )
                 };
@@ -501,13 +498,15 @@ pub fn analyze(sigma: &Expr, options: &GateOptions) -> Result<GateReport, GateEr
     };
     let dn = derivative_from_coefficient(&c[n], n);
     report.verdict = Verdict::Admits;
-    report.reason = if b.zero_test() == ZeroTest::Zero {
+    report.reason = if b.is_zero() {
         format!("{dn_name}(0) = {dn} ≠ 0 (proved)")
     } else {
-        format!(
-            "{}; at the bias b = {b}, {dn_name}(b) = {dn} ≠ 0 (proved)",
-            notes.join("; ")
-        )
+        let found = format!("at the bias b = {b}, {dn_name}(b) = {dn} ≠ 0 (proved)");
+        if notes.is_empty() {
+            found
+        } else {
+            format!("{}; {found}", notes.join("; "))
+        }
     };
     report.polynomial_piece = active_piece_is_polynomial(sigma, &b, degree);
 
@@ -624,10 +623,14 @@ fn expand_network(c: &[Const], dn: &Const, n: usize, d: usize) -> Result<Vec<Ter
     let space: Arc<Space> = Space::total_degree(&refs);
     let order = d as i64 + 1;
     let denom = &Const::from_int(1 << n) * dn;
-    // The neurons' inputs s.x and their running powers (s.x)^k.
-    let neurons: Vec<(i64, MultiSeries)> = sign_vectors(n)
-        .into_iter()
-        .map(|s| {
+    // The neurons come in pairs (s, -s) (see `sign_vectors`); neuron -s has input -(s.x), so
+    // its power is (-1)^k (s.x)^k and its weight sign is (-1)^n times that of s: one running
+    // power (s.x)^k serves both neurons of a pair.
+    let rows = sign_vectors(n);
+    let pairs: Vec<(i64, MultiSeries)> = rows
+        .chunks(2)
+        .map(|pair| {
+            let s = &pair[0];
             let mut h = MultiSeries::zero(&space);
             for (i, si) in s.iter().enumerate() {
                 let xi = MultiSeries::variable(&space, i);
@@ -636,20 +639,27 @@ fn expand_network(c: &[Const], dn: &Const, n: usize, d: usize) -> Result<Vec<Ter
             (s.iter().map(|&x| i64::from(x)).product(), h)
         })
         .collect();
-    let mut powers: Vec<MultiSeries> = neurons
+    debug_assert!(rows
+        .chunks(2)
+        .all(|p| p.len() == 2 && p[1].iter().zip(&p[0]).all(|(a, b)| a == &-b)));
+    let mut powers: Vec<MultiSeries> = pairs
         .iter()
         .map(|_| MultiSeries::constant(&space, Const::one()))
         .collect();
     let mut total = MultiSeries::zero(&space);
     for (k, ck) in c.iter().enumerate().take(d + 1) {
         if k > 0 {
-            for (p, (_, h)) in powers.iter_mut().zip(&neurons) {
+            for (p, (_, h)) in powers.iter_mut().zip(&pairs) {
                 *p = p.try_mul(h)?.truncate(order);
             }
         }
+        // sign(s) (s.x)^k + sign(-s) (-(s.x))^k = sign(s) (1 + (-1)^(n+k)) (s.x)^k.
+        let pair_factor = if (n + k) % 2 == 0 { 2 } else { 0 };
         let mut pk = MultiSeries::zero(&space);
-        for (p, (sign, _)) in powers.iter().zip(&neurons) {
-            pk = pk.add(&p.scale(&Const::from_int(*sign)));
+        if pair_factor != 0 {
+            for (p, (sign, _)) in powers.iter().zip(&pairs) {
+                pk = pk.add(&p.scale(&Const::from_int(sign * pair_factor)));
+            }
         }
         if ck.is_zero() || pk.terms().is_empty() {
             continue;

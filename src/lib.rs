@@ -23,6 +23,32 @@
 //! | [`prove`] | claims `LHS = RHS + O(...)`: proved, refuted or undecided |
 //! | [`library`] | the built-in library of named activations |
 //! | [`commands`] | the command-line subcommands, as values (text and JSON) |
+//!
+//! ## Example: does softplus multiply?
+//!
+//! ```
+//! use taylorgate::diff::inline_definitions;
+//! use taylorgate::gate::{analyze, GateOptions, Verdict};
+//! use taylorgate::parse::parse_expr;
+//! use taylorgate::series::taylor;
+//! use taylorgate::{Const, Definitions};
+//!
+//! let defs = Definitions::new();
+//! let softplus = inline_definitions(&parse_expr("ln(1 + exp(x))", &defs)?, &defs)?;
+//!
+//! // Its exact Taylor series at 0: ln(2) + x/2 + x^2/8 - x^4/192 + ...
+//! let s = taylor(&softplus, "x", &Const::zero(), 4)?;
+//! assert_eq!(s.coefficients()[0].to_string(), "ln(2)");
+//! assert_eq!(s.coefficients()[4].to_string(), "-1/192");
+//!
+//! // The four-neuron network computes uv - 1/12 uv(u^2 + v^2) + O(|x|^6).
+//! let gate = analyze(&softplus, &GateOptions::default())?;
+//! assert_eq!(gate.verdict, Verdict::Admits);
+//! assert_eq!(gate.derivative_at_bias.unwrap().to_string(), "1/4");
+//! assert_eq!(gate.remainder.order, Some(4));
+//! assert_eq!(gate.remainder.leading[0].coefficient.to_string(), "-1/12");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 #![warn(missing_docs)]
 
 pub mod certificate;

@@ -35,6 +35,7 @@ use crate::diff;
 use crate::expr::{BinOp, CmpOp, Definitions, Expr, Func};
 use crate::number::{Const, NumberError, Sign, ZeroTest};
 use crate::series::{self, SeriesError};
+use num_traits::Signed;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use thiserror::Error;
@@ -890,24 +891,21 @@ impl<'a> Evaluator<'a> {
             let k = exponent.constant_term();
             if let Some(q) = k.to_rational() {
                 if q.is_integer() {
-                    let n: i64 = q
-                        .to_integer()
-                        .try_into()
-                        .map_err(|_| MultiError::TooLarge(format!("the exponent {q}")))?;
-                    if n.unsigned_abs() > MAX_POWER {
-                        if base.valuation().is_some_and(|v| v > 0) && n > 0 {
-                            // x^n with n beyond any order we keep: O(order).
-                            return Ok(MultiSeries {
-                                space: self.space.clone(),
-                                terms: BTreeMap::new(),
-                                order: Some(self.target),
-                            });
+                    let big = q.to_integer();
+                    if let Ok(n) = i64::try_from(&big) {
+                        if n.unsigned_abs() <= MAX_POWER {
+                            return base.pow_int(n, self.target);
                         }
-                        return Err(MultiError::TooLarge(format!(
-                            "the exponent {q} (at most {MAX_POWER})"
-                        )));
                     }
-                    return base.pow_int(n, self.target);
+                    if big.is_positive() && base.valuation().is_some_and(|v| v > 0) {
+                        // P^n with P = O(weight 1) and n beyond any order we keep: O(target).
+                        return Ok(MultiSeries {
+                            space: self.space.clone(),
+                            terms: BTreeMap::new(),
+                            order: Some(self.target),
+                        });
+                    }
+                    // Otherwise the binomial series around the non-zero constant term, below.
                 }
             }
             let t = Expr::var("__t");

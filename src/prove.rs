@@ -12,7 +12,6 @@
 //! times a series loses two orders) the computation is repeated with a higher target, up to
 //! [`MAX_TARGET`].
 
-use crate::commands::gate::free_variables;
 use crate::expr::{Claim, ClaimOrder, Definitions, Program, Statement};
 use crate::multi::{Evaluator, MultiError, MultiSeries, Space};
 use crate::number::{Const, ZeroTest};
@@ -108,9 +107,12 @@ fn claim_text(claim: &Claim) -> String {
 
 /// Decides one claim.
 pub fn prove_claim(claim: &Claim, line: usize, defs: &Definitions) -> ClaimReport {
-    let mut names = Vec::new();
-    free_variables(&claim.lhs, &mut names);
-    free_variables(&claim.rhs, &mut names);
+    let mut names = claim.lhs.free_variables();
+    for v in claim.rhs.free_variables() {
+        if !names.contains(&v) {
+            names.push(v);
+        }
+    }
     names.retain(|n| !defs.contains(n));
     let (k, degree_in) = match &claim.order {
         ClaimOrder::Norm { k, .. } => (*k, None),
@@ -141,7 +143,8 @@ pub fn prove_claim(claim: &Claim, line: usize, defs: &Definitions) -> ClaimRepor
         Some(var) => Space::degree_in(&refs, var),
     };
     let k = i64::from(k);
-    let mut target = k + 2;
+    // Claims of order beyond the largest target can still be refuted by a low term.
+    let mut target = (k + 2).min(MAX_TARGET);
     loop {
         let evaluator = Evaluator::new(defs, space.clone(), target);
         let sides = evaluator

@@ -73,8 +73,7 @@ pub fn activation_expr(text: &str, defs: &Definitions) -> Result<Expr, crate::Er
         None => crate::parse::parse_expr(text, defs)?,
     };
     let inlined = crate::diff::inline_definitions(&expr, defs)?;
-    let mut free = Vec::new();
-    free_variables(&inlined, &mut free);
+    let mut free = inlined.free_variables();
     free.retain(|v| v != "x");
     if !free.is_empty() {
         return Err(crate::Error::Usage(format!(
@@ -83,32 +82,6 @@ pub fn activation_expr(text: &str, defs: &Definitions) -> Result<Expr, crate::Er
         )));
     }
     Ok(inlined)
-}
-
-/// The free variables of an expression, in order of appearance.
-pub fn free_variables(e: &Expr, out: &mut Vec<String>) {
-    match e {
-        Expr::Var(v) => {
-            if !out.contains(v) {
-                out.push(v.clone())
-            }
-        }
-        Expr::Num(_) | Expr::Pi | Expr::E => {}
-        Expr::Neg(a) | Expr::Deriv(_, _, a) => free_variables(a, out),
-        Expr::Bin(_, a, b) => {
-            free_variables(a, out);
-            free_variables(b, out);
-        }
-        Expr::Call(_, args) | Expr::Apply(_, args) | Expr::Vector(args) => {
-            args.iter().for_each(|a| free_variables(a, out))
-        }
-        Expr::If(c, a, b) => {
-            free_variables(&c.lhs, out);
-            free_variables(&c.rhs, out);
-            free_variables(a, out);
-            free_variables(b, out);
-        }
-    }
 }
 
 /// Parses an exact point such as `ln(3)`.
@@ -464,8 +437,11 @@ pub fn report_text(r: &GateReport) -> String {
         vec![b.to_string(); r.hidden].join(", ")
     ));
     o.push_str(&format!(
-        "   A2_s = s_1...s_{n} / (2^{n} {dname}(b)) = ±{}\n",
-        r.a2.first().map(|c| c.to_string()).unwrap_or_default()
+        "   A2_s = (product of the signs of s) / (2^{n} {dname}(b)): A2 = ({})\n",
+        r.a2.iter()
+            .map(|c| c.to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
     ));
     if n == 2 {
         o.push_str("   f(u, v) = [σ(b+u+v) + σ(b-u-v) - σ(b+u-v) - σ(b-u+v)] / (4 σ''(b))\n");
@@ -473,7 +449,8 @@ pub fn report_text(r: &GateReport) -> String {
 
     o.push_str("\n3. The signed sum, and what cancels:\n");
     o.push_str(&format!(
-        "   Each neuron s contributes ±Σ_k c_k (s·x)^k. A monomial x^α of (s·x)^k survives the\n   signed sum over all 2^{n} sign vectors only when every exponent α_i is odd, so all\n   terms of degree < {n} vanish, the constant σ(b) cancels (the weights sum to zero),\n   and the surviving degree-{n} term is c_{n} · {n}! · x_1...x_{n} · 2^{n} / (2^{n} {dname}(b)) = {}.\n",
+        "   Each neuron s contributes ±Σ_k c_k (s·x)^k. A monomial x^α of (s·x)^k survives the\n   signed sum over all 2^{n} sign vectors only when every exponent α_i is odd, so all\n   terms of degree < {n} vanish, the constant σ(b) cancels (the weights sum to zero),\n   and the surviving degree-{n} term is c_{n} · {n}! · {} · 2^{n} / (2^{n} {dname}(b)) = {}.\n",
+        names.join("*"),
         names.join("*")
     ));
     if n == 2 {
