@@ -45,13 +45,17 @@
 //! assert_eq!(to_decimal(&sin1, 10).unwrap(), "0.8414709848");
 //! ```
 
+mod digits;
 mod dyadic;
 mod elementary;
 mod eval;
+mod taylor;
 
+pub use digits::guaranteed_digits;
 pub use eval::{
     decide_sign, decide_sign_with_limit, enclose, enclose_const, to_decimal, NumericSign, MAX_PREC,
 };
+pub use taylor::{derivative_bound, taylor_coefficients, MAX_TAYLOR_ORDER};
 
 use dyadic::{Dyadic, Round};
 use num_bigint::BigInt;

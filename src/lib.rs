@@ -19,6 +19,7 @@
 //! | [`multi`] | truncated series in several variables; vectors and matrices |
 //! | [`interval`] | rigorous enclosures (interval arithmetic) |
 //! | [`gate`] | the multiplication gate: admissibility, bias, exact expansion |
+//! | [`certificate`] | rigorous remainder bounds and the epsilon-lambda certificate |
 //! | [`prove`] | claims `LHS = RHS + O(...)`: proved, refuted or undecided |
 //! | [`library`] | the built-in library of named activations |
 //! | [`commands`] | the command-line subcommands, as values (text and JSON) |
@@ -50,6 +51,7 @@
 //! ```
 #![warn(missing_docs)]
 
+pub mod certificate;
 pub mod commands;
 pub mod diff;
 pub mod expr;

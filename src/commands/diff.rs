@@ -3,6 +3,7 @@
 use super::Outcome;
 use crate::diff::{self, DiffError, MAX_DERIVATIVE_ORDER};
 use crate::expr::Expr;
+use crate::interval::guaranteed_digits;
 use crate::number::Const;
 use serde_json::json;
 use std::path::PathBuf;
@@ -37,6 +38,9 @@ pub struct DiffArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+    /// Also print every value at `--at` to D guaranteed significant digits (JSON `approx`).
+    #[arg(long)]
+    pub digits: Option<u32>,
 }
 
 /// `f'`, `f''`, `f'''`, then `f^(4)`.
@@ -71,6 +75,12 @@ fn is_call(text: &str) -> bool {
         }
     }
     false
+}
+
+/// `value` to `digits` guaranteed digits, or a note that no precision separated it from 0.
+pub fn approx_text(value: &Const, digits: u32) -> String {
+    guaranteed_digits(value, digits)
+        .unwrap_or_else(|| "? (no guaranteed digits: not separated from 0)".to_string())
 }
 
 /// Runs `taylorgate diff`.
@@ -145,6 +155,12 @@ pub fn run(args: &DiffArgs) -> Result<Outcome, crate::Error> {
             if let Some((p, values)) = &point {
                 obj["point"] = json!(p);
                 obj["values"] = json!(values.iter().map(|v| v.to_string()).collect::<Vec<_>>());
+                if let Some(d) = args.digits {
+                    obj["approx"] = json!(values
+                        .iter()
+                        .map(|v| guaranteed_digits(v, d))
+                        .collect::<Vec<_>>());
+                }
             }
             Ok(Outcome::json(&obj, super::Status::Done))
         }
@@ -156,7 +172,11 @@ pub fn run(args: &DiffArgs) -> Result<Outcome, crate::Error> {
             }
             if let Some((p, values)) = &point {
                 for (k, v) in values.iter().enumerate() {
-                    out += &format!("{name}{}({p}) = {v}\n", primes(k as u32 + 1));
+                    out += &format!("{name}{}({p}) = {v}", primes(k as u32 + 1));
+                    if let Some(d) = args.digits {
+                        out += &format!("  ≈ {}", approx_text(v, d));
+                    }
+                    out.push('\n');
                 }
             }
             Ok(Outcome::done(out))

@@ -44,6 +44,9 @@ pub struct ExpandArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+    /// Also print every coefficient to D guaranteed significant digits (JSON `approx`).
+    #[arg(long)]
+    pub digits: Option<u32>,
 }
 
 /// Runs `taylorgate expand`.
@@ -59,25 +62,40 @@ pub fn run(args: &ExpandArgs) -> Result<Outcome, crate::Error> {
     let point = Const::from_expr(&crate::parse::parse_expr(&args.at, &defs)?)?;
     let series = taylor(&expr, &args.var, &point, args.order)?;
     Ok(match args.format {
-        Format::Text => Outcome::done(with_notes(
-            render(&series, &args.var, &point, &Style::Text),
-            &series,
-        )),
+        Format::Text => {
+            let mut text = render(&series, &args.var, &point, &Style::Text);
+            if let Some(d) = args.digits {
+                for (k, c) in series.coefficients().iter().enumerate() {
+                    text.push_str(&format!(
+                        "\nc_{k} = {c}  ≈ {}",
+                        super::diff::approx_text(c, d)
+                    ));
+                }
+            }
+            Outcome::done(with_notes(text, &series))
+        }
         Format::Latex => Outcome::done(with_notes(
             render(&series, &args.var, &point, &Style::Latex),
             &series,
         )),
-        Format::Json => Outcome::json(
-            &json!({
+        Format::Json => {
+            let mut obj = json!({
                 "expression": args.expr,
                 "variable": args.var,
                 "point": point.to_string(),
                 "order": args.order,
                 "coefficients": series.coefficients().iter().map(Const::to_string).collect::<Vec<_>>(),
                 "notes": series.notes(),
-            }),
-            super::Status::Done,
-        ),
+            });
+            if let Some(d) = args.digits {
+                obj["approx"] = json!(series
+                    .coefficients()
+                    .iter()
+                    .map(|c| crate::interval::guaranteed_digits(c, d))
+                    .collect::<Vec<_>>());
+            }
+            Outcome::json(&obj, super::Status::Done)
+        }
     })
 }
 

@@ -2,6 +2,10 @@
 //! does the network compute.
 
 use super::{Outcome, Status};
+use crate::certificate::{
+    certify, decimal_down, decimal_text, decimal_up, remainder_bound, BoxBound, Certificate,
+    CertificateError, RemainderBound,
+};
 use crate::expr::{Definitions, Expr};
 use crate::gate::{analyze, input_names, polynomial_text, GateOptions, GateReport, Term, Verdict};
 use crate::number::Const;
@@ -37,6 +41,16 @@ pub struct GateArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = GateFormat::Text)]
     pub format: GateFormat,
+    /// Also print the exact values to D guaranteed significant digits (JSON `approx`).
+    #[arg(long)]
+    pub digits: Option<u32>,
+    /// Certify a scale lambda with sup |f_lambda(x) - x_1...x_n| <= E on |x_i| <= R
+    /// (e.g. `1e-6`).
+    #[arg(long)]
+    pub epsilon: Option<String>,
+    /// The radius R of the input box |x_i| <= R (remainder bound and certificate).
+    #[arg(long, default_value = "1")]
+    pub radius: String,
 }
 
 /// Turns the `ACT` argument into a built-in-only expression in `x`: the name of a one-argument
@@ -86,9 +100,21 @@ pub fn run(args: &GateArgs) -> Result<Outcome, crate::Error> {
         .as_deref()
         .map(|b| parse_point(b, &defs))
         .transpose()?;
+    let radius = crate::certificate::parse_rational(&args.radius)
+        .map_err(|e| crate::Error::Usage(format!("--radius: {e}")))?;
+    let epsilon = args
+        .epsilon
+        .as_deref()
+        .map(crate::certificate::parse_rational)
+        .transpose()
+        .map_err(|e| crate::Error::Usage(format!("--epsilon: {e}")))?;
+    // A certificate may need the Lagrange order n + 6 (when the order-(n+2) term vanishes).
+    let degree = args
+        .degree
+        .or_else(|| epsilon.as_ref().map(|_| args.inputs + 6));
     let options = GateOptions {
         inputs: args.inputs,
-        degree: args.degree,
+        degree,
         bias,
     };
     let report = analyze(&sigma, &options).map_err(|e| crate::Error::Usage(e.to_string()))?;
@@ -97,13 +123,184 @@ pub fn run(args: &GateArgs) -> Result<Outcome, crate::Error> {
     } else {
         Status::Negative
     };
+    let admits = report.verdict == Verdict::Admits;
+    let remainder = admits.then(|| remainder_bound(&report, &radius));
+    let certificate = match (&epsilon, admits) {
+        (Some(eps), true) => Some(certify(&report, eps, &radius)),
+        _ => None,
+    };
     Ok(match args.format {
-        GateFormat::Json => Outcome::json(&report_json(&report), status),
-        GateFormat::Text => Outcome {
-            output: report_text(&report),
-            status,
-        },
+        GateFormat::Json => {
+            let mut v = report_json(&report);
+            if let Some(d) = args.digits {
+                add_approx_json(&mut v, &report, d);
+            }
+            if let Some(r) = &remainder {
+                v["remainder_bound"] = remainder_json(r);
+            }
+            if let Some(c) = &certificate {
+                v["certificate"] = certificate_json(c);
+            }
+            Outcome::json(&v, status)
+        }
+        GateFormat::Text => {
+            let mut output = report_text(&report);
+            if let Some(r) = &remainder {
+                output.push_str(&remainder_text(r, &report));
+            }
+            if let Some(c) = &certificate {
+                output.push_str(&certificate_text(c, &report));
+            }
+            if let Some(d) = args.digits {
+                output.push_str(&approx_text(&report, d));
+            }
+            Outcome { output, status }
+        }
     })
+}
+
+/// Adds guaranteed digits to the JSON of a report: `derivative_at_bias_approx`, an `approx`
+/// key in every expansion term, and `approx` (parallel to `A2`) beside the output weights.
+pub fn add_approx_json(v: &mut Value, r: &GateReport, digits: u32) {
+    let approx = |c: &Const| json!(crate::interval::guaranteed_digits(c, digits));
+    if let Some(dn) = &r.derivative_at_bias {
+        v["derivative_at_bias_approx"] = approx(dn);
+    }
+    if let Some(terms) = v.get_mut("expansion").and_then(Value::as_array_mut) {
+        for (t, term) in terms.iter_mut().zip(&r.expansion) {
+            t["approx"] = approx(&term.coefficient);
+        }
+    }
+    if v.get("A2").is_some() {
+        v["A2_approx"] = Value::Array(r.a2.iter().map(approx).collect());
+    }
+}
+
+/// The guaranteed digits of the report's exact values, as text.
+fn approx_text(r: &GateReport, digits: u32) -> String {
+    let names = input_names(r.inputs);
+    let mut o = format!(
+        "
+Guaranteed digits ({digits} significant, error < 1 ulp):
+"
+    );
+    if let Some(dn) = &r.derivative_at_bias {
+        o.push_str(&format!(
+            "   σ^({})(b) = {dn} ≈ {}
+",
+            r.inputs,
+            super::diff::approx_text(dn, digits)
+        ));
+    }
+    for t in &r.expansion {
+        let mono = polynomial_text(
+            &[Term {
+                powers: t.powers.clone(),
+                coefficient: Const::one(),
+            }],
+            &names,
+        );
+        o.push_str(&format!(
+            "   [{mono}] {} ≈ {}\n",
+            t.coefficient,
+            super::diff::approx_text(&t.coefficient, digits)
+        ));
+    }
+    o
+}
+
+/// The JSON of a remainder bound (or of the reason there is none).
+fn remainder_json(r: &Result<RemainderBound, CertificateError>) -> Value {
+    match r {
+        Ok(r) => json!({
+            "statement": format!("|R(x)| <= K |x|_inf^{} for |x|_inf <= r", r.order),
+            "K": r.k.to_string(),
+            "order": r.order,
+            "radius": r.radius.to_string(),
+            "lagrange_order": r.detail.order,
+            "derivative_bound": decimal_up(&r.detail.derivative_bound),
+        }),
+        Err(e) => json!({"error": format!("no rigorous bound: {e}")}),
+    }
+}
+
+/// The JSON of a certificate.
+fn certificate_json(c: &Result<Certificate, CertificateError>) -> Value {
+    match c {
+        Ok(c) => json!({
+            "epsilon": c.epsilon.to_string(),
+            "radius": c.radius.to_string(),
+            "lambda": c.lambda.to_string(),
+            "error_bound": c.error_bound.to_string(),
+            "method": c.method,
+            "lagrange_order": c.detail.order,
+            "derivative_bound": c.detail.derivative_bound.to_string(),
+        }),
+        Err(e) => json!({"error": format!("no certificate: {e}")}),
+    }
+}
+
+fn bound_chain(b: &BoxBound, n: usize, r_text: &str) -> String {
+    let m = b.order;
+    format!(
+        "   neuron arguments b + s·y lie in [{}, {}]; M_{m} = sup |σ^({m})| there ≤ {} (Taylor arithmetic on enclosures)\n   S_{m} = Σ_s |s_1+...+s_{n}|^{m} = {}\n   sup |R(y)| over |y|_inf ≤ {r_text} ≤ Σ_(n<d<{m}) A_d r^d + M_{m} S_{m} r^{m} / ({m}! 2^{n} |σ^({n})(b)|)\n                              ≤ {} + {} = {}\n",
+        decimal_down(&b.arguments.0),
+        decimal_up(&b.arguments.1),
+        decimal_up(&b.derivative_bound),
+        b.corner_sum,
+        decimal_up(&b.polynomial),
+        decimal_up(&b.tail),
+        decimal_up(&b.total()),
+    )
+}
+
+fn remainder_text(r: &Result<RemainderBound, CertificateError>, report: &GateReport) -> String {
+    let mut o = String::from("\n6. A rigorous bound of the remainder R(x) = f(x) - x_1...x_n:\n");
+    match r {
+        Ok(r) => {
+            o.push_str(&bound_chain(
+                &r.detail,
+                report.inputs,
+                &decimal_text(&r.radius),
+            ));
+            o.push_str(&format!(
+                "   so |R(x)| ≤ {} |x|_inf^{} for |x|_inf ≤ {}\n",
+                decimal_text(&r.k),
+                r.order,
+                decimal_text(&r.radius)
+            ));
+        }
+        Err(e) => o.push_str(&format!("   no rigorous bound: {e}\n")),
+    }
+    o
+}
+
+fn certificate_text(c: &Result<Certificate, CertificateError>, report: &GateReport) -> String {
+    let n = report.inputs;
+    let mut o = String::from("\n7. Certificate:\n");
+    match c {
+        Ok(c) => {
+            let lr = &c.lambda * &c.radius;
+            o.push_str(&format!(
+                "   λ = {}, R = {}, ε = {}\n   f_λ(x) - x_1...x_{n} = R(λx)/λ^{n}, and |λ x_i| ≤ λR = {}\n",
+                c.lambda,
+                decimal_text(&c.radius),
+                decimal_text(&c.epsilon),
+                lr
+            ));
+            o.push_str(&bound_chain(&c.detail, n, &lr.to_string()));
+            o.push_str(&format!(
+                "   sup over |x_i| ≤ {} of |f_λ(x) - x_1...x_{n}| ≤ ({}) / λ^{n} ≤ {} ≤ ε = {}\n   method: {}\n",
+                decimal_text(&c.radius),
+                decimal_up(&c.detail.total()),
+                decimal_text(&c.error_bound),
+                decimal_text(&c.epsilon),
+                c.method
+            ));
+        }
+        Err(e) => o.push_str(&format!("   no certificate: {e}\n")),
+    }
+    o
 }
 
 fn terms_json(terms: &[Term]) -> Value {

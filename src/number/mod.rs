@@ -33,6 +33,10 @@ use thiserror::Error;
 /// The largest size, in bits, of a rational produced by a power (`2^(10^1000)` is refused).
 pub const MAX_BITS: u64 = 1 << 20;
 
+/// The highest working precision (bits) of the numeric zero and sign tests: a value within
+/// about `2^-NUMERIC_MAX_PREC` of zero (relative to its parts) stays undecided.
+pub const NUMERIC_MAX_PREC: u32 = 1024;
+
 /// The largest number of terms a power of a polynomial may have.
 const MAX_TERMS: u64 = 100_000;
 
@@ -207,9 +211,14 @@ impl Const {
             }
         }
     }
-    /// The last resort of the zero test (a later numeric enclosure goes here).
+    /// The last resort of the zero test: a rigorous enclosure (see [`crate::interval`]) that
+    /// excludes 0 proves the value non-zero. Zero is never decided numerically: a value whose
+    /// enclosures all contain 0 up to [`NUMERIC_MAX_PREC`] bits stays `Unknown`.
     fn numeric_zero_test(&self) -> ZeroTest {
-        ZeroTest::Unknown
+        match self.numeric_sign() {
+            Sign::Positive | Sign::Negative => ZeroTest::NonZero,
+            _ => ZeroTest::Unknown,
+        }
     }
     /// The sign, when it can be proved.
     pub fn sign(&self) -> Sign {
@@ -238,9 +247,16 @@ impl Const {
             }
         }
     }
-    /// The last resort of the sign (a later numeric enclosure goes here).
+    /// The last resort of the sign: the sign of a rigorous enclosure of the value, at working
+    /// precisions doubling from 64 bits up to [`NUMERIC_MAX_PREC`] (cheap for values clearly away
+    /// from 0). Never `Zero`.
     fn numeric_sign(&self) -> Sign {
-        Sign::Unknown
+        use crate::interval::{decide_sign_with_limit, NumericSign};
+        match decide_sign_with_limit(&self.to_expr(), NUMERIC_MAX_PREC) {
+            NumericSign::Positive => Sign::Positive,
+            NumericSign::Negative => Sign::Negative,
+            NumericSign::Unknown => Sign::Unknown,
+        }
     }
     /// `self / rhs`; errors when `rhs` is (or may be) zero.
     pub fn checked_div(&self, rhs: &Const) -> Result<Const, NumberError> {

@@ -1,0 +1,476 @@
+//! Taylor arithmetic on enclosures: the Taylor coefficients of an expression at every point of
+//! an interval, enclosed, hence rigorous bounds of its derivatives over the interval.
+//!
+//! A truncated series `[a_0, ..., a_N]` has interval coefficients; `a_k` contains the `k`-th
+//! Taylor coefficient `f^(k)(xi)/k!` for *every* `xi` in the interval `X` of the variable. The
+//! recurrences are those of exact series (`exp`: `f_k = (1/k) sum j a_j f_(k-j)`, Cauchy
+//! products, ...), evaluated in interval arithmetic, which is inclusion-monotone: each
+//! recurrence applied to the point values gives the exact coefficients at that point, and the
+//! interval evaluation contains every such result.
+//!
+//! ```
+//! use taylorgate::interval::{derivative_bound, Interval};
+//! use taylorgate::{Expr, Func};
+//! use num_rational::BigRational;
+//! let x = Interval::new(&BigRational::from_integer(0.into()), &BigRational::from_integer(1.into()), 64).unwrap();
+//! // |exp^(5)| <= e on [0, 1]
+//! let m = derivative_bound(&Expr::call(Func::Exp, Expr::var("x")), "x", &x, 5, 64).unwrap();
+//! assert!(m >= BigRational::new(271828.into(), 100000.into()));
+//! assert!(m <= BigRational::new(272.into(), 100.into()));
+//! ```
+
+use super::{Interval, IntervalError};
+use crate::expr::{BinOp, CmpOp, Expr, Func};
+use num_bigint::BigInt;
+use num_rational::BigRational;
+use num_traits::{Signed, ToPrimitive};
+
+type R<T> = Result<T, IntervalError>;
+type S = Vec<Interval>;
+
+/// The highest order accepted by [`taylor_coefficients`].
+pub const MAX_TAYLOR_ORDER: usize = 200;
+
+/// Encloses the Taylor coefficients `c_0..c_order` of `expr(x + t)` in `t`, for every `x` in
+/// the interval `at` of the variable `var`: `c_k` contains `f^(k)(x)/k!` for all such `x`.
+///
+/// Built-ins: every elementary function of the language; `if`, `abs`, `min`, `max` only when
+/// their switching quantity has a proved strict sign over the whole interval (otherwise
+/// [`IntervalError::Unsupported`]).
+///
+/// # Errors
+/// A domain error of a built-in over the interval, an undecided switch, an unbound variable,
+/// an order above [`MAX_TAYLOR_ORDER`].
+pub fn taylor_coefficients(
+    expr: &Expr,
+    var: &str,
+    at: &Interval,
+    order: usize,
+    prec: u32,
+) -> R<Vec<Interval>> {
+    if order > MAX_TAYLOR_ORDER {
+        return Err(IntervalError::TooLarge("Taylor order"));
+    }
+    let naive = |at: &Interval, n: usize| Ctx { var, at, n, prec }.eval(expr);
+    if at.is_point() {
+        return naive(at, order + 1);
+    }
+    // Centred (mean-value) form: c_k(x) = c_k(m) + (k + 1) c_(k+1)(xi) (x - m) for some xi
+    // between the midpoint m and x; intersected with the direct enclosure.
+    let wide = naive(at, order + 2)?;
+    let m = Interval::point(&at.midpoint(), prec.saturating_add(8));
+    let Ok(at_mid) = naive(&m, order + 1) else {
+        return Ok(wide.into_iter().take(order + 1).collect());
+    };
+    let offset = at.sub(&m, prec);
+    Ok((0..=order)
+        .map(|k| {
+            let slope = wide[k + 1].mul(&Interval::from_int(k as i64 + 1), prec);
+            let centred = at_mid[k].add(&slope.mul(&offset, prec), prec);
+            centred.intersect(&wide[k]).unwrap_or(centred)
+        })
+        .collect())
+}
+
+/// Pieces of an interval wider than `1/4` are bounded separately (at most this many).
+const MAX_PIECES: usize = 256;
+
+/// A rigorous upper bound (a dyadic rational) of `sup |f^(k)|` over the interval `at`, from
+/// [`taylor_coefficients`]: `k! max |c_k|`. An interval wider than `1/4` is cut into pieces
+/// of width at most `1/4` (at most 256), each bounded separately, which keeps the
+/// overestimation of interval arithmetic small.
+///
+/// # Errors
+/// As [`taylor_coefficients`].
+pub fn derivative_bound(
+    expr: &Expr,
+    var: &str,
+    at: &Interval,
+    k: usize,
+    prec: u32,
+) -> R<BigRational> {
+    let mut fact = BigInt::from(1);
+    for i in 2..=k {
+        fact *= i;
+    }
+    let quarter = BigRational::new(BigInt::from(1), BigInt::from(4));
+    let width = at.width();
+    let pieces = (width / &quarter)
+        .ceil()
+        .to_integer()
+        .to_usize()
+        .unwrap_or(MAX_PIECES)
+        .clamp(1, MAX_PIECES);
+    let step = at.width() / BigRational::from_integer(BigInt::from(pieces));
+    let mut best = BigRational::from_integer(BigInt::from(0));
+    for i in 0..pieces {
+        let piece = if pieces == 1 {
+            at.clone()
+        } else {
+            let lo = at.lo() + &step * BigRational::from_integer(BigInt::from(i));
+            let hi = if i + 1 == pieces {
+                at.hi()
+            } else {
+                &lo + &step
+            };
+            Interval::new(&lo, &hi, prec)?
+        };
+        let c = taylor_coefficients(expr, var, &piece, k, prec)?;
+        let ck = &c[k];
+        best = best.max(ck.lo().abs().max(ck.hi().abs()));
+    }
+    Ok(best * BigRational::from_integer(fact))
+}
+
+struct Ctx<'a> {
+    var: &'a str,
+    at: &'a Interval,
+    n: usize,
+    prec: u32,
+}
+
+fn zero() -> Interval {
+    Interval::from_int(0)
+}
+
+impl Ctx<'_> {
+    fn constant(&self, c: Interval) -> S {
+        let mut s = vec![zero(); self.n];
+        s[0] = c;
+        s
+    }
+
+    fn eval(&self, e: &Expr) -> R<S> {
+        let p = self.prec;
+        Ok(match e {
+            Expr::Num(q) => self.constant(Interval::point(q, p)),
+            Expr::Pi => self.constant(Interval::pi(p)),
+            Expr::E => self.constant(Interval::e(p)),
+            Expr::Var(v) if v == self.var => {
+                let mut s = self.constant(self.at.clone());
+                if self.n > 1 {
+                    s[1] = Interval::from_int(1);
+                }
+                s
+            }
+            Expr::Var(v) => return Err(IntervalError::UnboundVariable(v.clone())),
+            Expr::Neg(a) => self.eval(a)?.iter().map(Interval::neg).collect(),
+            Expr::Bin(op, a, b) => {
+                if *op == BinOp::Pow {
+                    return self.pow(a, b);
+                }
+                let (x, y) = (self.eval(a)?, self.eval(b)?);
+                match op {
+                    BinOp::Add => x.iter().zip(&y).map(|(a, b)| a.add(b, p)).collect(),
+                    BinOp::Sub => x.iter().zip(&y).map(|(a, b)| a.sub(b, p)).collect(),
+                    BinOp::Mul => self.mul(&x, &y),
+                    BinOp::Div => self.div(&x, &y)?,
+                    BinOp::Pow => unreachable!("handled above"),
+                }
+            }
+            Expr::Call(f, args) => {
+                if args.len() != f.arity() {
+                    return Err(IntervalError::Arity(f.name()));
+                }
+                match f {
+                    Func::Abs => {
+                        let a = self.eval(&args[0])?;
+                        match strict_sign(&a[0]) {
+                            Some(true) => a,
+                            Some(false) => a.iter().map(Interval::neg).collect(),
+                            None => return Err(switch("abs")),
+                        }
+                    }
+                    Func::Min | Func::Max => {
+                        let (a, b) = (self.eval(&args[0])?, self.eval(&args[1])?);
+                        let d = a[0].sub(&b[0], p);
+                        let first_bigger = strict_sign(&d).ok_or_else(|| switch(f.name()))?;
+                        if first_bigger == (*f == Func::Max) {
+                            a
+                        } else {
+                            b
+                        }
+                    }
+                    _ => {
+                        let a = self.eval(&args[0])?;
+                        self.func(*f, &a)?
+                    }
+                }
+            }
+            Expr::If(cond, then, otherwise) => {
+                let d = self.eval(&cond.lhs)?[0].sub(&self.eval(&cond.rhs)?[0], p);
+                let positive = strict_sign(&d).ok_or_else(|| switch("if"))?;
+                let holds = match cond.op {
+                    CmpOp::Gt | CmpOp::Ge => positive,
+                    CmpOp::Lt | CmpOp::Le => !positive,
+                };
+                self.eval(if holds { then } else { otherwise })?
+            }
+            Expr::Apply(name, _) => {
+                return Err(IntervalError::Unsupported(format!("a call of `{name}`")))
+            }
+            Expr::Deriv(name, _, _) => {
+                return Err(IntervalError::Unsupported(format!(
+                    "a derivative of `{name}`"
+                )))
+            }
+            Expr::Vector(_) => return Err(IntervalError::Unsupported("a vector".into())),
+        })
+    }
+
+    fn mul(&self, a: &S, b: &S) -> S {
+        let p = self.prec;
+        (0..self.n)
+            .map(|k| {
+                let mut acc = zero();
+                for j in 0..=k {
+                    acc = acc.add(&a[j].mul(&b[k - j], p), p);
+                }
+                acc
+            })
+            .collect()
+    }
+
+    fn div(&self, a: &S, b: &S) -> R<S> {
+        let p = self.prec;
+        let mut q: S = Vec::with_capacity(self.n);
+        for k in 0..self.n {
+            let mut acc = a[k].clone();
+            for j in 1..=k {
+                acc = acc.sub(&b[j].mul(&q[k - j], p), p);
+            }
+            q.push(acc.div(&b[0], p)?);
+        }
+        Ok(q)
+    }
+
+    /// `a^r` for a rational `r`, `a_0 > 0` (or `r` a non-negative integer).
+    fn pow_rational(&self, a: &S, r: &BigRational) -> R<S> {
+        let p = self.prec;
+        if r.is_integer() {
+            if let Some(k) = r.to_integer().to_i64().filter(|k| k.abs() <= 64) {
+                // Binary powering by products: exact zeros stay zeros (polynomials).
+                let mut result = self.constant(Interval::from_int(1));
+                let mut base = a.clone();
+                let mut e = k.unsigned_abs();
+                while e > 0 {
+                    if e & 1 == 1 {
+                        result = self.mul(&result, &base);
+                    }
+                    e >>= 1;
+                    if e > 0 {
+                        base = self.mul(&base, &base);
+                    }
+                }
+                return if k < 0 {
+                    self.div(&self.constant(Interval::from_int(1)), &result)
+                } else {
+                    Ok(result)
+                };
+            }
+        }
+        // f' a = r a' f:  k a_0 f_k = sum_{j=1..k} (r j - (k - j)) a_j f_(k-j).
+        let f0 = if *r.denom() == BigInt::from(2) {
+            let n = r
+                .numer()
+                .to_i64()
+                .ok_or(IntervalError::TooLarge("exponent"))?;
+            a[0].sqrt(p + 8)?.powi(n, p)?
+        } else {
+            a[0].ln(p + 8)?
+                .mul(&Interval::point(r, p + 8), p + 8)
+                .exp(p)?
+        };
+        let rr = Interval::point(r, p);
+        let mut f = vec![f0];
+        for k in 1..self.n {
+            let mut acc = zero();
+            for j in 1..=k {
+                let coef = rr
+                    .mul(&Interval::from_int(j as i64), p)
+                    .sub(&Interval::from_int((k - j) as i64), p);
+                acc = acc.add(&coef.mul(&a[j], p).mul(&f[k - j], p), p);
+            }
+            let den = a[0].mul(&Interval::from_int(k as i64), p);
+            f.push(acc.div(&den, p)?);
+        }
+        Ok(f)
+    }
+
+    fn pow(&self, a: &Expr, b: &Expr) -> R<S> {
+        let base = self.eval(a)?;
+        if let Some(q) = rational_literal(b) {
+            return self.pow_rational(&base, &q);
+        }
+        // a^b = exp(b ln a)
+        let l = self.func(Func::Ln, &base)?;
+        let e = self.eval(b)?;
+        self.func(Func::Exp, &self.mul(&e, &l))
+    }
+
+    /// `(1/k) sum_{j=1..k} j a_j g_(k-j)`: the coefficient `k` of `integral(a' g)`.
+    fn integral_term(&self, a: &S, g: &S, k: usize) -> Interval {
+        let p = self.prec;
+        let mut acc = zero();
+        for j in 1..=k {
+            acc = acc.add(
+                &a[j].mul(&Interval::from_int(j as i64), p).mul(&g[k - j], p),
+                p,
+            );
+        }
+        acc.div_int(k as u64, p)
+    }
+
+    /// `f_0 + integral(a' h)` where `h` is a series computed from `a` (order `n - 1` suffices).
+    fn integrate(&self, f0: Interval, a: &S, h: &S) -> S {
+        let mut f = vec![f0];
+        for k in 1..self.n {
+            f.push(self.integral_term(a, h, k));
+        }
+        f
+    }
+
+    fn func(&self, f: Func, a: &S) -> R<S> {
+        let p = self.prec;
+        let one = || self.constant(Interval::from_int(1));
+        let sq = |x: &S| self.mul(x, x);
+        let sub = |x: &S, y: &S| -> S { x.iter().zip(y).map(|(a, b)| a.sub(b, p)).collect() };
+        let add = |x: &S, y: &S| -> S { x.iter().zip(y).map(|(a, b)| a.add(b, p)).collect() };
+        let half = BigRational::new(BigInt::from(1), BigInt::from(2));
+        let minus_half = -half.clone();
+        Ok(match f {
+            Func::Exp => {
+                let mut g = vec![a[0].exp(p)?];
+                for k in 1..self.n {
+                    let t = self.integral_term(a, &g, k);
+                    g.push(t);
+                }
+                g
+            }
+            Func::Ln => {
+                // f' = a'/a
+                let f0 = a[0].ln(p)?;
+                let h = self.div(&one(), a)?;
+                self.integrate(f0, a, &h)
+            }
+            Func::Sqrt => self.pow_rational(a, &half)?,
+            Func::Sin | Func::Cos => {
+                let (s, c) = self.sin_cos(a)?;
+                if f == Func::Sin {
+                    s
+                } else {
+                    c
+                }
+            }
+            Func::Tan => {
+                let (s, c) = self.sin_cos(a)?;
+                self.div(&s, &c)?
+            }
+            Func::Sinh | Func::Cosh | Func::Tanh => {
+                let (s, c) = self.sinh_cosh(a)?;
+                match f {
+                    Func::Sinh => s,
+                    Func::Cosh => c,
+                    _ => {
+                        let mut t = self.div(&s, &c)?;
+                        // |tanh| <= 1 at every point: keep the constant term tight.
+                        t[0] = a[0].tanh(p)?;
+                        t
+                    }
+                }
+            }
+            Func::Atan => {
+                let h = self.div(&one(), &add(&one(), &sq(a)))?;
+                self.integrate(a[0].atan(p), a, &h)
+            }
+            Func::Asin | Func::Acos => {
+                let h = self.pow_rational(&sub(&one(), &sq(a)), &minus_half)?;
+                let (f0, h) = if f == Func::Asin {
+                    (a[0].asin(p)?, h)
+                } else {
+                    (a[0].acos(p)?, h.iter().map(Interval::neg).collect())
+                };
+                self.integrate(f0, a, &h)
+            }
+            Func::Asinh => {
+                let h = self.pow_rational(&add(&one(), &sq(a)), &minus_half)?;
+                self.integrate(a[0].asinh(p)?, a, &h)
+            }
+            Func::Acosh => {
+                let h = self.pow_rational(&sub(&sq(a), &one()), &minus_half)?;
+                self.integrate(a[0].acosh(p)?, a, &h)
+            }
+            Func::Atanh => {
+                let h = self.div(&one(), &sub(&one(), &sq(a)))?;
+                self.integrate(a[0].atanh(p)?, a, &h)
+            }
+            Func::Erf => {
+                // erf' = 2/sqrt(pi) exp(-a^2) a'
+                let neg_sq: S = sq(a).iter().map(Interval::neg).collect();
+                let ex = self.func(Func::Exp, &neg_sq)?;
+                let k = Interval::from_int(2).div(&Interval::pi(p + 8).sqrt(p + 8)?, p)?;
+                let h: S = ex.iter().map(|c| c.mul(&k, p)).collect();
+                self.integrate(a[0].erf(p)?, a, &h)
+            }
+            Func::Abs | Func::Min | Func::Max => {
+                return Err(IntervalError::Unsupported(format!("{} here", f.name())))
+            }
+        })
+    }
+
+    fn sin_cos(&self, a: &S) -> R<(S, S)> {
+        let p = self.prec;
+        let mut s = vec![a[0].sin(p)?];
+        let mut c = vec![a[0].cos(p)?];
+        for k in 1..self.n {
+            let sk = self.integral_term(a, &c, k);
+            let ck = self.integral_term(a, &s, k).neg();
+            s.push(sk);
+            c.push(ck);
+        }
+        Ok((s, c))
+    }
+
+    fn sinh_cosh(&self, a: &S) -> R<(S, S)> {
+        let p = self.prec;
+        let mut s = vec![a[0].sinh(p)?];
+        let mut c = vec![a[0].cosh(p)?];
+        for k in 1..self.n {
+            let sk = self.integral_term(a, &c, k);
+            let ck = self.integral_term(a, &s, k);
+            s.push(sk);
+            c.push(ck);
+        }
+        Ok((s, c))
+    }
+}
+
+/// `Some(true)` when every point is `> 0`, `Some(false)` when every point is `< 0`.
+fn strict_sign(x: &Interval) -> Option<bool> {
+    if x.is_positive() {
+        Some(true)
+    } else if x.is_negative() {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+fn switch(what: &'static str) -> IntervalError {
+    IntervalError::Unsupported(format!(
+        "{what} whose switching point may lie in the interval"
+    ))
+}
+
+/// The value of a rational literal exponent (`2`, `-1`, `1/2`, `-3/2`).
+fn rational_literal(e: &Expr) -> Option<BigRational> {
+    match e {
+        Expr::Num(q) => Some(q.clone()),
+        Expr::Neg(a) => rational_literal(a).map(|q| -q),
+        Expr::Bin(BinOp::Div, a, b) => {
+            let (x, y) = (rational_literal(a)?, rational_literal(b)?);
+            (!num_traits::Zero::is_zero(&y)).then(|| x / y)
+        }
+        _ => None,
+    }
+}
