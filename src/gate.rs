@@ -719,17 +719,18 @@ fn leading_remainder(expansion: &[Term], n: usize) -> Option<(usize, Vec<Term>)>
     ))
 }
 
-/// A polynomial as text in the language: `u*v - 1/12*u^3*v + ...`.
-pub fn polynomial_text(terms: &[Term], names: &[String]) -> String {
-    let refs: Vec<&str> = names.iter().map(String::as_str).collect();
-    let space = Space::total_degree(&refs);
+/// A sum of terms `c * m` as text in the language, `-` folded into the sign of a term:
+/// `u*v - 1/12*u^3*v`. `monomial` is `"1"` for a constant term; zero coefficients are left out.
+pub fn signed_sum_text<'a>(terms: impl IntoIterator<Item = (&'a Const, String)>) -> String {
     let mut out = String::new();
-    for (i, t) in terms.iter().enumerate() {
-        let mono = monomial_text(&space, &t.powers);
-        let c = t.coefficient.to_string();
-        let (neg, body) = match c.strip_prefix('-') {
+    for (c, mono) in terms {
+        if c.is_zero() {
+            continue;
+        }
+        let text = c.to_string();
+        let (negative, body) = match text.strip_prefix('-') {
             Some(rest) if !rest.contains(['+', '-']) => (true, rest.to_string()),
-            _ => (false, c.clone()),
+            _ => (false, text.clone()),
         };
         let body = if body.contains(['+', '-']) {
             format!("({body})")
@@ -741,15 +742,27 @@ pub fn polynomial_text(terms: &[Term], names: &[String]) -> String {
             ("1", m) => m.to_string(),
             (b, m) => format!("{b}*{m}"),
         };
-        if i == 0 {
-            out.push_str(if neg { "-" } else { "" });
-        } else {
-            out.push_str(if neg { " - " } else { " + " });
-        }
+        out.push_str(match (out.is_empty(), negative) {
+            (true, true) => "-",
+            (true, false) => "",
+            (false, true) => " - ",
+            (false, false) => " + ",
+        });
         out.push_str(&term);
     }
     if out.is_empty() {
         out.push('0');
     }
     out
+}
+
+/// A polynomial as text in the language: `u*v - 1/12*u^3*v + ...`.
+pub fn polynomial_text(terms: &[Term], names: &[String]) -> String {
+    let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    let space = Space::total_degree(&refs);
+    signed_sum_text(
+        terms
+            .iter()
+            .map(|t| (&t.coefficient, monomial_text(&space, &t.powers))),
+    )
 }

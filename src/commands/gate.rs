@@ -7,7 +7,9 @@ use crate::certificate::{
     CertificateError, RemainderBound,
 };
 use crate::expr::{Definitions, Expr};
-use crate::gate::{analyze, input_names, polynomial_text, GateOptions, GateReport, Term, Verdict};
+use crate::gate::{
+    analyze, input_names, polynomial_text, signed_sum_text, GateOptions, GateReport, Term, Verdict,
+};
 use crate::number::Const;
 use serde_json::{json, Value};
 use std::path::PathBuf;
@@ -242,8 +244,12 @@ fn certificate_json(c: &Result<Certificate, CertificateError>) -> Value {
 
 fn bound_chain(b: &BoxBound, n: usize, r_text: &str) -> String {
     let m = b.order;
+    let signs = (1..=n)
+        .map(|i| format!("s_{i}"))
+        .collect::<Vec<_>>()
+        .join(" + ");
     format!(
-        "   neuron arguments b + s·y lie in [{}, {}]; M_{m} = sup |σ^({m})| there ≤ {} (Taylor arithmetic on enclosures)\n   S_{m} = Σ_s |s_1+...+s_{n}|^{m} = {}\n   sup |R(y)| over |y|_inf ≤ {r_text} ≤ Σ_(n<d<{m}) A_d r^d + M_{m} S_{m} r^{m} / ({m}! 2^{n} |σ^({n})(b)|)\n                              ≤ {} + {} = {}\n",
+        "   neuron arguments b + s·y lie in [{}, {}]; M_{m} = sup |σ^({m})| there ≤ {} (Taylor arithmetic on enclosures)\n   S_{m} = Σ_s |{signs}|^{m} = {}\n   sup |R(y)| over |y|_inf ≤ {r_text} ≤ Σ_(n<d<{m}) A_d r^d + M_{m} S_{m} r^{m} / ({m}! 2^{n} |σ^({n})(b)|)\n                              ≤ {} + {} = {}\n",
         decimal_down(&b.arguments.0),
         decimal_up(&b.arguments.1),
         decimal_up(&b.derivative_bound),
@@ -255,7 +261,10 @@ fn bound_chain(b: &BoxBound, n: usize, r_text: &str) -> String {
 }
 
 fn remainder_text(r: &Result<RemainderBound, CertificateError>, report: &GateReport) -> String {
-    let mut o = String::from("\n6. A rigorous bound of the remainder R(x) = f(x) - x_1...x_n:\n");
+    let mut o = format!(
+        "\n6. A rigorous bound of the remainder R(x) = f(x) - {}:\n",
+        input_names(report.inputs).join("*")
+    );
     match r {
         Ok(r) => {
             o.push_str(&bound_chain(
@@ -277,12 +286,13 @@ fn remainder_text(r: &Result<RemainderBound, CertificateError>, report: &GateRep
 
 fn certificate_text(c: &Result<Certificate, CertificateError>, report: &GateReport) -> String {
     let n = report.inputs;
+    let product = input_names(n).join("*");
     let mut o = String::from("\n7. Certificate:\n");
     match c {
         Ok(c) => {
             let lr = &c.lambda * &c.radius;
             o.push_str(&format!(
-                "   λ = {}, R = {}, ε = {}\n   f_λ(x) - x_1...x_{n} = R(λx)/λ^{n}, and |λ x_i| ≤ λR = {}\n",
+                "   λ = {}, R = {}, ε = {}\n   f_λ(x) - {product} = R(λx)/λ^{n}, and |λ x_i| ≤ λR = {}\n",
                 c.lambda,
                 decimal_text(&c.radius),
                 decimal_text(&c.epsilon),
@@ -290,7 +300,7 @@ fn certificate_text(c: &Result<Certificate, CertificateError>, report: &GateRepo
             ));
             o.push_str(&bound_chain(&c.detail, n, &lr.to_string()));
             o.push_str(&format!(
-                "   sup over |x_i| ≤ {} of |f_λ(x) - x_1...x_{n}| ≤ ({}) / λ^{n} ≤ {} ≤ ε = {}\n   method: {}\n",
+                "   sup over |x_i| ≤ {} of |f_λ(x) - {product}| ≤ ({}) / λ^{n} ≤ {} ≤ ε = {}\n   method: {}\n",
                 decimal_text(&c.radius),
                 decimal_up(&c.detail.total()),
                 decimal_text(&c.error_bound),
@@ -355,42 +365,13 @@ pub fn report_json(r: &GateReport) -> Value {
 }
 
 fn series_text(c: &[Const], var: &str) -> String {
-    let mut out = String::new();
-    for (k, ck) in c.iter().enumerate() {
-        if ck.zero_test() == crate::ZeroTest::Zero {
-            continue;
-        }
-        let s = ck.to_string();
-        let (neg, body) = match s.strip_prefix('-') {
-            Some(rest) if !rest.contains(['+', '-']) => (true, rest.to_string()),
-            _ => (false, s.clone()),
-        };
-        let body = if body.contains(['+', '-']) {
-            format!("({body})")
-        } else {
-            body
-        };
-        let mono = match k {
-            0 => String::new(),
-            1 => var.to_string(),
-            _ => format!("{var}^{k}"),
-        };
-        let term = match (body.as_str(), mono.is_empty()) {
-            (b, true) => b.to_string(),
-            ("1", false) => mono,
-            (b, false) => format!("{b}*{mono}"),
-        };
-        if out.is_empty() {
-            out.push_str(if neg { "-" } else { "" });
-        } else {
-            out.push_str(if neg { " - " } else { " + " });
-        }
-        out.push_str(&term);
-    }
-    if out.is_empty() {
-        out.push('0');
-    }
-    format!("{out} + O({var}^{})", c.len())
+    let power = |k: usize| match k {
+        0 => "1".to_string(),
+        1 => var.to_string(),
+        _ => format!("{var}^{k}"),
+    };
+    let sum = signed_sum_text(c.iter().enumerate().map(|(k, ck)| (ck, power(k))));
+    format!("{sum} + O({var}^{})", c.len())
 }
 
 /// The derivation, the way the slides walk it, with the exact numbers.

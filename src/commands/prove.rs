@@ -126,35 +126,29 @@ pub fn claim_text(r: &ClaimReport) -> String {
         ClaimStatus::Refuted => {
             o.push_str(&format!("  REFUTED: {}.\n", r.message));
             for t in &r.difference {
-                let mono = polynomial_text(
-                    &[Term {
-                        powers: t.powers.clone(),
-                        coefficient: crate::Const::one(),
-                    }],
-                    &r.variables,
-                );
                 o.push_str(&format!(
-                    "    term {mono}: left {}, right {}\n",
-                    t.left, t.right
+                    "    term {}: left {}, right {}\n",
+                    monomial(t, &r.variables),
+                    t.left,
+                    t.right
                 ));
             }
         }
         ClaimStatus::Undecided => {
             o.push_str(&format!("  UNDECIDED: {}.\n", r.message));
             for t in &r.difference {
-                let mono = polynomial_text(
-                    &[Term {
-                        powers: t.powers.clone(),
-                        coefficient: crate::Const::one(),
-                    }],
-                    &r.variables,
-                );
                 o.push_str(&format!(
-                    "    term {mono}: coefficient {} (zero test inconclusive)\n",
+                    "    term {}: coefficient {} (zero test inconclusive)\n",
+                    monomial(t, &r.variables),
                     t.difference
                 ));
             }
         }
     }
     o
+}
+
+fn monomial(t: &ComparedTerm, variables: &[String]) -> String {
+    let refs: Vec<&str> = variables.iter().map(String::as_str).collect();
+    crate::multi::monomial_text(&crate::multi::Space::total_degree(&refs), &t.powers)
 }
