@@ -298,6 +298,9 @@ impl MultiSeries {
     }
 
     /// `self * other`, with the order of the result computed exactly.
+    ///
+    /// **Panics** when the product has more than [`MAX_TERMS`] terms; code whose sizes depend
+    /// on input uses [`MultiSeries::try_mul`].
     pub fn mul(&self, other: &MultiSeries) -> MultiSeries {
         self.try_mul(other)
             .expect("series products within MAX_TERMS never fail")
