@@ -598,7 +598,7 @@ impl Const {
 
 impl fmt::Display for Const {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&print::text(&self.to_expr()))
+        write!(f, "{}", self.to_expr())
     }
 }
 

@@ -24,9 +24,19 @@ fn rational_abs(q: &BigRational) -> Expr {
 
 fn rational(q: &BigRational) -> Expr {
     if q.is_negative() {
-        Expr::Neg(Box::new(rational_abs(q)))
+        negated(rational_abs(q))
     } else {
         rational_abs(q)
+    }
+}
+
+/// `-e`, with the sign on the leftmost factor of a product or quotient (`-3/32` is
+/// `(-3)/32` in the language, since unary minus binds tighter than `*` and `/`), so that the
+/// language's printer shows `-3/32` and `-sqrt(2)/(12*sqrt(pi))` without brackets.
+fn negated(e: Expr) -> Expr {
+    match e {
+        Expr::Bin(op @ (BinOp::Mul | BinOp::Div), a, b) => Expr::Bin(op, Box::new(negated(*a)), b),
+        other => Expr::Neg(Box::new(other)),
     }
 }
 
@@ -114,7 +124,7 @@ fn sum(p: &Poly) -> Expr {
         out = Some(match out {
             None => {
                 if c.is_negative() {
-                    Expr::Neg(Box::new(t))
+                    negated(t)
                 } else {
                     t
                 }
@@ -153,11 +163,7 @@ pub(super) fn to_expr(c: &Const) -> Expr {
     if f.num.len() == 1 {
         if let Some((m, k)) = f.num.iter().next() {
             let t = term(k, m, den);
-            return if k.is_negative() {
-                Expr::Neg(Box::new(t))
-            } else {
-                t
-            };
+            return if k.is_negative() { negated(t) } else { t };
         }
     }
     let top = sum(&f.num);
@@ -176,60 +182,6 @@ fn prec(e: &Expr) -> u8 {
         Expr::Num(q) if !q.is_integer() || q.is_negative() => 2,
         Expr::If(..) => 0,
         _ => 5,
-    }
-}
-
-fn wrap(e: &Expr, min: u8) -> String {
-    let s = text(e);
-    if prec(e) < min {
-        format!("({s})")
-    } else {
-        s
-    }
-}
-
-/// The expression as text of the language.
-pub(super) fn text(e: &Expr) -> String {
-    match e {
-        Expr::Num(q) => {
-            if q.is_integer() {
-                q.numer().to_string()
-            } else {
-                format!("{}/{}", q.numer(), q.denom())
-            }
-        }
-        Expr::Pi => "pi".into(),
-        Expr::E => "e".into(),
-        Expr::Var(v) => v.clone(),
-        Expr::Neg(a) => format!("-{}", wrap(a, 2)),
-        Expr::Bin(op, a, b) => match op {
-            BinOp::Add => format!("{} + {}", wrap(a, 1), wrap(b, 1)),
-            BinOp::Sub => format!("{} - {}", wrap(a, 1), wrap(b, 2)),
-            BinOp::Mul => format!("{}*{}", wrap(a, 2), wrap(b, 2)),
-            BinOp::Div => format!("{}/{}", wrap(a, 2), wrap(b, 3)),
-            BinOp::Pow => format!("{}^{}", wrap(a, 5), wrap(b, 4)),
-        },
-        Expr::Call(f, args) => {
-            let args: Vec<String> = args.iter().map(text).collect();
-            format!("{}({})", f.name(), args.join(", "))
-        }
-        Expr::Apply(name, args) => {
-            let args: Vec<String> = args.iter().map(text).collect();
-            format!("{name}({})", args.join(", "))
-        }
-        Expr::Deriv(name, k, a) => format!("{name}{}({})", "'".repeat(*k as usize), text(a)),
-        Expr::If(c, a, b) => format!(
-            "if {} {} {} then {} else {}",
-            text(&c.lhs),
-            c.op.symbol(),
-            text(&c.rhs),
-            text(a),
-            text(b)
-        ),
-        Expr::Vector(v) => {
-            let items: Vec<String> = v.iter().map(text).collect();
-            format!("[{}]", items.join(", "))
-        }
     }
 }
 
@@ -317,6 +269,6 @@ pub(super) fn latex(e: &Expr) -> String {
                 }
             }
         }
-        other => text(other),
+        other => other.to_string(),
     }
 }
