@@ -328,7 +328,7 @@ const BOUND_PREC: u32 = 96;
 
 /// The most boxes evaluated by the branch and bound of [`remainder_bound`] (each evaluation is
 /// one Taylor expansion in interval arithmetic).
-pub const MAX_BOUND_BOXES: usize = 1500;
+pub const MAX_BOUND_BOXES: usize = 1000;
 
 /// Boxes where the interval expansion may fail (and be cut in two) before giving up.
 const MAX_FAILED_BOXES: usize = 40;
@@ -422,6 +422,13 @@ struct Problem<'a> {
     m: usize,
     /// Widths of the initial box per dimension (to choose the dimension to cut).
     scale: Vec<BigRational>,
+    /// Instead of `|c_m|`: `|Q| + t^p C` for an exact polynomial `Q` (in `var` and `names`),
+    /// `p` and `C >= 0` (the exact leading terms plus a bound of the Lagrange tail).
+    poly: Option<(Expr, u32, BigRational)>,
+    /// Stop when the bound is within a factor `1 + 1/tolerance` of a value attained.
+    tolerance: i64,
+    /// The most boxes to evaluate.
+    budget: usize,
 }
 
 impl Problem<'_> {
@@ -434,6 +441,15 @@ impl Problem<'_> {
             .zip(&region[1..])
             .map(|(n, r)| Ok((n.as_str(), iv(r)?)))
             .collect::<Result<Vec<_>, IntervalError>>()?;
+        if let Some((q, p, tail)) = &self.poly {
+            let mut all = bindings;
+            all.push((self.var, at));
+            let value = crate::interval::enclose(q, &all, BOUND_PREC)?;
+            let mag = value.lo().abs().max(value.hi().abs());
+            let t = region[0].0.abs().max(region[0].1.abs());
+            let bound = mag + num_traits::Pow::pow(&t, *p) * tail;
+            return Interval::new(&bound, &bound, BOUND_PREC);
+        }
         let c = taylor_coefficients_with(self.expr, self.var, &at, &bindings, self.m, BOUND_PREC)?;
         c.into_iter()
             .nth(self.m)
@@ -501,14 +517,18 @@ impl Problem<'_> {
 
     /// Branch and bound: `(upper bound of sup |c_m| over the regions, a value attained,
     /// boxes evaluated)`.
-    fn maximise(&self, start: Vec<Region>) -> Result<(BigRational, BigRational, usize), BoundError> {
+    fn maximise(
+        &self,
+        start: Vec<Region>,
+    ) -> Result<(BigRational, BigRational, usize), BoundError> {
         let mut heap = BinaryHeap::new();
         let mut pending = start;
         let mut attained = BigRational::zero();
         let (mut boxes, mut failures) = (0usize, 0usize);
+        let tol = self.tolerance;
         let close = |upper: &BigRational, attained: &BigRational| {
-            upper * BigRational::from_integer(BigInt::from(TOLERANCE))
-                <= attained * BigRational::from_integer(BigInt::from(TOLERANCE + 1))
+            upper * BigRational::from_integer(BigInt::from(tol))
+                <= attained * BigRational::from_integer(BigInt::from(tol + 1))
         };
         loop {
             while let Some(region) = pending.pop() {
@@ -517,7 +537,7 @@ impl Problem<'_> {
                     Ok(upper) => heap.push(Scored { upper, region }),
                     Err(source) => {
                         failures += 1;
-                        if failures > MAX_FAILED_BOXES || boxes >= MAX_BOUND_BOXES {
+                        if failures > MAX_FAILED_BOXES || boxes >= self.budget {
                             return Err(BoundError::Interval {
                                 region: self.describe(&region),
                                 source,
@@ -532,12 +552,66 @@ impl Problem<'_> {
             };
             attained = attained.max(self.attained(&top.region));
             boxes += 1;
-            if close(&top.upper, &attained) || boxes >= MAX_BOUND_BOXES {
+            if close(&top.upper, &attained) || boxes >= self.budget {
                 return Ok((top.upper, attained, boxes));
             }
             pending.extend(self.split(&top.region));
         }
     }
+}
+
+/// Exact terms kept beyond the remainder's order before the Lagrange tail (norm claims).
+const EXTRA_TERMS: i64 = 2;
+
+/// Boxes spent on the Lagrange tail `sup |c_M|` (it is multiplied by `s^EXTRA_TERMS`).
+const TAIL_BOXES: usize = 300;
+
+/// `Q(t, y) = sum_(m <= |e| < M) a_e y^e t^(|e| - m)`, the exact terms of `LHS - RHS` of total
+/// degree `m..M-1` on the ray `x = t y`, divided by `t^m`; `None` when the expansion is not
+/// known through degree `M` or a term below `m` is not proved zero.
+fn leading_polynomial(
+    claim: &Claim,
+    defs: &Definitions,
+    vars: &[String],
+    t: &str,
+    m: i64,
+    big_m: i64,
+) -> Option<Expr> {
+    let refs: Vec<&str> = vars.iter().map(String::as_str).collect();
+    let space = Space::total_degree(&refs);
+    let evaluator = Evaluator::new(defs, space.clone(), big_m);
+    let lhs = evaluator.eval(&claim.lhs).ok()?.into_scalar("").ok()?;
+    let rhs = evaluator.eval(&claim.rhs).ok()?.into_scalar("").ok()?;
+    let diff = lhs.sub(&rhs);
+    if diff.order().is_some_and(|o| o < big_m) {
+        return None;
+    }
+    let mut q = Expr::int(0);
+    for (e, c) in diff.terms() {
+        let w = space.weight(e);
+        if w < m {
+            if c.zero_test() != ZeroTest::Zero {
+                return None;
+            }
+            continue;
+        }
+        if w >= big_m {
+            continue;
+        }
+        let mut term = c.to_expr();
+        for (v, &k) in vars.iter().zip(e) {
+            if k != 0 {
+                let p = Expr::bin(BinOp::Pow, Expr::var(v), Expr::int(i64::from(k)));
+                term = Expr::bin(BinOp::Mul, term, p);
+            }
+        }
+        if w > m {
+            let p = Expr::bin(BinOp::Pow, Expr::var(t), Expr::int(w - m));
+            term = Expr::bin(BinOp::Mul, term, p);
+        }
+        q = Expr::bin(BinOp::Add, q, term);
+    }
+    Some(q)
 }
 
 /// A name not among `names`, for the ray parameter.
@@ -578,9 +652,7 @@ pub fn remainder_bound(
     if !radius.is_positive() {
         return Err(BoundError::Radius);
     }
-    let order = report
-        .remainder_order
-        .unwrap_or(i64::from(report.claimed));
+    let order = report.remainder_order.unwrap_or(i64::from(report.claimed));
     let variable = report.degree_in.clone();
     let others: Vec<String> = report
         .variables
@@ -624,13 +696,6 @@ pub fn remainder_bound(
             }
             let mut scale = vec![radius.clone()];
             scale.extend(vars.iter().map(|_| &one + &one));
-            let problem = Problem {
-                expr: &h,
-                var: &t,
-                names: vars,
-                m,
-                scale,
-            };
             // The faces y_i = +-1 of the unit cube, t in [0, r].
             let mut faces = Vec::new();
             for i in 0..vars.len() {
@@ -646,7 +711,43 @@ pub fn remainder_bound(
                     faces.push(region);
                 }
             }
-            problem.maximise(faces)?
+            let problem = |m: usize, poly, tolerance, budget| Problem {
+                expr: &h,
+                var: &t,
+                names: vars,
+                m,
+                scale: scale.clone(),
+                poly,
+                tolerance,
+                budget,
+            };
+            let m_tail = m + EXTRA_TERMS as usize;
+            // |R(s y)| / s^m <= |Q(s, y)| + s^(M - m) sup |c_M|: the exact terms of degrees
+            // m..M-1 (Q) and the Lagrange remainder at order M.
+            let split = leading_polynomial(claim, defs, vars, &t, order, order + EXTRA_TERMS)
+                .and_then(|q| {
+                    problem(m_tail, None, 4, TAIL_BOXES)
+                        .maximise(faces.clone())
+                        .ok()
+                        .map(|(c, _, b)| (q, c, b))
+                });
+            let with_terms = split.and_then(|(q, c, tail_boxes)| {
+                let poly = Some((q, EXTRA_TERMS as u32, c));
+                let (u, a, b) = problem(m, poly, TOLERANCE, MAX_BOUND_BOXES)
+                    .maximise(faces.clone())
+                    .ok()?;
+                Some((u, a, b + tail_boxes))
+            });
+            // The direct bound of |c_m| too: the smaller wins.
+            match with_terms {
+                Some((u, a, b)) => {
+                    match problem(m, None, TOLERANCE, MAX_BOUND_BOXES).maximise(faces) {
+                        Ok((u2, a2, b2)) if u2 < u => (u2, a2, b + b2),
+                        _ => (u, a, b),
+                    }
+                }
+                None => problem(m, None, TOLERANCE, MAX_BOUND_BOXES).maximise(faces)?,
+            }
         }
         Some(lambda) => {
             let full = (-radius.clone(), radius.clone());
@@ -656,12 +757,15 @@ pub fn remainder_bound(
                 names: &others,
                 m,
                 scale: vec![radius.clone(); others.len() + 1],
+                poly: None,
+                tolerance: TOLERANCE,
+                budget: MAX_BOUND_BOXES,
             };
             problem.maximise(vec![vec![full; others.len() + 1]])?
         }
     };
     Ok(result(
-        { if std::env::var("TG_DEBUG").is_ok() { eprintln!("upper {} attained {} boxes {}", upper.to_string().len(), crate::certificate::decimal_up(&attained), boxes); } crate::certificate::round_up_decimal(&upper, 4) },
+        crate::certificate::round_up_decimal(&upper, 4),
         attained,
         boxes,
     ))

@@ -209,9 +209,10 @@ impl Lowering<'_> {
                 }
                 if def.params.len() == 1 {
                     let param = def.params[0].clone();
-                    let arg = args.into_iter().next().ok_or_else(|| {
-                        ScalarError::Shape(format!("{name} takes one argument"))
-                    })?;
+                    let arg = args
+                        .into_iter()
+                        .next()
+                        .ok_or_else(|| ScalarError::Shape(format!("{name} takes one argument")))?;
                     arg.map(&mut |s| {
                         let mut env = Bindings::new();
                         env.insert(param.clone(), Value::Scalar(s.clone()));
@@ -241,12 +242,8 @@ impl Lowering<'_> {
                 let rhs = self
                     .eval(&cond.rhs, env, depth)?
                     .into_scalar("a condition")?;
-                let a = self
-                    .eval(a, env, depth)?
-                    .into_scalar("a branch of `if`")?;
-                let b = self
-                    .eval(b, env, depth)?
-                    .into_scalar("a branch of `if`")?;
+                let a = self.eval(a, env, depth)?.into_scalar("a branch of `if`")?;
+                let b = self.eval(b, env, depth)?.into_scalar("a branch of `if`")?;
                 Value::Scalar(Expr::If(
                     Box::new(Cond {
                         lhs,

@@ -1,8 +1,8 @@
 //! `taylorgate prove FILE.tg`: decides every claim of a file.
 
 use super::{Outcome, Status};
-use crate::gate::{polynomial_text, Term};
 use crate::certificate::{decimal_text, decimal_up};
+use crate::gate::{polynomial_text, Term};
 use crate::prove::{
     prove_program_with_bounds, BoundError, ClaimReport, ClaimStatus, ComparedTerm, RemainderBound,
 };
