@@ -16,7 +16,7 @@ cargo build --release -q
 TG=target/release/taylorgate
 TMP=$(mktemp -d)
 
-cat > "$TMP/flint.py" <<'PY'
+cat > "$TMP/flint_series.py" <<'PY'
 import sys
 from flint import fmpq_series, ctx
 which, n = sys.argv[1], int(sys.argv[2])
@@ -25,7 +25,8 @@ x = fmpq_series([0, 1])
 f = {"tanh": lambda: x.tanh(),
      "softplus": lambda: ((1 + x.exp()) / 2).log(),
      "sigmoid": lambda: 1 / (1 + (-x).exp())}[which]()
-print("\n".join(str(f.coeffs()[k]) if k < len(f.coeffs()) else "0" for k in range(n + 1)))
+c = f.coeffs()
+print("\n".join(str(c[k]) if k < len(c) else "0" for k in range(n + 1)))
 PY
 cat > "$TMP/sympy_mish.py" <<'PY'
 import sys
@@ -60,14 +61,14 @@ PY
 printf "%-10s %6s %10s %10s %10s %10s\n" case order taylorgate flint pari sympy
 for f in tanh softplus sigmoid; do
   tg=$(median "$TG expand '$(tg_expr $f)' --order $N --format json")
-  fl=$(median "python3 $TMP/flint.py $f $N")
-  gp=$(median "echo 'default(seriesprecision,$((N+1))); s=$(gp_expr $f $N); for(k=0,$N,print(polcoeff(s,k)))' | gp -q")
+  fl=$(median "python3 $TMP/flint_series.py $f $N")
+  gp=$(median "echo 'default(parisizemax,2^30); default(seriesprecision,$((N+1))); s=$(gp_expr $f $N); for(k=0,$N,print(polcoeff(s,k)))' | gp -q")
   printf "%-10s %6s %10s %10s %10s %10s   tg/flint=%s\n" $f $N $tg $fl $gp - \
     "$(python3 -c "print(round($tg/$fl,2))")"
 done
 for n in 16 $N; do
   tg=$(median "$TG expand '$(tg_expr mish)' --order $n --format json")
-  gp=$(median "echo 's=$(gp_expr mish $n); for(k=0,$n,print(polcoeff(s,k)))' | gp -q")
+  gp=$(median "echo 'default(parisizemax,2^30); s=$(gp_expr mish $n); for(k=0,$n,print(polcoeff(s,k)))' | gp -q")
   sy=-
   if [ "$n" -le 20 ]; then sy=$(RUNS=1 median "python3 $TMP/sympy_mish.py $n"); fi
   printf "%-10s %6s %10s %10s %10s %10s\n" mish $n $tg - $gp $sy

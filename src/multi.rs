@@ -298,6 +298,9 @@ impl MultiSeries {
     }
 
     /// `self * other`, with the order of the result computed exactly.
+    ///
+    /// **Panics** when the product has more than [`MAX_TERMS`] terms; code whose sizes depend
+    /// on input uses [`MultiSeries::try_mul`].
     pub fn mul(&self, other: &MultiSeries) -> MultiSeries {
         self.try_mul(other)
             .expect("series products within MAX_TERMS never fail")
@@ -708,14 +711,12 @@ impl<'a> Evaluator<'a> {
                     .eval_in(&cond.rhs, env, depth)?
                     .into_scalar("a condition")?;
                 let d = lhs.sub(&rhs);
-                let branch = |e: &Expr| self.eval_in(e, env, depth);
                 self.piecewise(
                     &d,
                     cond.op,
                     &format!("the condition {}", cond_text(cond)),
-                    branch,
-                    a,
-                    b,
+                    || self.eval_in(a, env, depth),
+                    || self.eval_in(b, env, depth),
                 )
             }
         }
@@ -728,9 +729,8 @@ impl<'a> Evaluator<'a> {
         d: &MultiSeries,
         op: CmpOp,
         what: &str,
-        branch: impl Fn(&Expr) -> Result<Value, MultiError>,
-        then: &Expr,
-        otherwise: &Expr,
+        then: impl FnOnce() -> Result<Value, MultiError>,
+        otherwise: impl FnOnce() -> Result<Value, MultiError>,
     ) -> Result<Value, MultiError> {
         let (c0, _) = d.split_constant(what)?;
         let sign = c0.sign();
@@ -745,13 +745,13 @@ impl<'a> Evaluator<'a> {
             (Sign::Unknown, _) => return Err(MultiError::UndecidedSign(format!("{c0} in {what}"))),
         };
         match holds {
-            Some(true) => branch(then),
-            Some(false) => branch(otherwise),
+            Some(true) => then(),
+            Some(false) => otherwise(),
             None => {
                 // Exactly at the switching point the piece is chosen by the sign of the higher
                 // terms, which varies: the value is determined only where both sides agree.
-                let a = branch(then)?;
-                let b = branch(otherwise)?;
+                let a = then()?;
+                let b = otherwise()?;
                 match (a, b) {
                     (Value::Scalar(a), Value::Scalar(b)) if a.agrees_with(&b) => {
                         let order = min_order(a.order(), b.order());
@@ -936,10 +936,13 @@ impl<'a> Evaluator<'a> {
                     CmpOp::Lt
                 };
                 let what = format!("{func} at the point where its arguments are equal");
-                let (av, bv) = (Value::Scalar(a), Value::Scalar(b));
-                let ta = Expr::var("a");
-                let pick = |e: &Expr| Ok(if *e == ta { av.clone() } else { bv.clone() });
-                self.piecewise(&d, op, &what, pick, &ta, &Expr::var("b"))
+                self.piecewise(
+                    &d,
+                    op,
+                    &what,
+                    || Ok(Value::Scalar(a)),
+                    || Ok(Value::Scalar(b)),
+                )
             }
             Func::Abs => {
                 let arg = args
@@ -947,11 +950,9 @@ impl<'a> Evaluator<'a> {
                     .next()
                     .ok_or_else(|| MultiError::Shape("abs takes one argument".into()))?;
                 arg.map(&mut |s| {
-                    let pos = Value::Scalar(s.clone());
-                    let neg = Value::Scalar(s.neg());
-                    let ta = Expr::var("a");
-                    let pick = |e: &Expr| Ok(if *e == ta { pos.clone() } else { neg.clone() });
-                    self.piecewise(s, CmpOp::Gt, "abs at 0", pick, &ta, &Expr::var("b"))?
+                    let positive = || Ok(Value::Scalar(s.clone()));
+                    let negative = || Ok(Value::Scalar(s.neg()));
+                    self.piecewise(s, CmpOp::Gt, "abs at 0", positive, negative)?
                         .into_scalar("abs")
                 })
             }

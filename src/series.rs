@@ -17,6 +17,7 @@
 
 mod coeff;
 mod eval;
+mod fast;
 mod ops;
 
 use crate::expr::{Expr, Func};
@@ -243,6 +244,15 @@ pub fn taylor(expr: &Expr, var: &str, point: &Const, n: usize) -> Result<Series,
         });
     }
     if let Some(p) = point.to_rational() {
+        if let Ok((c0, rest)) = fast::taylor_fast(expr, var, &p, n) {
+            let mut coefficients = Vec::with_capacity(n + 1);
+            coefficients.push(c0);
+            coefficients.extend(rest.into_iter().map(Const::from_rational));
+            return Ok(Series {
+                coefficients,
+                notes: Vec::new(),
+            });
+        }
         match eval::taylor_in::<num_rational::BigRational>(expr, var, p, n) {
             Ok((t, notes)) => {
                 return Ok(Series {
@@ -274,6 +284,15 @@ pub fn taylor_rational(
             order: n,
             max: MAX_ORDER,
         });
+    }
+    if let Ok((c0, rest)) = fast::taylor_fast(expr, var, point, n) {
+        let Some(c0) = c0.to_rational() else {
+            return Ok(None);
+        };
+        let mut c = Vec::with_capacity(n + 1);
+        c.push(c0);
+        c.extend(rest);
+        return Ok(Some(c));
     }
     match eval::taylor_in::<num_rational::BigRational>(expr, var, point.clone(), n) {
         Ok((t, _)) => Ok(Some(t.c)),

@@ -316,7 +316,7 @@ mod agrees_with_the_differentiator {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(128))]
+        #![proptest_config(ProptestConfig::with_cases(64))]
         #[test]
         fn k_factorial_c_k_is_the_kth_derivative(e in arb_expr(), p in 0usize..3) {
             let order = 3;

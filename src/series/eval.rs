@@ -63,7 +63,7 @@ pub(crate) fn taylor_in<C: Coeff>(
     }
 }
 
-fn contains_var(e: &Expr, var: &str) -> bool {
+pub(crate) fn contains_var(e: &Expr, var: &str) -> bool {
     match e {
         Expr::Num(_) | Expr::Pi | Expr::E => false,
         Expr::Var(v) => v == var,
