@@ -112,8 +112,13 @@ struct Lowering<'a> {
 
 type Bindings = HashMap<String, Value>;
 
+/// Whether `e` is a literal `q` or `-q` with `f(value)`.
 fn is_num(e: &Expr, f: impl Fn(&num_rational::BigRational) -> bool) -> bool {
-    matches!(e, Expr::Num(q) if f(q))
+    match e {
+        Expr::Num(q) => f(q),
+        Expr::Neg(a) => matches!(&**a, Expr::Num(q) if f(&-q)),
+        _ => false,
+    }
 }
 
 /// `a * b` with the trivial factors `0`, `1`, `-1` removed (exact: the value is unchanged).
