@@ -8,6 +8,10 @@
 //! differ, with both coefficients; an undecided one names the coefficient whose zero test was
 //! inconclusive.
 //!
+//! A proved claim can also carry a rigorous bound `|R(x)| <= K |x|_inf^m` of its remainder on
+//! a box ([`prove_program_with_bounds`], [`remainder_bound`]): interval Taylor arithmetic
+//! along rays, on the remainder lowered to one scalar expression by [`crate::scalar`].
+//!
 //! The truncation order is data: when the expansion's order is too low to decide (`lambda^-2`
 //! times a series loses two orders) the computation is repeated with a higher target, up to
 //! [`MAX_TARGET`].
