@@ -55,7 +55,9 @@ pub use digits::guaranteed_digits;
 pub use eval::{
     decide_sign, decide_sign_with_limit, enclose, enclose_const, to_decimal, NumericSign, MAX_PREC,
 };
-pub use taylor::{derivative_bound, taylor_coefficients, MAX_TAYLOR_ORDER};
+pub use taylor::{
+    derivative_bound, taylor_coefficients, taylor_coefficients_with, MAX_TAYLOR_ORDER,
+};
 
 use dyadic::{Dyadic, Round};
 use num_bigint::BigInt;

@@ -20,6 +20,7 @@
 //! | [`interval`] | rigorous enclosures (interval arithmetic) |
 //! | [`gate`] | the multiplication gate: admissibility, bias, exact expansion |
 //! | [`certificate`] | rigorous remainder bounds and the epsilon-lambda certificate |
+//! | [`scalar`] | lowering of vectors, matrices and definitions to one built-in scalar expression |
 //! | [`prove`] | claims `LHS = RHS + O(...)`: proved, refuted or undecided |
 //! | [`library`] | the built-in library of named activations |
 //! | [`commands`] | the command-line subcommands, as values (text and JSON) |
@@ -62,6 +63,7 @@ pub mod multi;
 pub mod number;
 pub mod parse;
 pub mod prove;
+pub mod scalar;
 pub mod series;
 
 pub use expr::{Definitions, Expr, Func, Program};

@@ -1,8 +1,11 @@
 //! `taylorgate prove FILE.tg`: decides every claim of a file.
 
 use super::{Outcome, Status};
+use crate::certificate::{decimal_text, decimal_up};
 use crate::gate::{polynomial_text, Term};
-use crate::prove::{prove_program, ClaimReport, ClaimStatus, ComparedTerm};
+use crate::prove::{
+    prove_program_with_bounds, BoundError, ClaimReport, ClaimStatus, ComparedTerm, RemainderBound,
+};
 use serde_json::{json, Value};
 use std::path::PathBuf;
 
@@ -23,6 +26,9 @@ pub struct ProveArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = ProveFormat::Text)]
     pub format: ProveFormat,
+    /// The radius r of the box |x_i| <= r of the rigorous remainder bounds.
+    #[arg(long, default_value = "1")]
+    pub radius: String,
 }
 
 /// Runs `taylorgate prove`.
@@ -32,7 +38,9 @@ pub fn run(args: &ProveArgs) -> Result<Outcome, crate::Error> {
     let src = std::fs::read_to_string(&args.file)
         .map_err(|e| crate::Error::Usage(format!("cannot read {path}: {e}")))?;
     let program = crate::parse::parse_program(&src, &defs).map_err(|e| e.with_path(&path))?;
-    let reports = prove_program(&program, &defs);
+    let radius = crate::certificate::parse_rational(&args.radius)
+        .map_err(|e| crate::Error::Usage(format!("--radius: {e}")))?;
+    let reports = prove_program_with_bounds(&program, &defs, &radius);
     if reports.is_empty() {
         return Err(crate::Error::Usage(format!("{path} has no claim to prove")));
     }
@@ -84,8 +92,61 @@ pub fn claim_json(r: &ClaimReport) -> Value {
             "order": r.remainder_order,
             "exact": r.exact,
             "leading": terms_json(&r.remainder_leading),
+            "bound": r.bound.as_ref().map(bound_json),
         },
     })
+}
+
+/// The JSON of a rigorous remainder bound (or of why there is none).
+fn bound_json(b: &Result<RemainderBound, BoundError>) -> Value {
+    match b {
+        Ok(b) => {
+            let mut v = json!({
+                "K": b.k.to_string(),
+                "order": b.order,
+                "radius": b.radius.to_string(),
+                "norm": "inf",
+            });
+            if let Some(lambda) = &b.variable {
+                v["variable"] = json!(lambda);
+                v["others"] = json!(b.others);
+            }
+            v
+        }
+        Err(e) => json!({"error": format!("no rigorous bound: {e}")}),
+    }
+}
+
+/// The text line of a rigorous remainder bound.
+fn bound_text(b: &Result<RemainderBound, BoundError>) -> String {
+    let b = match b {
+        Ok(b) => b,
+        Err(e) => return format!("  No rigorous bound: {e}.\n"),
+    };
+    let (k, r) = (decimal_up(&b.k), decimal_text(&b.radius));
+    let m = b.order;
+    match &b.variable {
+        None => format!(
+            "  Rigorous bound: |R(x)| <= {k} |x|_inf^{m} for |x|_inf <= {r} (R = LHS - RHS).\n"
+        ),
+        Some(lambda) => {
+            let others = if b.others.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " and {} <= {r}",
+                    b.others
+                        .iter()
+                        .map(|v| format!("|{v}|"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            };
+            format!(
+                "  Rigorous bound: |R| <= {k} |{lambda}|^{m} for |{lambda}| <= {r}{others} (R = LHS - RHS).\n"
+            )
+        }
+    }
 }
 
 fn as_terms(terms: &[ComparedTerm]) -> Vec<Term> {
@@ -121,6 +182,9 @@ pub fn claim_text(r: &ClaimReport) -> String {
                 ));
             } else {
                 o.push_str(&format!("  {}\n", r.message));
+            }
+            if let Some(b) = &r.bound {
+                o.push_str(&bound_text(b));
             }
         }
         ClaimStatus::Refuted => {

@@ -48,10 +48,51 @@ pub fn taylor_coefficients(
     order: usize,
     prec: u32,
 ) -> R<Vec<Interval>> {
+    taylor_coefficients_with(expr, var, at, &[], order, prec)
+}
+
+/// [`taylor_coefficients`] with the other variables bound to intervals: `c_k` contains
+/// `d^k/dx^k f(x, y) / k!` for every `x` in `at` and every `y` in the box of `bindings` (the
+/// other variables are constants of the expansion, each ranging over its interval).
+///
+/// ```
+/// use taylorgate::interval::{taylor_coefficients_with, Interval};
+/// use taylorgate::parse::parse_expr;
+/// use num_rational::BigRational;
+/// let q = |n: i64| BigRational::from_integer(n.into());
+/// let e = parse_expr("exp(t*y)", &taylorgate::Definitions::new()).unwrap();
+/// let zero = Interval::point(&q(0), 64);
+/// let y = Interval::new(&q(1), &q(2), 64).unwrap();
+/// // d^2/dt^2 exp(t y) / 2 at t = 0 is y^2/2, in [1/2, 2] for y in [1, 2].
+/// let c = taylor_coefficients_with(&e, "t", &zero, &[("y", y)], 2, 64).unwrap();
+/// assert!(c[2].contains(&BigRational::new(1.into(), 2.into())));
+/// assert!(c[2].contains(&q(2)));
+/// assert!(!c[2].contains(&BigRational::new(21.into(), 10.into())));
+/// ```
+///
+/// # Errors
+/// As [`taylor_coefficients`]; a variable bound twice counts by its first binding.
+pub fn taylor_coefficients_with(
+    expr: &Expr,
+    var: &str,
+    at: &Interval,
+    bindings: &[(&str, Interval)],
+    order: usize,
+    prec: u32,
+) -> R<Vec<Interval>> {
     if order > MAX_TAYLOR_ORDER {
         return Err(IntervalError::TooLarge("Taylor order"));
     }
-    let naive = |at: &Interval, n: usize| Ctx { var, at, n, prec }.eval(expr);
+    let naive = |at: &Interval, n: usize| {
+        Ctx {
+            var,
+            at,
+            bindings,
+            n,
+            prec,
+        }
+        .eval(expr)
+    };
     if at.is_point() {
         return naive(at, order + 1);
     }
@@ -125,6 +166,7 @@ pub fn derivative_bound(
 struct Ctx<'a> {
     var: &'a str,
     at: &'a Interval,
+    bindings: &'a [(&'a str, Interval)],
     n: usize,
     prec: u32,
 }
@@ -153,7 +195,10 @@ impl Ctx<'_> {
                 }
                 s
             }
-            Expr::Var(v) => return Err(IntervalError::UnboundVariable(v.clone())),
+            Expr::Var(v) => match self.bindings.iter().find(|(n, _)| n == v) {
+                Some((_, x)) => self.constant(x.clone()),
+                None => return Err(IntervalError::UnboundVariable(v.clone())),
+            },
             Expr::Neg(a) => self.eval(a)?.iter().map(Interval::neg).collect(),
             Expr::Bin(op, a, b) => {
                 if *op == BinOp::Pow {
