@@ -501,6 +501,9 @@ fn series(e: &Expr, var: &str, point: &BigRational, len: usize) -> Result<Fs, Sk
             BinOp::Sub => rec(a)?.add(&rec(b)?.neg()),
             BinOp::Mul => rec(a)?.mul(&rec(b)?)?,
             BinOp::Div => {
+                if let Some(l) = logistic(b, var, point, len) {
+                    return rec(a)?.mul(&l);
+                }
                 let (x, y) = (rec(a)?, rec(b)?);
                 if y.r.is_zero() {
                     // Division by a constant.
@@ -518,6 +521,11 @@ fn series(e: &Expr, var: &str, point: &BigRational, len: usize) -> Result<Fs, Sk
                     return Err(Skip);
                 }
                 let r = series(b, var, point, 1)?.q0.ok_or(Skip)?;
+                if r == -BigRational::one() {
+                    if let Some(l) = logistic(a, var, point, len) {
+                        return Ok(l);
+                    }
+                }
                 power(rec(a)?, r)?
             }
         },
@@ -538,6 +546,33 @@ fn series(e: &Expr, var: &str, point: &BigRational, len: usize) -> Result<Fs, Sk
         Expr::Call(func, args) if args.len() == 1 => apply(*func, rec(&args[0])?)?,
         _ => return Err(Skip),
     })
+}
+
+/// `1/(1 + exp(h)) = 1/2 - tanh(h/2)/2` when `den` is `1 + exp(h)` (or `exp(h) + 1`) and
+/// `tanh(h(point)/2)` is rational (the logistic sigmoid): the tanh recurrence skips the zero
+/// coefficients of an odd series and needs half the products of its square, where the
+/// reciprocal recurrence `1/(1 + u)` is a full convolution. `None`: take the ordinary path.
+fn logistic(den: &Expr, var: &str, point: &BigRational, len: usize) -> Option<Fs> {
+    let Expr::Bin(BinOp::Add, a, b) = den else {
+        return None;
+    };
+    let h = match (&**a, &**b) {
+        (Expr::Num(one), Expr::Call(Func::Exp, h)) | (Expr::Call(Func::Exp, h), Expr::Num(one))
+            if one.is_one() && h.len() == 1 =>
+        {
+            &h[0]
+        }
+        _ => return None,
+    };
+    let half = BigRational::new(1.into(), 2.into());
+    let h2 = series(h, var, point, len)
+        .ok()?
+        .mul(&Fs::rational(half.clone(), len))
+        .ok()?;
+    let t = apply(Func::Tanh, h2).ok()?;
+    Fs::rational(half.clone(), len)
+        .add(&t.mul(&Fs::rational(-half, len)).ok()?)
+        .into()
 }
 
 fn power(base: Fs, r: BigRational) -> Result<Fs, Skip> {
@@ -653,6 +688,7 @@ mod tests {
             "x*tanh(ln(1+exp(x)))",
             "x/2*(1+tanh(x+x^3/20))",
             "x*(1+exp(-x))^(-1)",
+            "(exp(x/3)+1)^(-1)-2/(1+exp(x-x^2))",
         ] {
             agree(src, q(0, 1), 300);
         }
@@ -664,6 +700,9 @@ mod tests {
             ("sin(x)*cos(2*x/3)", q(0, 1)),
             ("sinh(x)-cosh(x/2)+tan(x/2)", q(0, 1)),
             ("sqrt(4+x)", q(0, 1)),
+            ("1/(1+exp(x-1))+(2-x)/(exp(x^2-x)+1)", q(1, 1)),
+            ("1/(1+exp(3*x+1))", q(-1, 3)),
+            ("1/(1+exp(ln(3)+x))", q(0, 1)),
             ("(2+x)^(-3)+(1+x/3)^(-5/2)", q(0, 1)),
             ("exp(x)/(3-x)", q(0, 1)),
             ("x^3-7*x^2/5", q(0, 1)),
