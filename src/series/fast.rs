@@ -15,7 +15,7 @@
 
 use crate::expr::{BinOp, Expr, Func};
 use crate::number::Const;
-use num_bigint::BigInt;
+use num_bigint::{BigInt, BigUint};
 use num_integer::Integer;
 use num_rational::BigRational;
 use num_traits::{One, Signed, ToPrimitive, Zero};
@@ -467,19 +467,80 @@ pub(crate) fn taylor_fast(
 ) -> Result<(Const, Vec<BigRational>), Skip> {
     let len = n + 1;
     let s = series(expr, var, point, len)?;
-    // D_k = k! g^k; the reductions (one gcd each) are independent: run them in parallel.
-    let mut dens = Vec::with_capacity(n);
-    let mut d = BigInt::one();
-    for k in 1..len {
-        d *= BigInt::from(k) * &s.r.g;
-        dens.push(d.clone());
-    }
+    // The reductions of N_k / (k! g^k) are independent: run them in parallel.
+    let g = &s.r.g;
     let out = s.r.n[1..]
         .par_iter()
-        .zip(dens)
-        .map(|(num, den)| BigRational::new(num.clone(), den))
+        .enumerate()
+        .map(|(i, num)| reduce(num, i + 1, g))
         .collect();
     Ok((s.c0, out))
+}
+
+/// `num / (k! g^k)` in lowest terms (`g > 0`). The denominator is taken in pieces
+/// `f_1 f_2 ... f_m` (products of consecutive factors `i g` that fit in 128 bits), using
+/// `gcd(N, a b) = t gcd(N/t, b)` with `t = gcd(N, a)` (`N/t` and `a/t` are coprime, so the
+/// part of `b` that `N/t` shares is all that is left): each step is one division of `N` by a
+/// word-sized piece and one gcd of words, instead of one binary gcd of two numbers of
+/// `log2(k!)` bits.
+fn reduce(num: &BigInt, k: usize, g: &BigInt) -> BigRational {
+    if num.is_zero() {
+        return BigRational::zero();
+    }
+    let Some(g) = g.to_u64() else {
+        return BigRational::new(num.clone(), (1..=k).fold(BigInt::one(), |d, i| d * i * g));
+    };
+    let mut n = num.clone();
+    let mut den = BigInt::one();
+    let mut piece: u128 = 1;
+    let flush = |piece: u128, n: &mut BigInt, den: &mut BigInt| {
+        // gcd(n mod f, f) = gcd(n, f); most pieces divide n (its k! part): keep the quotient.
+        let (q, r) = n.magnitude().div_rem(&BigUint::from(piece));
+        if r.is_zero() {
+            *n = BigInt::from_biguint(n.sign(), q);
+            return;
+        }
+        let t = gcd_u128(r.to_u128().unwrap_or(0), piece);
+        if t != 1 {
+            *n /= t;
+        }
+        *den *= piece / t;
+    };
+    for i in 1..=k as u128 {
+        let f = i * u128::from(g);
+        match piece.checked_mul(f) {
+            Some(p) => piece = p,
+            None => {
+                flush(piece, &mut n, &mut den);
+                piece = f;
+            }
+        }
+    }
+    flush(piece, &mut n, &mut den);
+    // Every prime of k! g^k has been divided out of n as far as it divides both; den > 0.
+    BigRational::new_raw(n, den)
+}
+
+/// The gcd of two words (binary), `gcd(0, b) = b`.
+fn gcd_u128(mut a: u128, mut b: u128) -> u128 {
+    if a == 0 {
+        return b;
+    }
+    if b == 0 {
+        return a;
+    }
+    let shift = (a | b).trailing_zeros();
+    a >>= a.trailing_zeros();
+    loop {
+        b >>= b.trailing_zeros();
+        if a > b {
+            std::mem::swap(&mut a, &mut b);
+        }
+        b -= a;
+        if b == 0 {
+            return a << shift;
+        }
+    }
 }
 
 fn series(e: &Expr, var: &str, point: &BigRational, len: usize) -> Result<Fs, Skip> {
@@ -501,6 +562,9 @@ fn series(e: &Expr, var: &str, point: &BigRational, len: usize) -> Result<Fs, Sk
             BinOp::Sub => rec(a)?.add(&rec(b)?.neg()),
             BinOp::Mul => rec(a)?.mul(&rec(b)?)?,
             BinOp::Div => {
+                if let Some(l) = logistic(b, var, point, len) {
+                    return rec(a)?.mul(&l);
+                }
                 let (x, y) = (rec(a)?, rec(b)?);
                 if y.r.is_zero() {
                     // Division by a constant.
@@ -518,6 +582,11 @@ fn series(e: &Expr, var: &str, point: &BigRational, len: usize) -> Result<Fs, Sk
                     return Err(Skip);
                 }
                 let r = series(b, var, point, 1)?.q0.ok_or(Skip)?;
+                if r == -BigRational::one() {
+                    if let Some(l) = logistic(a, var, point, len) {
+                        return Ok(l);
+                    }
+                }
                 power(rec(a)?, r)?
             }
         },
@@ -538,6 +607,33 @@ fn series(e: &Expr, var: &str, point: &BigRational, len: usize) -> Result<Fs, Sk
         Expr::Call(func, args) if args.len() == 1 => apply(*func, rec(&args[0])?)?,
         _ => return Err(Skip),
     })
+}
+
+/// `1/(1 + exp(h)) = 1/2 - tanh(h/2)/2` when `den` is `1 + exp(h)` (or `exp(h) + 1`) and
+/// `tanh(h(point)/2)` is rational (the logistic sigmoid): the tanh recurrence skips the zero
+/// coefficients of an odd series and needs half the products of its square, where the
+/// reciprocal recurrence `1/(1 + u)` is a full convolution. `None`: take the ordinary path.
+fn logistic(den: &Expr, var: &str, point: &BigRational, len: usize) -> Option<Fs> {
+    let Expr::Bin(BinOp::Add, a, b) = den else {
+        return None;
+    };
+    let h = match (&**a, &**b) {
+        (Expr::Num(one), Expr::Call(Func::Exp, h)) | (Expr::Call(Func::Exp, h), Expr::Num(one))
+            if one.is_one() && h.len() == 1 =>
+        {
+            &h[0]
+        }
+        _ => return None,
+    };
+    let half = BigRational::new(1.into(), 2.into());
+    let h2 = series(h, var, point, len)
+        .ok()?
+        .mul(&Fs::rational(half.clone(), len))
+        .ok()?;
+    let t = apply(Func::Tanh, h2).ok()?;
+    Fs::rational(half.clone(), len)
+        .add(&t.mul(&Fs::rational(-half, len)).ok()?)
+        .into()
 }
 
 fn power(base: Fs, r: BigRational) -> Result<Fs, Skip> {
@@ -653,6 +749,7 @@ mod tests {
             "x*tanh(ln(1+exp(x)))",
             "x/2*(1+tanh(x+x^3/20))",
             "x*(1+exp(-x))^(-1)",
+            "(exp(x/3)+1)^(-1)-2/(1+exp(x-x^2))",
         ] {
             agree(src, q(0, 1), 300);
         }
@@ -664,6 +761,9 @@ mod tests {
             ("sin(x)*cos(2*x/3)", q(0, 1)),
             ("sinh(x)-cosh(x/2)+tan(x/2)", q(0, 1)),
             ("sqrt(4+x)", q(0, 1)),
+            ("1/(1+exp(x-1))+(2-x)/(exp(x^2-x)+1)", q(1, 1)),
+            ("1/(1+exp(3*x+1))", q(-1, 3)),
+            ("1/(1+exp(ln(3)+x))", q(0, 1)),
             ("(2+x)^(-3)+(1+x/3)^(-5/2)", q(0, 1)),
             ("exp(x)/(3-x)", q(0, 1)),
             ("x^3-7*x^2/5", q(0, 1)),
@@ -673,6 +773,30 @@ mod tests {
             ("-x/(1+x^2)+(x+3/7)*sin(7*x+3)^2", q(-3, 7)),
         ] {
             agree(src, p, 60);
+        }
+    }
+
+    #[test]
+    fn reduction_by_pieces_gives_lowest_terms() {
+        // Scales with large primes (1000003, 65537^2) and plain ones, against BigRational::new
+        // (one full gcd): the same numerator and denominator, not just the same value.
+        for (src, n) in [
+            ("1/(1+exp(-x))", 200),
+            ("tanh(x)", 200),
+            ("ln(1+exp(x))", 120),
+            ("1/(1000003-x)+exp(x/65537^2)", 80),
+            ("sqrt(9+x/7)*tan(x/10)", 80),
+        ] {
+            let e = crate::parse::parse_expr(src, &Definitions::new()).expect("parses");
+            let s = series(&e, "x", &q(0, 1), n + 1).expect("fast path");
+            let mut d = BigInt::one();
+            for k in 1..=n {
+                d *= BigInt::from(k) * &s.r.g;
+                let want = BigRational::new(s.r.n[k].clone(), d.clone());
+                let got = reduce(&s.r.n[k], k, &s.r.g);
+                assert_eq!(got.numer(), want.numer(), "{src}: c_{k}");
+                assert_eq!(got.denom(), want.denom(), "{src}: c_{k}");
+            }
         }
     }
 
