@@ -333,7 +333,11 @@ mod agrees_with_the_differentiator {
                 let value = taylorgate::diff::evaluate(&d, "x", &point).expect("evaluates");
                 let scaled = &s.coefficients()[k] * &Const::from_rational(BigRational::from_integer(factorial(k)));
                 prop_assert_eq!((&scaled - &value).zero_test(), ZeroTest::Zero, "c_{} of {:?}", k, e);
-                d = taylorgate::diff::derivative(&d, "x").expect("differentiates");
+                if k < order {
+                    // (No derivative beyond the last one compared: symbolic derivatives of
+                    // nested quotients swell, e.g. the 4th of 1/(2 + atan(x)^2) has 41,581 nodes.)
+                    d = taylorgate::diff::derivative(&d, "x").expect("differentiates");
+                }
             }
         }
     }

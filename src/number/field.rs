@@ -708,11 +708,25 @@ pub(crate) fn poly_proved_nonzero(p: &Poly) -> bool {
     true
 }
 
+/// Largest polynomial (in terms) whose perfect powers [`poly_root`] looks for: the search
+/// expands `f^k` once per term found, so it must stay small.
+const MAX_ROOT_TERMS: usize = 64;
+
 /// The `k`-th root `f` of a normalised polynomial `p = f^k` (leading coefficient 1, group
 /// atoms only), found term by term: the next term of `f` is the leading term of `p - f^k`
 /// divided by `k lt(f)^(k-1)`. `None` when `p` is not a `k`-th power (bounded search).
 pub(crate) fn poly_root(p: &Poly, k: u32) -> Option<Poly> {
-    if p.len() < 2 || p.len() > 256 || p.keys().any(|m| m.0.iter().any(|(a, _)| !a.is_group())) {
+    if p.len() < 2
+        || p.len() > MAX_ROOT_TERMS
+        || p.keys().any(|m| m.0.iter().any(|(a, _)| !a.is_group()))
+    {
+        return None;
+    }
+    // Cheap necessary condition: the lowest term of f^k is (lowest term of f)^k, so its
+    // coefficient is a k-th power of a rational. It rejects almost every non-power at once.
+    let (_, lowest) = p.iter().min_by(|a, b| mono_cmp(a.0, b.0, true))?;
+    let kth = |n: &BigInt| super::factor::exact_root(&n.abs(), k).is_some();
+    if !kth(lowest.numer()) || !kth(lowest.denom()) || (lowest.is_negative() && k % 2 == 0) {
         return None;
     }
     let kq = BigRational::from_integer(BigInt::from(k));
