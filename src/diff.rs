@@ -215,7 +215,7 @@ fn inline(e: &Expr, defs: &Definitions, bound: &[String], depth: usize) -> Resul
                     got: args.len(),
                 });
             }
-            substitute(&body, &def.params, &args)?
+            body.substitute(&def.params, &args)
         }
         Expr::Deriv(name, order, arg) => {
             if *order > MAX_DERIVATIVE_ORDER {
@@ -237,7 +237,7 @@ fn inline(e: &Expr, defs: &Definitions, bound: &[String], depth: usize) -> Resul
             for _ in 0..*order {
                 d = derivative(&d, &param)?;
             }
-            substitute(&d, &[param], &[arg])?
+            d.substitute(&[param], &[arg])
         }
         Expr::If(c, a, b) => Expr::If(
             Box::new(Cond {
@@ -261,33 +261,6 @@ fn inlined_body(name: &str, defs: &Definitions, depth: usize) -> Result<Expr, Di
         return Err(DiffError::InlineTooDeep(name.to_string()));
     }
     inline(&def.body, defs, &def.params, depth + 1)
-}
-
-/// Replaces every `Var(params[i])` by `args[i]`, all at once.
-fn substitute(e: &Expr, params: &[String], args: &[Expr]) -> Result<Expr, DiffError> {
-    let rec = |x: &Expr| substitute(x, params, args);
-    Ok(match e {
-        Expr::Var(name) => match params.iter().position(|p| p == name) {
-            Some(i) => args[i].clone(),
-            None => e.clone(),
-        },
-        Expr::Num(_) | Expr::Pi | Expr::E => e.clone(),
-        Expr::Neg(a) => Expr::Neg(Box::new(rec(a)?)),
-        Expr::Bin(op, a, b) => Expr::bin(*op, rec(a)?, rec(b)?),
-        Expr::Call(f, xs) => Expr::Call(*f, xs.iter().map(rec).collect::<Result<_, _>>()?),
-        Expr::Apply(n, xs) => Expr::Apply(n.clone(), xs.iter().map(rec).collect::<Result<_, _>>()?),
-        Expr::Deriv(n, k, a) => Expr::Deriv(n.clone(), *k, Box::new(rec(a)?)),
-        Expr::If(c, a, b) => Expr::If(
-            Box::new(Cond {
-                lhs: rec(&c.lhs)?,
-                op: c.op,
-                rhs: rec(&c.rhs)?,
-            }),
-            Box::new(rec(a)?),
-            Box::new(rec(b)?),
-        ),
-        Expr::Vector(xs) => Expr::Vector(xs.iter().map(rec).collect::<Result<_, _>>()?),
-    })
 }
 
 // ---------------------------------------------------------------------------------------------

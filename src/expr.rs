@@ -234,6 +234,41 @@ impl Expr {
         Expr::Bin(op, Box::new(a), Box::new(b))
     }
 
+    /// `self` with every `Var(params[i])` replaced by `args[i]`, all at once (so the
+    /// substitution `x -> y, y -> x` swaps; no argument is itself substituted into).
+    ///
+    /// ```
+    /// use taylorgate::{Definitions, Expr, parse::parse_expr};
+    /// let e = parse_expr("x*y", &Definitions::new()).unwrap();
+    /// let swapped = e.substitute(&["x".into(), "y".into()], &[Expr::var("y"), Expr::var("x")]);
+    /// assert_eq!(swapped.to_string(), "y*x");
+    /// ```
+    pub fn substitute(&self, params: &[String], args: &[Expr]) -> Expr {
+        let rec = |x: &Expr| x.substitute(params, args);
+        match self {
+            Expr::Var(name) => match params.iter().position(|p| p == name) {
+                Some(i) => args[i].clone(),
+                None => self.clone(),
+            },
+            Expr::Num(_) | Expr::Pi | Expr::E => self.clone(),
+            Expr::Neg(a) => Expr::Neg(Box::new(rec(a))),
+            Expr::Bin(op, a, b) => Expr::bin(*op, rec(a), rec(b)),
+            Expr::Call(f, xs) => Expr::Call(*f, xs.iter().map(rec).collect()),
+            Expr::Apply(n, xs) => Expr::Apply(n.clone(), xs.iter().map(rec).collect()),
+            Expr::Deriv(n, k, a) => Expr::Deriv(n.clone(), *k, Box::new(rec(a))),
+            Expr::If(c, a, b) => Expr::If(
+                Box::new(Cond {
+                    lhs: rec(&c.lhs),
+                    op: c.op,
+                    rhs: rec(&c.rhs),
+                }),
+                Box::new(rec(a)),
+                Box::new(rec(b)),
+            ),
+            Expr::Vector(xs) => Expr::Vector(xs.iter().map(rec).collect()),
+        }
+    }
+
     /// The names used as variables (`Expr::Var`), in order of first appearance. Named
     /// constants are `Var`s too until they are inlined.
     ///

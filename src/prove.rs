@@ -20,7 +20,7 @@ use crate::expr::{BinOp, Claim, ClaimOrder, Definitions, Expr, Program, Statemen
 use crate::interval::{taylor_coefficients_with, Interval, IntervalError};
 use crate::multi::{Evaluator, MultiError, MultiSeries, Space};
 use crate::number::{Const, ZeroTest};
-use crate::scalar::{lower, replace_var, ScalarError};
+use crate::scalar::{lower, ScalarError};
 use num_bigint::BigInt;
 use num_rational::BigRational;
 use num_traits::{Signed, Zero};
@@ -696,7 +696,10 @@ pub fn remainder_bound(
             let t = fresh_name(vars);
             let mut h = rem;
             for v in vars {
-                h = replace_var(&h, v, &Expr::bin(BinOp::Mul, Expr::var(&t), Expr::var(v)));
+                h = h.substitute(
+                    std::slice::from_ref(v),
+                    &[Expr::bin(BinOp::Mul, Expr::var(&t), Expr::var(v))],
+                );
             }
             let mut scale = vec![radius.clone()];
             scale.extend(vars.iter().map(|_| &one + &one));

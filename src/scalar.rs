@@ -238,7 +238,7 @@ impl Lowering<'_> {
                     self.defs,
                 )?;
                 self.eval(arg, env, depth)?
-                    .map(&mut |s| Ok(replace_var(&f, t, s)))?
+                    .map(&mut |s| Ok(f.substitute(&[t.to_string()], std::slice::from_ref(s))))?
             }
             Expr::If(cond, a, b) => {
                 let lhs = self
@@ -403,29 +403,5 @@ fn product(x: Vec<Value>, y: Vec<Value>) -> R<Value> {
                 Ok(Value::Vector(row_times(&x)?))
             }
         }
-    }
-}
-
-/// `e` with every `Var(var)` replaced by `by` (`e` is built-in only: no binders).
-pub fn replace_var(e: &Expr, var: &str, by: &Expr) -> Expr {
-    let rec = |x: &Expr| replace_var(x, var, by);
-    match e {
-        Expr::Var(name) if name == var => by.clone(),
-        Expr::Num(_) | Expr::Pi | Expr::E | Expr::Var(_) => e.clone(),
-        Expr::Neg(a) => Expr::Neg(Box::new(rec(a))),
-        Expr::Bin(op, a, b) => Expr::bin(*op, rec(a), rec(b)),
-        Expr::Call(f, xs) => Expr::Call(*f, xs.iter().map(rec).collect()),
-        Expr::Apply(n, xs) => Expr::Apply(n.clone(), xs.iter().map(rec).collect()),
-        Expr::Deriv(n, k, a) => Expr::Deriv(n.clone(), *k, Box::new(rec(a))),
-        Expr::If(c, a, b) => Expr::If(
-            Box::new(Cond {
-                lhs: rec(&c.lhs),
-                op: c.op,
-                rhs: rec(&c.rhs),
-            }),
-            Box::new(rec(a)),
-            Box::new(rec(b)),
-        ),
-        Expr::Vector(xs) => Expr::Vector(xs.iter().map(rec).collect()),
     }
 }
