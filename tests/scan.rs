@@ -257,3 +257,30 @@ fn readme_scan_table_is_current() {
     let (_, md) = run(&["scan", "--format", "markdown"]);
     assert_eq!(table, md.trim(), "regenerate with: bench/readme-scan.sh");
 }
+
+#[test]
+fn a_row_that_times_out_says_so_and_the_scan_goes_on() {
+    // Nested tanh of e: exact constants in Q(e) grow quickly; this row needs far more than 1 s.
+    let dir = std::env::temp_dir().join(format!("tg-scan-timeout-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("acts.tg");
+    std::fs::write(
+        &path,
+        "quick(x) = exp(x)\nslow(x) = tanh(tanh(tanh(tanh(exp(x)))))\nlast(x) = x^2\n",
+    )
+    .unwrap();
+    let started = std::time::Instant::now();
+    let rows = scan_json(&["--file", path.to_str().unwrap(), "--timeout", "1"]);
+    assert!(
+        started.elapsed().as_secs() < 15,
+        "the scan waited for the slow row"
+    );
+    assert_eq!(rows[0]["admits"], true);
+    assert_eq!(rows[1]["verdict"], "error");
+    assert!(
+        rows[1]["reason"].as_str().unwrap().contains("timeout"),
+        "{}",
+        rows[1]
+    );
+    assert_eq!(rows[2]["admits"], true);
+}
