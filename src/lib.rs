@@ -17,6 +17,7 @@
 //! | [`diff`] | symbolic derivatives, simplification, exact evaluation at a point |
 //! | [`series`] | exact truncated power series of one variable at any exact point |
 //! | [`multi`] | truncated series in several variables; vectors and matrices |
+//! | [`shape`] | vectors and matrices of any scalars (shared by `multi` and `scalar`) |
 //! | [`interval`] | rigorous enclosures (interval arithmetic) |
 //! | [`gate`] | the multiplication gate: admissibility, bias, exact expansion |
 //! | [`certificate`] | rigorous remainder bounds and the epsilon-lambda certificate |
@@ -65,6 +66,7 @@ pub mod parse;
 pub mod prove;
 pub mod scalar;
 pub mod series;
+pub mod shape;
 
 pub use expr::{Definitions, Expr, Func, Program};
 pub use number::{Const, Sign, ZeroTest};

@@ -546,37 +546,13 @@ pub fn monomial_text(space: &Space, exponents: &[i32]) -> String {
     }
 }
 
-/// A value of the evaluator: a scalar series, or a vector (a matrix is a vector of rows).
-#[derive(Clone, Debug, PartialEq)]
-pub enum Value {
-    /// A scalar.
-    Scalar(MultiSeries),
-    /// A vector of values (rows, for a matrix).
-    Vector(Vec<Value>),
-}
+/// A value of the evaluator: a scalar series, or a vector (a matrix is a vector of rows); the
+/// shape rules are those of [`crate::shape`].
+pub type Value = crate::shape::Value<MultiSeries>;
 
-impl Value {
-    /// The scalar, or a shape error.
-    pub fn into_scalar(self, what: &str) -> Result<MultiSeries, MultiError> {
-        match self {
-            Value::Scalar(s) => Ok(s),
-            Value::Vector(v) => Err(MultiError::Shape(format!(
-                "{what} is a vector of length {}, a scalar is needed",
-                v.len()
-            ))),
-        }
-    }
-
-    fn map(
-        &self,
-        f: &mut dyn FnMut(&MultiSeries) -> Result<MultiSeries, MultiError>,
-    ) -> Result<Value, MultiError> {
-        Ok(match self {
-            Value::Scalar(s) => Value::Scalar(f(s)?),
-            Value::Vector(v) => {
-                Value::Vector(v.iter().map(|x| x.map(f)).collect::<Result<_, _>>()?)
-            }
-        })
+impl From<crate::shape::ShapeError> for MultiError {
+    fn from(e: crate::shape::ShapeError) -> MultiError {
+        MultiError::Shape(e.0)
     }
 }
 
@@ -685,7 +661,7 @@ impl<'a> Evaluator<'a> {
                     return arg.map(&mut |s| {
                         let mut env = Bindings::new();
                         env.insert(param.clone(), Value::Scalar(s.clone()));
-                        self.eval_in(&body, &env, depth + 1)?.into_scalar(name)
+                        Ok(self.eval_in(&body, &env, depth + 1)?.into_scalar(name)?)
                     });
                 }
                 let mut env = Bindings::new();
@@ -764,43 +740,20 @@ impl<'a> Evaluator<'a> {
     }
 
     fn binary(&self, op: BinOp, a: Value, b: Value) -> Result<Value, MultiError> {
-        use Value::{Scalar, Vector};
+        use crate::shape::Value::{Scalar, Vector};
         match op {
-            BinOp::Add | BinOp::Sub => {
-                let f = |x: &MultiSeries, y: &MultiSeries| {
-                    if op == BinOp::Add {
-                        x.add(y)
-                    } else {
-                        x.sub(y)
-                    }
-                };
-                match (a, b) {
-                    (Scalar(x), Scalar(y)) => Ok(Scalar(f(&x, &y))),
-                    (Vector(x), Vector(y)) => {
-                        if x.len() != y.len() {
-                            return Err(MultiError::Shape(format!(
-                                "adding vectors of lengths {} and {}",
-                                x.len(),
-                                y.len()
-                            )));
-                        }
-                        Ok(Vector(
-                            x.into_iter()
-                                .zip(y)
-                                .map(|(p, q)| self.binary(op, p, q))
-                                .collect::<Result<_, _>>()?,
-                        ))
-                    }
-                    (Scalar(x), v @ Vector(_)) => v.map(&mut |y| Ok(f(&x, y))),
-                    (v @ Vector(_), Scalar(y)) => v.map(&mut |x| Ok(f(x, &y))),
-                }
-            }
+            BinOp::Add => a.zip_with(b, &|x, y| Ok::<_, MultiError>(x.add(y))),
+            BinOp::Sub => a.zip_with(b, &|x, y| Ok::<_, MultiError>(x.sub(y))),
             BinOp::Mul => match (a, b) {
                 (Scalar(x), Scalar(y)) => Ok(Scalar(x.try_mul(&y)?.bound(self.target))),
                 (Scalar(x), v @ Vector(_)) | (v @ Vector(_), Scalar(x)) => {
                     v.map(&mut |y| Ok(x.try_mul(y)?.bound(self.target)))
                 }
-                (Vector(x), Vector(y)) => self.product(x, y),
+                (Vector(x), Vector(y)) => {
+                    Value::product(x, y, &|| MultiSeries::zero(&self.space), &|acc, p, q| {
+                        Ok::<_, MultiError>(acc.add(&p.try_mul(q)?.bound(self.target)))
+                    })
+                }
             },
             BinOp::Div => {
                 let y = b.into_scalar("a divisor")?;
@@ -817,73 +770,6 @@ impl<'a> Evaluator<'a> {
 
     fn reciprocal(&self, y: &MultiSeries) -> Result<MultiSeries, MultiError> {
         y.recip(self.target)
-    }
-
-    /// Vector-vector, matrix-vector, vector-matrix and matrix-matrix products.
-    fn product(&self, x: Vec<Value>, y: Vec<Value>) -> Result<Value, MultiError> {
-        let is_matrix = |v: &[Value]| matches!(v.first(), Some(Value::Vector(_)));
-        let dot = |row: &[Value], col: &[Value]| -> Result<MultiSeries, MultiError> {
-            if row.len() != col.len() {
-                return Err(MultiError::Shape(format!(
-                    "a product of a row of length {} and a column of length {}",
-                    row.len(),
-                    col.len()
-                )));
-            }
-            let mut acc = MultiSeries::zero(&self.space);
-            for (p, q) in row.iter().zip(col) {
-                let p = p.clone().into_scalar("a vector entry")?;
-                let q = q.clone().into_scalar("a vector entry")?;
-                acc = acc.add(&p.try_mul(&q)?.bound(self.target));
-            }
-            Ok(acc)
-        };
-        let rows = |m: &[Value]| -> Result<Vec<Vec<Value>>, MultiError> {
-            m.iter()
-                .map(|r| match r {
-                    Value::Vector(r) => Ok(r.clone()),
-                    Value::Scalar(_) => Err(MultiError::Shape("a matrix with a scalar row".into())),
-                })
-                .collect()
-        };
-        match (is_matrix(&x), is_matrix(&y)) {
-            (false, false) => Ok(Value::Scalar(dot(&x, &y)?)),
-            (true, false) => Ok(Value::Vector(
-                rows(&x)?
-                    .iter()
-                    .map(|r| dot(r, &y).map(Value::Scalar))
-                    .collect::<Result<_, _>>()?,
-            )),
-            (false, true) | (true, true) => {
-                let ym = rows(&y)?;
-                let cols = ym.first().map(|r| r.len()).unwrap_or(0);
-                let column = |j: usize| -> Vec<Value> {
-                    ym.iter()
-                        .map(|r| r.get(j).cloned().unwrap_or(Value::Vector(vec![])))
-                        .collect()
-                };
-                if is_matrix(&x) {
-                    let xm = rows(&x)?;
-                    Ok(Value::Vector(
-                        xm.iter()
-                            .map(|r| {
-                                Ok(Value::Vector(
-                                    (0..cols)
-                                        .map(|j| dot(r, &column(j)).map(Value::Scalar))
-                                        .collect::<Result<_, MultiError>>()?,
-                                ))
-                            })
-                            .collect::<Result<_, MultiError>>()?,
-                    ))
-                } else {
-                    Ok(Value::Vector(
-                        (0..cols)
-                            .map(|j| dot(&x, &column(j)).map(Value::Scalar))
-                            .collect::<Result<_, _>>()?,
-                    ))
-                }
-            }
-        }
     }
 
     fn power(&self, base: &MultiSeries, exponent: &MultiSeries) -> Result<MultiSeries, MultiError> {
@@ -952,8 +838,9 @@ impl<'a> Evaluator<'a> {
                 arg.map(&mut |s| {
                     let positive = || Ok(Value::Scalar(s.clone()));
                     let negative = || Ok(Value::Scalar(s.neg()));
-                    self.piecewise(s, CmpOp::Gt, "abs at 0", positive, negative)?
-                        .into_scalar("abs")
+                    Ok(self
+                        .piecewise(s, CmpOp::Gt, "abs at 0", positive, negative)?
+                        .into_scalar("abs")?)
                 })
             }
             _ => {

@@ -190,11 +190,11 @@ pub fn prove_claim(claim: &Claim, line: usize, defs: &Definitions) -> ClaimRepor
         let evaluator = Evaluator::new(defs, space.clone(), target);
         let sides = evaluator
             .eval(&claim.lhs)
-            .and_then(|l| l.into_scalar("the left-hand side"))
+            .and_then(|l| Ok(l.into_scalar("the left-hand side")?))
             .and_then(|l| {
                 evaluator
                     .eval(&claim.rhs)
-                    .and_then(|r| r.into_scalar("the right-hand side"))
+                    .and_then(|r| Ok(r.into_scalar("the right-hand side")?))
                     .map(|r| (l, r))
             });
         let (lhs, rhs) = match sides {

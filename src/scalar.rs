@@ -59,36 +59,20 @@ pub enum ScalarError {
 type R<T> = Result<T, ScalarError>;
 
 /// A lowered value: a scalar built-in-only expression, or a vector of values (rows of a
-/// matrix).
-#[derive(Clone, Debug, PartialEq)]
-enum Value {
-    Scalar(Expr),
-    Vector(Vec<Value>),
+/// matrix); the shape rules are those of [`crate::shape`], as in [`crate::multi`].
+type Value = crate::shape::Value<Expr>;
+
+impl From<crate::shape::ShapeError> for ScalarError {
+    fn from(e: crate::shape::ShapeError) -> ScalarError {
+        ScalarError::Shape(e.0)
+    }
 }
 
-impl Value {
-    fn into_scalar(self, what: &str) -> R<Expr> {
-        match self {
-            Value::Scalar(e) => Ok(e),
-            Value::Vector(v) => Err(ScalarError::Shape(format!(
-                "{what} is a vector of length {}, a scalar is needed",
-                v.len()
-            ))),
-        }
-    }
-
-    fn map(&self, f: &mut dyn FnMut(&Expr) -> R<Expr>) -> R<Value> {
-        Ok(match self {
-            Value::Scalar(e) => Value::Scalar(f(e)?),
-            Value::Vector(v) => Value::Vector(v.iter().map(|x| x.map(f)).collect::<R<_>>()?),
-        })
-    }
-
-    fn nodes(&self) -> usize {
-        match self {
-            Value::Scalar(e) => diff::node_count(e),
-            Value::Vector(v) => v.iter().map(Value::nodes).sum(),
-        }
+/// The size of a lowered value, in expression nodes.
+fn nodes(v: &Value) -> usize {
+    match v {
+        Value::Scalar(e) => diff::node_count(e),
+        Value::Vector(v) => v.iter().map(nodes).sum(),
     }
 }
 
@@ -100,9 +84,9 @@ impl Value {
 /// an unknown name, a derivative that cannot be inlined, a result above
 /// [`MAX_LOWERED_NODES`] nodes.
 pub fn lower(expr: &Expr, defs: &Definitions, variables: &[String]) -> Result<Expr, ScalarError> {
-    Lowering { defs, variables }
+    Ok(Lowering { defs, variables }
         .eval(expr, &HashMap::new(), 0)?
-        .into_scalar("the expression")
+        .into_scalar("the expression")?)
 }
 
 struct Lowering<'a> {
@@ -177,7 +161,7 @@ impl Lowering<'_> {
             }
             Expr::Neg(a) => self
                 .eval(a, env, depth)?
-                .map(&mut |e| Ok(Expr::Neg(Box::new(e.clone()))))?,
+                .map(&mut |e| Ok::<_, ScalarError>(Expr::Neg(Box::new(e.clone()))))?,
             Expr::Bin(op, a, b) => {
                 let a = self.eval(a, env, depth)?;
                 let b = self.eval(b, env, depth)?;
@@ -221,7 +205,9 @@ impl Lowering<'_> {
                     arg.map(&mut |s| {
                         let mut env = Bindings::new();
                         env.insert(param.clone(), Value::Scalar(s.clone()));
-                        self.eval(&def.body, &env, depth + 1)?.into_scalar(name)
+                        Ok::<_, ScalarError>(
+                            self.eval(&def.body, &env, depth + 1)?.into_scalar(name)?,
+                        )
                     })?
                 } else {
                     let mut env = Bindings::new();
@@ -237,8 +223,9 @@ impl Lowering<'_> {
                     &Expr::Deriv(name.clone(), *k, Box::new(Expr::var(t))),
                     self.defs,
                 )?;
-                self.eval(arg, env, depth)?
-                    .map(&mut |s| Ok(f.substitute(&[t.to_string()], std::slice::from_ref(s))))?
+                self.eval(arg, env, depth)?.map(&mut |s| {
+                    Ok::<_, ScalarError>(f.substitute(&[t.to_string()], std::slice::from_ref(s)))
+                })?
             }
             Expr::If(cond, a, b) => {
                 let lhs = self
@@ -260,7 +247,7 @@ impl Lowering<'_> {
                 ))
             }
         };
-        if v.nodes() > MAX_LOWERED_NODES {
+        if nodes(&v) > MAX_LOWERED_NODES {
             return Err(ScalarError::TooLarge(format!(
                 "the expansion has more than {MAX_LOWERED_NODES} nodes"
             )));
@@ -269,46 +256,27 @@ impl Lowering<'_> {
     }
 
     fn binary(&self, op: BinOp, a: Value, b: Value) -> R<Value> {
-        use Value::{Scalar, Vector};
+        use crate::shape::Value::{Scalar, Vector};
         match op {
-            BinOp::Add | BinOp::Sub => {
-                let f = |x: &Expr, y: &Expr| {
-                    if op == BinOp::Add {
-                        plus(x.clone(), y.clone())
-                    } else {
-                        Expr::bin(BinOp::Sub, x.clone(), y.clone())
-                    }
-                };
-                match (a, b) {
-                    (Scalar(x), Scalar(y)) => Ok(Scalar(f(&x, &y))),
-                    (Vector(x), Vector(y)) => {
-                        if x.len() != y.len() {
-                            return Err(ScalarError::Shape(format!(
-                                "adding vectors of lengths {} and {}",
-                                x.len(),
-                                y.len()
-                            )));
-                        }
-                        Ok(Vector(
-                            x.into_iter()
-                                .zip(y)
-                                .map(|(p, q)| self.binary(op, p, q))
-                                .collect::<R<_>>()?,
-                        ))
-                    }
-                    (Scalar(x), v @ Vector(_)) => v.map(&mut |y| Ok(f(&x, y))),
-                    (v @ Vector(_), Scalar(y)) => v.map(&mut |x| Ok(f(x, &y))),
-                }
-            }
+            BinOp::Add => a.zip_with(b, &|x, y| Ok::<_, ScalarError>(plus(x.clone(), y.clone()))),
+            BinOp::Sub => a.zip_with(b, &|x, y| {
+                Ok::<_, ScalarError>(Expr::bin(BinOp::Sub, x.clone(), y.clone()))
+            }),
             BinOp::Mul => match (a, b) {
                 (Scalar(x), Scalar(y)) => Ok(Scalar(times(x, y))),
-                (Scalar(x), v @ Vector(_)) => v.map(&mut |y| Ok(times(x.clone(), y.clone()))),
-                (v @ Vector(_), Scalar(y)) => v.map(&mut |x| Ok(times(x.clone(), y.clone()))),
-                (Vector(x), Vector(y)) => product(x, y),
+                (Scalar(x), v @ Vector(_)) => {
+                    v.map(&mut |y| Ok::<_, ScalarError>(times(x.clone(), y.clone())))
+                }
+                (v @ Vector(_), Scalar(y)) => {
+                    v.map(&mut |x| Ok::<_, ScalarError>(times(x.clone(), y.clone())))
+                }
+                (Vector(x), Vector(y)) => Value::product(x, y, &|| Expr::int(0), &|acc, p, q| {
+                    Ok::<_, ScalarError>(plus(acc, times(p.clone(), q.clone())))
+                }),
             },
             BinOp::Div => {
                 let y = b.into_scalar("a divisor")?;
-                a.map(&mut |x| Ok(Expr::bin(BinOp::Div, x.clone(), y.clone())))
+                a.map(&mut |x| Ok::<_, ScalarError>(Expr::bin(BinOp::Div, x.clone(), y.clone())))
             }
             BinOp::Pow => {
                 let base = a.into_scalar("the base of a power")?;
@@ -324,7 +292,7 @@ fn builtin(func: Func, args: Vec<Value>) -> R<Value> {
         let args = args
             .into_iter()
             .map(|a| a.into_scalar(&format!("an argument of {}", func.name())))
-            .collect::<R<Vec<_>>>()?;
+            .collect::<Result<Vec<_>, _>>()?;
         if args.len() != func.arity() {
             return Err(ScalarError::Shape(format!(
                 "{} takes {} arguments",
@@ -336,72 +304,10 @@ fn builtin(func: Func, args: Vec<Value>) -> R<Value> {
     }
     let mut it = args.into_iter();
     match (it.next(), it.next()) {
-        (Some(arg), None) => arg.map(&mut |s| Ok(Expr::call(func, s.clone()))),
+        (Some(arg), None) => arg.map(&mut |s| Ok::<_, ScalarError>(Expr::call(func, s.clone()))),
         _ => Err(ScalarError::Shape(format!(
             "{} takes one argument",
             func.name()
         ))),
-    }
-}
-
-/// Vector-vector, matrix-vector, vector-matrix and matrix-matrix products.
-fn product(x: Vec<Value>, y: Vec<Value>) -> R<Value> {
-    let is_matrix = |v: &[Value]| matches!(v.first(), Some(Value::Vector(_)));
-    let dot = |row: &[Value], col: &[Value]| -> R<Expr> {
-        if row.len() != col.len() {
-            return Err(ScalarError::Shape(format!(
-                "a product of a row of length {} and a column of length {}",
-                row.len(),
-                col.len()
-            )));
-        }
-        let mut acc = Expr::int(0);
-        for (p, q) in row.iter().zip(col) {
-            let p = p.clone().into_scalar("a vector entry")?;
-            let q = q.clone().into_scalar("a vector entry")?;
-            acc = plus(acc, times(p, q));
-        }
-        Ok(acc)
-    };
-    let rows = |m: &[Value]| -> R<Vec<Vec<Value>>> {
-        m.iter()
-            .map(|r| match r {
-                Value::Vector(r) => Ok(r.clone()),
-                Value::Scalar(_) => Err(ScalarError::Shape("a matrix with a scalar row".into())),
-            })
-            .collect()
-    };
-    match (is_matrix(&x), is_matrix(&y)) {
-        (false, false) => Ok(Value::Scalar(dot(&x, &y)?)),
-        (true, false) => Ok(Value::Vector(
-            rows(&x)?
-                .iter()
-                .map(|r| dot(r, &y).map(Value::Scalar))
-                .collect::<R<_>>()?,
-        )),
-        (false, true) | (true, true) => {
-            let ym = rows(&y)?;
-            let cols = ym.first().map(|r| r.len()).unwrap_or(0);
-            let column = |j: usize| -> Vec<Value> {
-                ym.iter()
-                    .map(|r| r.get(j).cloned().unwrap_or(Value::Vector(vec![])))
-                    .collect()
-            };
-            let row_times = |r: &[Value]| -> R<Vec<Value>> {
-                (0..cols)
-                    .map(|j| dot(r, &column(j)).map(Value::Scalar))
-                    .collect()
-            };
-            if is_matrix(&x) {
-                Ok(Value::Vector(
-                    rows(&x)?
-                        .iter()
-                        .map(|r| row_times(r).map(Value::Vector))
-                        .collect::<R<_>>()?,
-                ))
-            } else {
-                Ok(Value::Vector(row_times(&x)?))
-            }
-        }
     }
 }
