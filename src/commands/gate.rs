@@ -358,6 +358,7 @@ pub fn report_json(r: &GateReport) -> Value {
                 "exact": r.remainder.exact,
                 "leading": terms_json(&r.remainder.leading),
                 "searched_degree": r.remainder.searched_degree,
+                "undecided": r.remainder.undecided.as_ref().map(|t| terms_json(std::slice::from_ref(t))[0].clone()),
             }),
         );
     }
@@ -463,6 +464,15 @@ pub fn report_text(r: &GateReport) -> String {
                 }
             }
         }
+        (None, _) if r.remainder.undecided.is_some() => {
+            let t = r.remainder.undecided.as_ref().expect("checked");
+            let degree: i32 = t.powers.iter().sum();
+            o.push_str(&format!(
+                "   remainder: undecided — the coefficient {} of {} (degree {degree}) is not proved zero or non-zero, so no order is stated\n",
+                t.coefficient,
+                polynomial_text(&[Term { powers: t.powers.clone(), coefficient: Const::one() }], &names)
+            ));
+        }
         (None, true) => o.push_str("   remainder: none — the gate is exact (σ is a polynomial of degree ≤ the expansion degree near b)\n"),
         (None, false) => o.push_str(&format!(
             "   remainder: no non-zero term through degree {}\n",
@@ -477,6 +487,10 @@ pub fn report_text(r: &GateReport) -> String {
             names.join("*"),
             k - n,
             polynomial_text(&r.remainder.leading, &names),
+            names.join("*")
+        )),
+        None if r.remainder.undecided.is_some() => o.push_str(&format!(
+            "   the order of the remainder is undecided (see 4), so no rate is stated; every other\n   term has degree > {n}, so f_λ → {} as λ → 0 on every compact set.\n",
             names.join("*")
         )),
         None if r.remainder.exact => o.push_str(
