@@ -538,6 +538,7 @@ impl Const {
         }
     }
     fn add_ref(&self, rhs: &Const) -> Const {
+        crate::budget::check();
         if let (Repr::Rational(a), Repr::Rational(b)) = (&self.repr, &rhs.repr) {
             return Const::from_rational(a + b);
         }
@@ -572,6 +573,7 @@ impl Const {
         Const::from_fraction(num, common.into_iter().collect())
     }
     fn mul_ref(&self, rhs: &Const) -> Const {
+        crate::budget::check();
         if let (Repr::Rational(a), Repr::Rational(b)) = (&self.repr, &rhs.repr) {
             return Const::from_rational(a * b);
         }

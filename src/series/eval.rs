@@ -83,6 +83,7 @@ pub(crate) fn contains_var(e: &Expr, var: &str) -> bool {
 }
 
 fn series<C: Coeff>(e: &Expr, ctx: &mut Ctx<C>) -> Result<Trunc<C>, Fail> {
+    crate::budget::check();
     let n = ctx.n;
     Ok(match e {
         Expr::Num(q) => Trunc::constant(C::rational(q.clone()), n),
