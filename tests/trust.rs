@@ -24,9 +24,15 @@ fn a_timeout_stops_with_exit_2_and_says_what_was_computed() {
     let started = std::time::Instant::now();
     let (code, _, err) = run(&["expand", &e, "--order", "3", "--timeout", "1"]);
     assert_eq!(code, 2, "{err}");
-    assert!(started.elapsed().as_secs() < 30, "the deadline did not stop it");
+    assert!(
+        started.elapsed().as_secs() < 30,
+        "the deadline did not stop it"
+    );
     assert!(err.contains("timeout after 1 s"), "{err}");
-    assert!(err.contains("while computing the Taylor series of exp("), "{err}");
+    assert!(
+        err.contains("while computing the Taylor series of exp("),
+        "{err}"
+    );
 }
 
 #[test]
@@ -61,7 +67,10 @@ fn huge_bounds_print_as_short_decimals() {
     let k = v["remainder_bound"]["K"].as_str().unwrap();
     assert!(k.len() < 30 && k.contains("e200"), "K = {k}");
     let (_, text, _) = run(&["gate", "1e10000^x"]);
-    assert!(text.lines().all(|l| l.len() < 400), "a line of thousands of digits");
+    assert!(
+        text.lines().all(|l| l.len() < 400),
+        "a line of thousands of digits"
+    );
 }
 
 #[test]
@@ -74,7 +83,10 @@ fn exponentials_of_huge_arguments_are_refused_not_computed() {
     assert!(started.elapsed().as_secs() < 20);
     let (code, _, err) = run(&["expand", "exp(1e10000)", "--order", "1"]);
     assert_eq!(code, 2);
-    assert!(err.contains("exact exponential needs an argument below 2^40"), "{err}");
+    assert!(
+        err.contains("exact exponential needs an argument below 2^40"),
+        "{err}"
+    );
 }
 
 #[test]
