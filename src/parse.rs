@@ -627,7 +627,7 @@ impl<'a, 'i> Checker<'a, 'i> {
                             for part in p.into_inner().flat_map(|o| o.into_inner()) {
                                 let max = crate::prove::MAX_TARGET;
                                 if part.as_rule() == Rule::integer
-                                    && part.as_str().parse::<i64>().map_or(true, |k| k > max)
+                                    && !matches!(part.as_str().parse::<i64>(), Ok(k) if k <= max)
                                 {
                                     self.error(
                                         part.as_span(),

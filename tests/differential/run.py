@@ -498,7 +498,7 @@ def main():
     ap.add_argument("--jobs", type=int, default=1)
     ap.add_argument("--allow-text-wrong", action="store_true",
                     help="report wrong printed text but do not fail on it")
-    ap.add_argument("--show", type=int, default=0, help="also list this many cases of each refusal class")
+    ap.add_argument("--log", help="append each judged case to this JSON-lines file as it ends")
     args = ap.parse_args()
     if not os.path.exists(BINARY):
         sys.exit(f"no binary at {BINARY}: run `cargo build --release` first")
@@ -508,8 +508,15 @@ def main():
     interrupted = False
     pool = multiprocessing.Pool(args.jobs, initializer=signal.signal, initargs=(signal.SIGINT, signal.SIG_IGN))
     try:
+        log = open(args.log, "a") if args.log else None
         for r in pool.imap(judge, [(c, args.timeout) for c in cases], chunksize=1):
             results.append(r)
+            if log:
+                index, (cls, detail), secs = r
+                log.write(json.dumps({"seed": args.seed, "index": index, "class": cls,
+                                      "detail": detail, "seconds": round(secs, 2),
+                                      "case": describe(cases[index])}) + "\n")
+                log.flush()
     except KeyboardInterrupt:
         # Ctrl-C: report the cases judged so far.
         interrupted = True

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Fuzzing: each cargo-fuzz target (parser, expand, gate, prove) for about 30 s from the
+# Fuzzing (run by hand until it joins scripts/test.d): each cargo-fuzz target (parser, expand, gate, prove) for about 30 s from the
 # committed seeds (fuzz/seeds/*); any crash, leak of an internal name or time-out fails.
 # Longer runs: fuzz/README.md.
 set -euo pipefail
-cd "$TG_ROOT"
+cd "${TG_ROOT:-$(dirname "$0")/..}"
 if ! cargo fuzz --version >/dev/null 2>&1; then
   cargo install cargo-fuzz --locked --quiet
 fi
