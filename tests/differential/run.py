@@ -220,12 +220,13 @@ def refusal_class(stderr):
     return line.strip()[:90]
 
 
-def check_digits(approx, exact_value, digits):
-    """`approx` has `digits` significant digits and is within one unit of its last place."""
+def check_digits(approx, exact_value, digits, scale=1):
+    """`approx` has `digits` significant digits and is within one unit of its last place
+    (`"0"`: the value is zero to the reference's accuracy, relative to `scale`)."""
     if approx is None:
         return True  # no decimal (a value that may be zero): nothing claimed
     if approx == "0":
-        return abs(exact_value) < mpmath.mpf(10) ** -40
+        return abs(exact_value) <= TOL * max(1, scale)
     mant = re.sub(r"[eE].*", "", approx).lstrip("-").replace(".", "").lstrip("0")
     if len(mant) != digits:
         return False
@@ -277,7 +278,7 @@ def judge_expand(case, timeout):
             return fail(f"c_{k} = {key(data, 'coefficients')[k]} = {mpmath.nstr(a, 20)}, reference {mpmath.nstr(b, 20)}")
     if case["digits"]:
         for k, s in enumerate(data.get(KEYS["approx"], [])):
-            if not check_digits(s, ref[k], case["digits"]):
+            if not check_digits(s, ref[k], case["digits"], max(abs(c) for c in ref)):
                 return fail(f"--digits {case['digits']}: c_{k} printed {s}, value {mpmath.nstr(ref[k], 50)}")
     # the text, parsed back, must give the JSON values
     targs = [a for a in args if a not in ("--format", "json")]
@@ -342,7 +343,7 @@ def judge_diff(case, timeout):
             return fail(f"f^({k + 1}) = {key(data, 'values')[k]} = {mpmath.nstr(a, 20)}, reference {mpmath.nstr(b, 20)}")
         if case["digits"] and KEYS["approx"] in data:
             s = data[KEYS["approx"]][k]
-            if not check_digits(s, b, case["digits"]):
+            if not check_digits(s, b, case["digits"], max(abs(c) for c in ref) * mpmath.factorial(n)):
                 return fail(f"--digits {case['digits']}: f^({k + 1}) printed {s}, value {mpmath.nstr(b, 50)}")
     # the printed derivatives, parsed back, at a second point
     q = p + mpmath.mpf(1) / 7
