@@ -263,6 +263,7 @@ pub fn remainder_bound(
     if !radius.is_positive() {
         return Err(CertificateError::Options("the radius must be > 0".into()));
     }
+    let _stage = crate::budget::stage("the bound of the remainder");
     let ing = ingredients(report)?;
     // Orders m >= the order of the remainder, so that K |x|^order holds with the true order.
     let lowest = ing.remainder_order.unwrap_or(ing.n + 1);
@@ -333,7 +334,9 @@ pub fn certify(
     let two = q(2);
     let mut found = None;
     let mut lambda = q(1);
+    let stage = crate::budget::stage("the certificate (the search for lambda)");
     for k in 0..=MAX_HALVINGS {
+        stage.progress(k as usize, MAX_HALVINGS as usize + 1, "halvings of lambda");
         if let Some(hit) = ok(&lambda) {
             found = Some((k, lambda.clone(), hit));
             break;
@@ -386,9 +389,15 @@ fn round_decimal(x: &BigRational, digits: u32, up: bool) -> BigRational {
         return x.clone();
     }
     let ten = q(10);
-    let mut e: i64 = 0;
-    // 10^e <= x < 10^(e+1)
-    let mut p = q(1);
+    // 10^e <= x < 10^(e+1): start from the estimate by bit lengths (off by at most one or two)
+    // so that huge bounds (such as those of `1e10000^x`) cost two steps, not thousands.
+    let bits = x.numer().bits() as i64 - x.denom().bits() as i64;
+    let mut e: i64 = (bits as f64 * std::f64::consts::LOG10_2).floor() as i64;
+    let mut p = if e >= 0 {
+        BigRational::from_integer(num_traits::Pow::pow(BigInt::from(10), e as u64))
+    } else {
+        q(1) / BigRational::from_integer(num_traits::Pow::pow(BigInt::from(10), (-e) as u64))
+    };
     while p > *x {
         p /= &ten;
         e -= 1;
@@ -416,6 +425,19 @@ pub fn decimal_down(x: &BigRational) -> String {
     decimal_text(&round_decimal(x, 4, false))
 }
 
+/// Numbers from `10^MAX_PLAIN_EXPONENT` on are printed in scientific notation (`1.235e10000`).
+const MAX_PLAIN_EXPONENT: i64 = 21;
+
+/// A bound as exact text: the rational itself when short, else its (exact) scientific decimal
+/// form, so that a huge bound is never printed as thousands of digits.
+pub fn bound_text(x: &BigRational) -> String {
+    if x.numer().bits() + x.denom().bits() <= 128 {
+        x.to_string()
+    } else {
+        decimal_text(x)
+    }
+}
+
 /// A rational with a terminating decimal expansion (or any rational: then `p/q`) as text.
 pub fn decimal_text(x: &BigRational) -> String {
     let mut d = x.denom().clone();
@@ -435,7 +457,7 @@ pub fn decimal_text(x: &BigRational) -> String {
     let scaled = x * BigRational::from_integer(num_traits::Pow::pow(BigInt::from(10), k));
     let digits = scaled.to_integer().abs().to_string();
     let sign = if x.is_negative() { "-" } else { "" };
-    if k == 0 {
+    if k == 0 && digits.len() <= MAX_PLAIN_EXPONENT as usize {
         return format!("{sign}{digits}");
     }
     let trimmed = digits.trim_end_matches('0');
@@ -443,7 +465,7 @@ pub fn decimal_text(x: &BigRational) -> String {
     let exp = digits.len() as i64 - k as i64 - 1; // position of the leading digit
     let lead = digits.len() - digits.trim_start_matches('0').len();
     let exp = exp - lead as i64;
-    if (-4..0).contains(&exp) || exp >= 0 {
+    if (-4..MAX_PLAIN_EXPONENT).contains(&exp) {
         let k = k as usize;
         let padded = format!("{:0>width$}", digits, width = k + 1);
         let (int, frac) = padded.split_at(padded.len() - k);

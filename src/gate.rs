@@ -375,6 +375,10 @@ pub fn analyze(sigma: &Expr, options: &GateOptions) -> Result<GateReport, GateEr
             "--degree must be between the number of inputs ({n}) and {MAX_DEGREE}, not {degree}"
         )));
     }
+    let _stage = crate::budget::stage(format!(
+        "the gate analysis of σ(x) = {}",
+        crate::budget::short(sigma)
+    ));
     let mut report = GateReport {
         activation: sigma.clone(),
         inputs: n,
@@ -472,7 +476,11 @@ pub fn analyze(sigma: &Expr, options: &GateOptions) -> Result<GateReport, GateEr
                     Trial::Admits(_) => unreachable!(),
                 }
                 let mut best: Option<(Const, Vec<Const>)> = None;
-                for cand in bias_candidates() {
+                let candidates = bias_candidates();
+                let search = crate::budget::stage("the bias search");
+                for (i, cand) in candidates.iter().enumerate() {
+                    search.progress(i, candidates.len(), "candidate biases tried");
+                    let cand = cand.clone();
                     let Ok(b) = Const::from_expr(&cand) else {
                         continue;
                     };
@@ -661,7 +669,9 @@ fn expand_network(c: &[Const], dn: &Const, n: usize, d: usize) -> Result<Vec<Ter
         .map(|_| MultiSeries::constant(&space, Const::one()))
         .collect();
     let mut total = MultiSeries::zero(&space);
+    let stage = crate::budget::stage(format!("the network's expansion to degree {d}"));
     for (k, ck) in c.iter().enumerate().take(d + 1) {
+        stage.progress(k, d + 1, "degrees");
         if k > 0 {
             for (p, (_, h)) in powers.iter_mut().zip(&pairs) {
                 *p = p.try_mul(h)?.truncate(order);

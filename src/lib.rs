@@ -25,6 +25,7 @@
 //! | [`prove`] | claims `LHS = RHS + O(...)`: proved, refuted or undecided |
 //! | [`library`] | the built-in library of named activations |
 //! | [`commands`] | the command-line subcommands, as values (text and JSON) |
+//! | [`budget`] | deadlines, cancellation and the memory limit of a computation |
 //!
 //! ## Example: does softplus multiply?
 //!
@@ -53,6 +54,7 @@
 //! ```
 #![warn(missing_docs)]
 
+pub mod budget;
 pub mod certificate;
 pub mod commands;
 pub mod diff;
@@ -92,4 +94,7 @@ pub enum Error {
     /// Bad usage of a command (an option out of range, an unknown activation).
     #[error("{0}")]
     Usage(String),
+    /// The computation was stopped by its budget (time-out, memory limit, cancellation).
+    #[error(transparent)]
+    Interrupted(#[from] budget::Interrupted),
 }

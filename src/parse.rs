@@ -625,12 +625,16 @@ impl<'a, 'i> Checker<'a, 'i> {
                         Rule::expr => self.check_expr(p, 0),
                         Rule::order => {
                             for part in p.into_inner().flat_map(|o| o.into_inner()) {
+                                let max = crate::prove::MAX_TARGET;
                                 if part.as_rule() == Rule::integer
-                                    && part.as_str().parse::<u32>().is_err()
+                                    && !matches!(part.as_str().parse::<i64>(), Ok(k) if k <= max)
                                 {
                                     self.error(
                                         part.as_span(),
-                                        format!("order `{}` is too large", part.as_str()),
+                                        format!(
+                                            "order `{}` is too large (claims go up to weight {max})",
+                                            part.as_str()
+                                        ),
                                     );
                                 }
                             }

@@ -147,6 +147,7 @@ fn claim_text(claim: &Claim) -> String {
 
 /// Decides one claim.
 pub fn prove_claim(claim: &Claim, line: usize, defs: &Definitions) -> ClaimReport {
+    let _stage = crate::budget::stage(format!("the claim on line {line}"));
     let mut names = claim.lhs.free_variables();
     for v in claim.rhs.free_variables() {
         if !names.contains(&v) {
@@ -646,6 +647,10 @@ pub fn remainder_bound(
     if !radius.is_positive() {
         return Err(BoundError::Radius);
     }
+    let _stage = crate::budget::stage(format!(
+        "the bound of the remainder of the claim on line {}",
+        report.line
+    ));
     let order = report.remainder_order.unwrap_or(i64::from(report.claimed));
     let variable = report.degree_in.clone();
     let others: Vec<String> = report

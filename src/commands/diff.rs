@@ -125,7 +125,9 @@ pub fn run(args: &DiffArgs) -> Result<Outcome, crate::Error> {
     let f = diff::inline_definitions(&source, &defs)?;
     let mut derivatives = Vec::new();
     let mut cur = f.clone();
+    let stage = crate::budget::stage(format!("the derivatives of {}", crate::budget::short(&f)));
     for k in 1..=args.order {
+        stage.progress(k as usize - 1, args.order as usize, "derivatives");
         cur = diff::derivative(&cur, var).map_err(|e| DiffError::In {
             label: format!("{label_base}{}", primes(k)),
             source: Box::new(e),

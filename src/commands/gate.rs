@@ -206,7 +206,7 @@ fn remainder_json(r: &Result<RemainderBound, CertificateError>) -> Value {
     match r {
         Ok(r) => json!({
             "statement": format!("|R(x)| <= K |x|_inf^{} for |x|_inf <= r", r.order),
-            "K": r.k.to_string(),
+            "K": crate::certificate::bound_text(&r.k),
             "order": r.order,
             "radius": r.radius.to_string(),
             "lagrange_order": r.detail.order,

@@ -133,7 +133,7 @@ fn bound_json(b: &Result<RemainderBound, BoundError>) -> Value {
     match b {
         Ok(b) => {
             let mut v = json!({
-                "K": b.k.to_string(),
+                "K": crate::certificate::bound_text(&b.k),
                 "order": b.order,
                 "radius": b.radius.to_string(),
                 "norm": "inf",

@@ -541,6 +541,7 @@ impl Const {
         }
     }
     fn add_ref(&self, rhs: &Const) -> Const {
+        crate::budget::check();
         if let (Repr::Rational(a), Repr::Rational(b)) = (&self.repr, &rhs.repr) {
             return Const::from_rational(a + b);
         }
@@ -575,6 +576,7 @@ impl Const {
         Const::from_fraction(num, common.into_iter().collect())
     }
     fn mul_ref(&self, rhs: &Const) -> Const {
+        crate::budget::check();
         if let (Repr::Rational(a), Repr::Rational(b)) = (&self.repr, &rhs.repr) {
             return Const::from_rational(a * b);
         }
