@@ -41,6 +41,7 @@ fn bench(c: &mut Criterion) {
             radius: "2".into(),
             lang: Default::default(),
             standalone: false,
+            plot: None,
         };
         c.bench_function(&format!("gate_command/{name}"), |b| {
             b.iter(|| run(&args).expect("gate"))

@@ -61,6 +61,9 @@ pub struct GateArgs {
     /// LaTeX: a complete document (`\documentclass` ... `\end{document}`).
     #[arg(long)]
     pub standalone: bool,
+    /// Also draw the error against lambda into FILE (SVG; PNG when FILE ends in `.png`).
+    #[arg(long)]
+    pub plot: Option<PathBuf>,
 }
 
 /// Turns the `ACT` argument into a built-in-only expression in `x`: the name of a one-argument
@@ -139,6 +142,11 @@ pub fn run(args: &GateArgs) -> Result<Outcome, crate::Error> {
         (Some(eps), true) => Some(certify(&report, eps, &radius)),
         _ => None,
     };
+    if let Some(path) = &args.plot {
+        let svg = super::plot::error_svg(&report, &radius, args.lang)
+            .map_err(|e| crate::Error::Usage(e.to_string()))?;
+        super::plot::write_picture(&svg, path, false)?;
+    }
     Ok(match args.format {
         GateFormat::Json => {
             let mut v = report_json(&report);

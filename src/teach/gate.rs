@@ -560,16 +560,19 @@ impl<'a> Ctx<'a> {
             }
             None if r.remainder.undecided.is_some() => {
                 let t = r.remainder.undecided.as_ref().expect("checked");
-                let unit = crate::gate::Term {
-                    powers: t.powers.clone(),
-                    coefficient: Const::one(),
-                };
-                let degree: i32 = t.powers.iter().sum();
+                let degree: i64 = t.powers.iter().map(|&p| p as i64).sum();
+                let monomial = polynomial(
+                    &[crate::gate::Term {
+                        powers: t.powers.clone(),
+                        coefficient: Const::one(),
+                    }],
+                    &self.names,
+                );
                 blocks.push(para(
                     msg.result_undecided,
                     &[
                         Math::konst(&t.coefficient),
-                        joined(&polynomial(&[unit], &self.names)),
+                        joined(&monomial),
                         Math::same(degree.to_string()),
                     ],
                 ));

@@ -32,9 +32,7 @@ pub use doc::{Block, Document, Inline, Math, Row, Section};
 pub use gate::{gate_document, GateExtras};
 pub use lang::Lang;
 pub use render::{render, Format, RenderOptions};
-pub use reports::{
-    diff_document, expand_document, prove_document, scan_document, ClaimSource, ScanRow,
-};
+pub use reports::{diff_document, expand_document, prove_document, scan_document, ClaimSource};
 
 /// The derivation of a gate report in one format and language (a LaTeX fragment, not a
 /// standalone document), with the rigorous remainder bound on `|x_i| <= 1`.

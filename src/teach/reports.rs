@@ -321,28 +321,20 @@ pub fn diff_document(
     doc
 }
 
-/// One row of a scan, for its document.
-#[derive(Clone, Debug)]
-pub struct ScanRow {
-    /// The activation's name.
-    pub name: String,
-    /// Its definition.
-    pub definition: Expr,
-    /// The gate report (or the error).
-    pub report: Result<crate::gate::GateReport, String>,
-}
-
 /// The document of `scan`: one short paragraph per activation.
-pub fn scan_document(rows: &[ScanRow], lang: Lang) -> Document {
+pub fn scan_document(rows: &[crate::commands::scan::Row], lang: Lang) -> Document {
     let msg = lang.messages();
     let mut items = Vec::new();
     for row in rows {
         let mut p = vec![Inline::Text(format!("{}: ", row.name))];
-        p.push(Inline::Math(Math::new(
-            format!("σ(x) = {}", row.definition),
-            format!(r"\sigma(x) = {}", row.definition.to_latex()),
-        )));
-        match &row.report {
+        match &row.result {
+            Ok(r) => p.push(Inline::Math(Math::new(
+                format!("σ(x) = {}", r.activation),
+                format!(r"\sigma(x) = {}", r.activation.to_latex()),
+            ))),
+            Err(_) => p.push(Inline::Text(row.definition.clone())),
+        }
+        match &row.result {
             Ok(r) => {
                 let verdict = match r.verdict {
                     crate::gate::Verdict::Admits => msg.scan_yes,
