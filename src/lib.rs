@@ -7,19 +7,24 @@
 //! 2017). taylorgate reads activations as a mathematician writes them, expands them into exact
 //! Taylor series, and proves (or refutes) what such networks compute.
 //!
-//! The modules follow the data flow:
+//! The modules follow the data flow. Every input is parsed and checked once, then lowered once
+//! into the graph of [`ir`]; exact constants ([`number`]), one-variable series ([`series`]) and
+//! several-variable series ([`multi`]) are domains of the one evaluator of that graph, which
+//! owns definitions, shapes, sharing and the pieces of `if`, `abs`, `min` and `max`.
 //!
 //! | module | idea |
 //! |---|---|
 //! | [`parse`] | grammar (`grammar/taylorgate.pest`) -> checked tree with spans -> [`expr`] |
 //! | [`expr`] | the span-free syntax tree, its printer, and the definitions in scope |
-//! | [`number`] | exact constants: rationals and atoms such as `ln 2`, `sqrt(pi)`, `e` |
+//! | [`ir`] | the lowered form: an interned graph of scalar nodes (definitions inlined once, vectors and matrices resolved, per-node facts) and one evaluator generic over a [`ir::Domain`] |
+//! | [`number`] | exact constants: rationals and atoms such as `ln 2`, `sqrt(pi)`, `e`; a domain of the evaluator |
 //! | [`diff`] | symbolic derivatives, simplification, exact evaluation at a point |
-//! | [`series`] | exact truncated power series of one variable at any exact point |
-//! | [`multi`] | truncated series in several variables; vectors and matrices |
-//! | [`shape`] | vectors and matrices of any scalars (shared by `multi` and `scalar`) |
+//! | [`series`] | exact truncated power series of one variable at any exact point (a domain of the evaluator) |
+//! | [`multi`] | truncated series in several variables (a domain of the evaluator) |
+//! | [`shape`] | vectors and matrices of any scalars (used by the lowering and by `scalar`) |
 //! | [`interval`] | rigorous enclosures (interval arithmetic) |
 //! | [`gate`] | the multiplication gate: admissibility, bias, exact expansion |
+//! | [`remainder`] | the sharp remainder shared by `gate` and `prove`: an order only when proved |
 //! | [`certificate`] | rigorous remainder bounds and the epsilon-lambda certificate |
 //! | [`scalar`] | lowering of vectors, matrices and definitions to one built-in scalar expression |
 //! | [`prove`] | claims `LHS = RHS + O(...)`: proved, refuted or undecided |

@@ -641,6 +641,9 @@ impl<'a> Ctx<'a> {
                     format!(r"+ \lambda^{{{}}} \left({}\right)", k - n, lead.latex),
                 ));
                 pieces.push(big_o("λ", r"\lambda", k - n + 2).prefixed("+ "));
+            } else if r.remainder.undecided.is_some() {
+                // Every term besides the product has total degree n + 2 or more (same parity).
+                pieces.push(big_o("λ", r"\lambda", 2).prefixed("+ "));
             } else {
                 pieces.push(big_o("λ", r"\lambda", next_degree(k - 1, n) - n).prefixed("+ "));
             }
