@@ -577,6 +577,25 @@ impl<'a> Ctx<'a> {
                     }
                 }
             }
+            None if r.remainder.undecided.is_some() => {
+                let t = r.remainder.undecided.as_ref().expect("checked");
+                let degree: i64 = t.powers.iter().map(|&p| p as i64).sum();
+                let monomial = polynomial(
+                    &[crate::gate::Term {
+                        powers: t.powers.clone(),
+                        coefficient: Const::one(),
+                    }],
+                    &self.names,
+                );
+                blocks.push(para(
+                    msg.result_undecided,
+                    &[
+                        Math::konst(&t.coefficient),
+                        joined(&monomial),
+                        Math::same(degree.to_string()),
+                    ],
+                ));
+            }
             None => blocks.push(para(
                 msg.result_none,
                 &[
@@ -872,7 +891,7 @@ impl<'a> Ctx<'a> {
                         BigInt::from(2) << (k as u32),
                     ));
                     // -2 c_k 2^k / (4 sigma''(b)) = -c_k 2^k / (2 sigma''(b))
-                    let value = (&(-&(c * &scale))).checked_div(&(&int(4) * &self.dn)).ok();
+                    let value = (-&(c * &scale)).checked_div(&(&int(4) * &self.dn)).ok();
                     if let Some(v) = value {
                         let lead = signed_sum(&[(v, power("u", k))]);
                         notes.push(fill(
