@@ -29,6 +29,7 @@
 //! | [`scalar`] | lowering of vectors, matrices and definitions to one built-in scalar expression |
 //! | [`prove`] | claims `LHS = RHS + O(...)`: proved, refuted or undecided |
 //! | [`library`] | the built-in library of named activations |
+//! | [`teach`] | derivations as documents (text, Markdown, LaTeX; English, Portuguese) and plots |
 //! | [`commands`] | the command-line subcommands, as values (text and JSON) |
 //! | [`budget`] | deadlines, cancellation and the memory limit of a computation |
 //!

@@ -46,7 +46,15 @@ pub fn next_degree(d: usize, n: usize) -> usize {
 pub fn gate_document(r: &GateReport, extras: &GateExtras<'_>, lang: Lang) -> Document {
     let msg = lang.messages();
     let sigma = Math::expr(&r.activation);
-    let title = fill(msg.title, std::slice::from_ref(&sigma));
+    let short = super::render::latex_width(&sigma.latex) < 30.0;
+    let title = fill(
+        msg.title,
+        &[if short {
+            sigma.clone()
+        } else {
+            symbol("sigma")
+        }],
+    );
     let n = r.inputs;
     let mut doc = Document {
         title,
@@ -54,9 +62,9 @@ pub fn gate_document(r: &GateReport, extras: &GateExtras<'_>, lang: Lang) -> Doc
         sections: vec![],
         lang: lang.code(),
     };
-    doc.intro.push(Block::Display(vec![Row::eq(
+    doc.intro.push(Block::Display(vec![Row::eq_pieces(
         m("σ(x)", r"\sigma(x)"),
-        sigma.clone(),
+        super::math::expr_pieces(&r.activation),
     )]));
     let verdict = match r.verdict {
         Verdict::Admits => msg.verdict_admits,
@@ -203,25 +211,36 @@ impl<'a> Ctx<'a> {
                     format!(r"\begin{{pmatrix}} {} \end{{pmatrix}}", a1.join(r" \\ ")),
                 ),
             ));
-            let a2: Vec<Math> = self.r.a2.iter().map(Math::konst).collect();
-            rows.push(Row::eq(
+            let signs: Vec<String> = self
+                .r
+                .a1
+                .iter()
+                .map(|row| {
+                    if row.iter().product::<i32>() > 0 {
+                        "1".to_string()
+                    } else {
+                        "-1".to_string()
+                    }
+                })
+                .collect();
+            let scale = self.r.a2.first().cloned().unwrap_or_else(Const::zero);
+            rows.push(Row::rel(
                 symbol("A2"),
-                Math::new(
-                    format!(
-                        "({})",
-                        a2.iter()
-                            .map(|a| a.text.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
+                Math::same("="),
+                vec![
+                    Math::new(
+                        format!("1/(2^{n} {}) ({})", self.dn_b().text, signs.join(", ")),
+                        format!(
+                            r"\frac{{1}}{{2^{{{n}}}\, {}}} \begin{{pmatrix}} {} \end{{pmatrix}}",
+                            self.dn_b().latex,
+                            signs.join(" & ")
+                        ),
                     ),
-                    format!(
-                        r"\begin{{pmatrix}} {} \end{{pmatrix}}",
-                        a2.iter()
-                            .map(|a| a.latex.as_str())
-                            .collect::<Vec<_>>()
-                            .join(" & ")
+                    Math::konst(&scale).after(
+                        "with 1/(2^n σ^(n)(b)) = ",
+                        r",\quad \frac{1}{2^n\, \sigma^{(n)}(b)} = ",
                     ),
-                ),
+                ],
             ));
         }
         blocks.push(Block::Display(rows));

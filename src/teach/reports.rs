@@ -45,11 +45,15 @@ fn definition_row(statement: &Statement) -> Option<Row> {
     match statement {
         Statement::Function { name, params, body } => {
             let head = Expr::Apply(name.clone(), params.iter().map(|p| Expr::var(p)).collect());
-            Some(Row::eq(Math::expr(&head), Math::expr(body)))
+            Some(Row::eq_pieces(
+                Math::expr(&head),
+                super::math::expr_pieces(body),
+            ))
         }
-        Statement::Constant { name, value } => {
-            Some(Row::eq(Math::expr(&Expr::var(name)), Math::expr(value)))
-        }
+        Statement::Constant { name, value } => Some(Row::eq_pieces(
+            Math::expr(&Expr::var(name)),
+            super::math::expr_pieces(value),
+        )),
         Statement::Claim(_) => None,
     }
 }
@@ -68,7 +72,14 @@ fn as_terms(terms: &[ComparedTerm]) -> Vec<Term> {
 pub fn prove_document(source: &ClaimSource<'_>, reports: &[ClaimReport], lang: Lang) -> Document {
     let msg = lang.messages();
     let mut doc = Document {
-        title: words(format!("{} {}", msg.prove_title, source.path)),
+        title: words(format!(
+            "{} {}",
+            msg.prove_title,
+            std::path::Path::new(source.path).file_name().map_or_else(
+                || source.path.to_string(),
+                |f| f.to_string_lossy().into_owned()
+            )
+        )),
         intro: vec![],
         sections: vec![],
         lang: lang.code(),
