@@ -7,9 +7,7 @@ use crate::certificate::{
     CertificateError, RemainderBound,
 };
 use crate::expr::{Definitions, Expr};
-use crate::gate::{
-    analyze, input_names, polynomial_text, signed_sum_text, GateOptions, GateReport, Term, Verdict,
-};
+use crate::gate::{analyze, input_names, polynomial_text, GateOptions, GateReport, Term, Verdict};
 use crate::number::Const;
 use serde_json::{json, Value};
 use std::path::PathBuf;
@@ -27,6 +25,7 @@ pub enum GateFormat {
 #[derive(clap::Args, Debug, Clone)]
 pub struct GateArgs {
     /// The activation: an expression in `x`, or the name of a definition (`softplus`).
+    #[arg(allow_hyphen_values = true)]
     pub activation: String,
     /// Number of inputs n (2^n hidden neurons).
     #[arg(long, default_value_t = 2)]
@@ -35,7 +34,7 @@ pub struct GateArgs {
     #[arg(long)]
     pub degree: Option<usize>,
     /// Force the bias b (an exact expression, e.g. `ln(3)`).
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub bias: Option<String>,
     /// A `.tg` file with definitions.
     #[arg(long)]
@@ -48,42 +47,17 @@ pub struct GateArgs {
     pub digits: Option<u32>,
     /// Certify a scale lambda with sup |f_lambda(x) - x_1...x_n| <= E on |x_i| <= R
     /// (e.g. `1e-6`).
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub epsilon: Option<String>,
     /// The radius R of the input box |x_i| <= R (remainder bound and certificate).
-    #[arg(long, default_value = "1")]
+    #[arg(long, default_value = "1", allow_hyphen_values = true)]
     pub radius: String,
 }
 
 /// Turns the `ACT` argument into a built-in-only expression in `x`: the name of a one-argument
 /// definition means `name(x)`.
 pub fn activation_expr(text: &str, defs: &Definitions) -> Result<Expr, crate::Error> {
-    let name = text.trim();
-    if let Some(f) = crate::expr::Func::from_name(name).filter(|f| f.arity() == 1) {
-        return Ok(Expr::call(f, Expr::var("x")));
-    }
-    let expr = match defs.function(name) {
-        Some(def) if def.params.len() == 1 => {
-            Expr::Apply(text.trim().to_string(), vec![Expr::var("x")])
-        }
-        Some(def) => {
-            return Err(crate::Error::Usage(format!(
-                "`{text}` takes {} arguments; an activation takes one",
-                def.params.len()
-            )))
-        }
-        None => crate::parse::parse_expr(text, defs)?,
-    };
-    let inlined = crate::diff::inline_definitions(&expr, defs)?;
-    let mut free = inlined.free_variables();
-    free.retain(|v| v != "x");
-    if !free.is_empty() {
-        return Err(crate::Error::Usage(format!(
-            "the activation must be an expression in x; it also uses {}",
-            free.join(", ")
-        )));
-    }
-    Ok(inlined)
+    super::function_of(text, "x", defs)
 }
 
 /// Parses an exact point such as `ln(3)`.
@@ -102,14 +76,21 @@ pub fn run(args: &GateArgs) -> Result<Outcome, crate::Error> {
         .as_deref()
         .map(|b| parse_point(b, &defs))
         .transpose()?;
-    let radius = crate::certificate::parse_rational(&args.radius)
-        .map_err(|e| crate::Error::Usage(format!("--radius: {e}")))?;
+    let radius = crate::certificate::parse_rational(&args.radius).map_err(|e| {
+        crate::UsageError::Option {
+            option: "--radius",
+            message: e.to_string(),
+        }
+    })?;
     let epsilon = args
         .epsilon
         .as_deref()
         .map(crate::certificate::parse_rational)
         .transpose()
-        .map_err(|e| crate::Error::Usage(format!("--epsilon: {e}")))?;
+        .map_err(|e| crate::UsageError::Option {
+            option: "--epsilon",
+            message: e.to_string(),
+        })?;
     // A certificate may need the Lagrange order n + 6 (when the order-(n+2) term vanishes).
     let degree = args
         .degree
@@ -119,7 +100,14 @@ pub fn run(args: &GateArgs) -> Result<Outcome, crate::Error> {
         degree,
         bias,
     };
-    let report = analyze(&sigma, &options).map_err(|e| crate::Error::Usage(e.to_string()))?;
+    let report = analyze(&sigma, &options).map_err(|e| match e {
+        crate::gate::GateError::Options(message) => crate::UsageError::Option {
+            option: "--inputs/--degree",
+            message,
+        }
+        .into(),
+        e => crate::Error::from(e).located(&args.activation),
+    })?;
     let status = if report.verdict == Verdict::Admits {
         Status::Done
     } else {
@@ -365,13 +353,7 @@ pub fn report_json(r: &GateReport) -> Value {
 }
 
 fn series_text(c: &[Const], var: &str) -> String {
-    let power = |k: usize| match k {
-        0 => "1".to_string(),
-        1 => var.to_string(),
-        _ => format!("{var}^{k}"),
-    };
-    let sum = signed_sum_text(c.iter().enumerate().map(|(k, ck)| (ck, power(k))));
-    format!("{sum} + O({var}^{})", c.len())
+    crate::print::series(c, var, &Const::zero()).render(crate::print::Format::Text)
 }
 
 /// The derivation, the way the slides walk it, with the exact numbers.
@@ -379,7 +361,7 @@ pub fn report_text(r: &GateReport) -> String {
     let n = r.inputs;
     let names = input_names(n);
     let mut o = String::new();
-    let act = r.activation.to_string();
+    let act = crate::print::tidy(&r.activation).to_string();
     o.push_str(&format!("activation  σ(x) = {act}\n"));
     o.push_str(&format!(
         "inputs      n = {n} ({} hidden neurons)\n",
