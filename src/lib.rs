@@ -69,6 +69,7 @@ pub mod prove;
 pub mod scalar;
 pub mod series;
 pub mod shape;
+pub mod teach;
 
 pub use expr::{Definitions, Expr, Func, Program};
 pub use number::{Const, Sign, ZeroTest};
@@ -94,6 +95,9 @@ pub enum Error {
     /// A certificate or remainder bound failed.
     #[error(transparent)]
     Certificate(Box<certificate::CertificateError>),
+    /// A plot could not be drawn.
+    #[error(transparent)]
+    Plot(#[from] teach::plot::PlotError),
     /// Bad usage of a command (an option out of range, an unknown name, an unreadable file).
     #[error(transparent)]
     Usage(#[from] UsageError),
@@ -126,7 +130,7 @@ pub enum UsageError {
     #[error("{option}: {message}")]
     Option {
         /// The option, as written on the command line (`--radius`).
-        option: &'static str,
+        option: String,
         /// What is wrong with it.
         message: String,
     },
@@ -134,6 +138,14 @@ pub enum UsageError {
     #[error("cannot read {path}: {message}")]
     Read {
         /// The path (`-` for standard input).
+        path: String,
+        /// The reason.
+        message: String,
+    },
+    /// A file could not be written.
+    #[error("cannot write {path}: {message}")]
+    Write {
+        /// The path.
         path: String,
         /// The reason.
         message: String,

@@ -16,6 +16,10 @@ pub enum Format {
     Text,
     /// A JSON object.
     Json,
+    /// LaTeX (a fragment; a whole document with `--standalone`).
+    Latex,
+    /// Markdown with `$...$` mathematics.
+    Markdown,
 }
 
 /// Arguments of `taylorgate diff`.
@@ -42,6 +46,12 @@ pub struct DiffArgs {
     /// Also print every value at `--at` to D guaranteed significant digits (JSON `approx`).
     #[arg(long)]
     pub digits: Option<u32>,
+    /// The language of the LaTeX and Markdown reports.
+    #[arg(long, value_enum, default_value_t = crate::teach::Lang::En)]
+    pub lang: crate::teach::Lang,
+    /// LaTeX: a complete document.
+    #[arg(long)]
+    pub standalone: bool,
 }
 
 /// `f'`, `f''`, `f'''`, then `f^(4)`.
@@ -109,7 +119,7 @@ fn check_constants(e: &Expr) -> Result<(), crate::number::NumberError> {
 pub fn run(args: &DiffArgs) -> Result<Outcome, crate::Error> {
     if args.order == 0 || args.order > MAX_DERIVATIVE_ORDER {
         return Err(crate::UsageError::Option {
-            option: "-n",
+            option: "-n".into(),
             message: format!(
                 "must be between 1 and {MAX_DERIVATIVE_ORDER}, not {}",
                 args.order
@@ -157,7 +167,7 @@ pub fn run(args: &DiffArgs) -> Result<Outcome, crate::Error> {
                     values.push(v);
                 }
             }
-            Some((p.trim().to_string(), values))
+            Some((p.trim().to_string(), value, values))
         }
     };
     let printed: Vec<String> = derivatives
@@ -171,7 +181,7 @@ pub fn run(args: &DiffArgs) -> Result<Outcome, crate::Error> {
                 "variable": var,
                 "derivatives": printed,
             });
-            if let Some((p, values)) = &point {
+            if let Some((p, _, values)) = &point {
                 obj["point"] = json!(p);
                 obj["values"] = json!(values.iter().map(|v| v.to_string()).collect::<Vec<_>>());
                 if let Some(d) = args.digits {
@@ -183,13 +193,34 @@ pub fn run(args: &DiffArgs) -> Result<Outcome, crate::Error> {
             }
             Ok(Outcome::json(&obj, super::Status::Done))
         }
+        Format::Latex | Format::Markdown => {
+            let doc = crate::teach::diff_document(
+                &f,
+                var,
+                &derivatives,
+                point.as_ref().map(|(_, p, v)| (p, v.as_slice())),
+                args.lang,
+            );
+            let format = if args.format == Format::Latex {
+                crate::teach::Format::Latex
+            } else {
+                crate::teach::Format::Markdown
+            };
+            Ok(Outcome::done(crate::teach::render(
+                &doc,
+                &crate::teach::RenderOptions {
+                    format,
+                    standalone: args.standalone,
+                },
+            )))
+        }
         Format::Text => {
             let name = "f";
             let mut out = String::new();
             for (k, d) in printed.iter().enumerate() {
                 out += &format!("{name}{}({var}) = {d}\n", primes(k as u32 + 1));
             }
-            if let Some((p, values)) = &point {
+            if let Some((p, _, values)) = &point {
                 for (k, v) in values.iter().enumerate() {
                     out += &format!("{name}{}({p}) = {v}", primes(k as u32 + 1));
                     if let Some(d) = args.digits {

@@ -18,8 +18,10 @@ pub enum Format {
     /// `c0 + c1*x + ... + O(x^(N+1))`.
     #[default]
     Text,
-    /// The same in LaTeX.
+    /// The expansion in LaTeX (a fragment; a whole document with `--standalone`).
     Latex,
+    /// The expansion in Markdown with `$...$` mathematics.
+    Markdown,
     /// `{"expression", "variable", "point", "order", "coefficients": [...]}`.
     Json,
 }
@@ -48,6 +50,12 @@ pub struct ExpandArgs {
     /// Also print every coefficient to D guaranteed significant digits (JSON `approx`).
     #[arg(long)]
     pub digits: Option<u32>,
+    /// The language of the LaTeX and Markdown reports.
+    #[arg(long, value_enum, default_value_t = crate::teach::Lang::En)]
+    pub lang: crate::teach::Lang,
+    /// LaTeX: a complete document.
+    #[arg(long)]
+    pub standalone: bool,
 }
 
 /// Runs `taylorgate expand`.
@@ -70,10 +78,28 @@ pub fn run(args: &ExpandArgs) -> Result<Outcome, crate::Error> {
             }
             Outcome::done(with_notes(text, &series))
         }
-        Format::Latex => Outcome::done(with_notes(
-            render(&series, &args.var, &point, PrintFormat::Latex),
-            &series,
-        )),
+        Format::Latex | Format::Markdown => {
+            let doc = crate::teach::expand_document(
+                &expr,
+                &args.var,
+                &point,
+                series.coefficients(),
+                series.notes(),
+                args.lang,
+            );
+            let format = if args.format == Format::Latex {
+                crate::teach::Format::Latex
+            } else {
+                crate::teach::Format::Markdown
+            };
+            Outcome::done(crate::teach::render(
+                &doc,
+                &crate::teach::RenderOptions {
+                    format,
+                    standalone: args.standalone,
+                },
+            ))
+        }
         Format::Json => {
             let mut obj = json!({
                 "expression": args.expr,
