@@ -39,7 +39,7 @@ fn bench(c: &mut Criterion) {
             digits: None,
             epsilon: Some("1e-6".into()),
             radius: "2".into(),
-            lang: taylorgate::teach::Lang::En,
+            lang: Default::default(),
             standalone: false,
             plot: None,
         };

@@ -157,16 +157,28 @@ pub fn run(args: &DiffArgs) -> Result<Outcome, crate::Error> {
             let pe = crate::parse::parse_expr(p, &defs)?;
             let pe = diff::inline_definitions(&pe, &defs)?;
             let value = Const::from_expr(&pe)?;
-            let mut values = Vec::new();
-            for (k, e) in std::iter::once(&f).chain(&derivatives).enumerate() {
-                let v = diff::evaluate(e, var, &value).map_err(|e| DiffError::In {
-                    label: format!("{label_base}{}", primes(k as u32)),
-                    source: Box::new(e),
-                })?;
-                if k > 0 {
-                    values.push(v);
+            // The values are k! c_k of the exact Taylor series at the point (a removable
+            // singularity such as sin(x)/x at 0 has them; a simplified derivative may extend
+            // the domain, as sqrt(x)^2 -> x would). When the series does not exist, the
+            // evaluation of the symbolic derivatives names the failing derivative if it can.
+            let values = match crate::series::taylor(&f, var, &value, args.order as usize) {
+                Ok(s) => s
+                    .coefficients()
+                    .iter()
+                    .enumerate()
+                    .skip(1)
+                    .map(|(k, c)| crate::gate::derivative_from_coefficient(c, k))
+                    .collect::<Vec<_>>(),
+                Err(series_error) => {
+                    for (k, e) in std::iter::once(&f).chain(&derivatives).enumerate() {
+                        diff::evaluate(e, var, &value).map_err(|e| DiffError::In {
+                            label: format!("{label_base}{}", primes(k as u32)),
+                            source: Box::new(e),
+                        })?;
+                    }
+                    return Err(series_error.into());
                 }
-            }
+            };
             Some((p.trim().to_string(), value, values))
         }
     };

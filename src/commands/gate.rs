@@ -266,6 +266,7 @@ pub fn report_json(r: &GateReport) -> Value {
                 "exact": r.remainder.exact,
                 "leading": terms_json(&r.remainder.leading),
                 "searched_degree": r.remainder.searched_degree,
+                "undecided": r.remainder.undecided.as_ref().map(|t| terms_json(std::slice::from_ref(t))[0].clone()),
             }),
         );
     }

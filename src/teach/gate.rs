@@ -558,6 +558,25 @@ impl<'a> Ctx<'a> {
                     }
                 }
             }
+            None if r.remainder.undecided.is_some() => {
+                let t = r.remainder.undecided.as_ref().expect("checked");
+                let degree: i64 = t.powers.iter().map(|&p| p as i64).sum();
+                let monomial = polynomial(
+                    &[crate::gate::Term {
+                        powers: t.powers.clone(),
+                        coefficient: Const::one(),
+                    }],
+                    &self.names,
+                );
+                blocks.push(para(
+                    msg.result_undecided,
+                    &[
+                        Math::konst(&t.coefficient),
+                        joined(&monomial),
+                        Math::same(degree.to_string()),
+                    ],
+                ));
+            }
             None => blocks.push(para(
                 msg.result_none,
                 &[
