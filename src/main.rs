@@ -44,11 +44,30 @@ enum Command {
     Plot(commands::plot::PlotArgs),
 }
 
+/// The expression argument `-` means: read it from standard input.
+fn expression(text: &mut String) -> Result<(), taylorgate::Error> {
+    if text == "-" {
+        *text = commands::read_source(std::path::Path::new("-"))?
+            .trim()
+            .to_string();
+    }
+    Ok(())
+}
+
 fn run(command: Command) -> Result<commands::Outcome, taylorgate::Error> {
     match command {
-        Command::Diff(args) => commands::diff::run(&args),
-        Command::Expand(args) => commands::expand::run(&args),
-        Command::Gate(args) => commands::gate::run(&args),
+        Command::Diff(mut args) => {
+            expression(&mut args.expr)?;
+            commands::diff::run(&args)
+        }
+        Command::Expand(mut args) => {
+            expression(&mut args.expr)?;
+            commands::expand::run(&args)
+        }
+        Command::Gate(mut args) => {
+            expression(&mut args.activation)?;
+            commands::gate::run(&args)
+        }
         Command::Prove(args) => commands::prove::run(&args),
         Command::List(args) => commands::list::run(&args),
         Command::Scan(args) => commands::scan::run(&args),

@@ -29,6 +29,7 @@ pub enum GateFormat {
 #[derive(clap::Args, Debug, Clone)]
 pub struct GateArgs {
     /// The activation: an expression in `x`, or the name of a definition (`softplus`).
+    #[arg(allow_hyphen_values = true)]
     pub activation: String,
     /// Number of inputs n (2^n hidden neurons).
     #[arg(long, default_value_t = 2)]
@@ -37,7 +38,7 @@ pub struct GateArgs {
     #[arg(long)]
     pub degree: Option<usize>,
     /// Force the bias b (an exact expression, e.g. `ln(3)`).
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub bias: Option<String>,
     /// A `.tg` file with definitions.
     #[arg(long)]
@@ -50,10 +51,10 @@ pub struct GateArgs {
     pub digits: Option<u32>,
     /// Certify a scale lambda with sup |f_lambda(x) - x_1...x_n| <= E on |x_i| <= R
     /// (e.g. `1e-6`).
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub epsilon: Option<String>,
     /// The radius R of the input box |x_i| <= R (remainder bound and certificate).
-    #[arg(long, default_value = "1")]
+    #[arg(long, default_value = "1", allow_hyphen_values = true)]
     pub radius: String,
     /// The language of the derivation.
     #[arg(long, value_enum, default_value_t = Lang::En)]
@@ -69,32 +70,7 @@ pub struct GateArgs {
 /// Turns the `ACT` argument into a built-in-only expression in `x`: the name of a one-argument
 /// definition means `name(x)`.
 pub fn activation_expr(text: &str, defs: &Definitions) -> Result<Expr, crate::Error> {
-    let name = text.trim();
-    if let Some(f) = crate::expr::Func::from_name(name).filter(|f| f.arity() == 1) {
-        return Ok(Expr::call(f, Expr::var("x")));
-    }
-    let expr = match defs.function(name) {
-        Some(def) if def.params.len() == 1 => {
-            Expr::Apply(text.trim().to_string(), vec![Expr::var("x")])
-        }
-        Some(def) => {
-            return Err(crate::Error::Usage(format!(
-                "`{text}` takes {} arguments; an activation takes one",
-                def.params.len()
-            )))
-        }
-        None => crate::parse::parse_expr(text, defs)?,
-    };
-    let inlined = crate::diff::inline_definitions(&expr, defs)?;
-    let mut free = inlined.free_variables();
-    free.retain(|v| v != "x");
-    if !free.is_empty() {
-        return Err(crate::Error::Usage(format!(
-            "the activation must be an expression in x; it also uses {}",
-            free.join(", ")
-        )));
-    }
-    Ok(inlined)
+    super::function_of(text, "x", defs)
 }
 
 /// Parses an exact point such as `ln(3)`.
@@ -113,14 +89,21 @@ pub fn run(args: &GateArgs) -> Result<Outcome, crate::Error> {
         .as_deref()
         .map(|b| parse_point(b, &defs))
         .transpose()?;
-    let radius = crate::certificate::parse_rational(&args.radius)
-        .map_err(|e| crate::Error::Usage(format!("--radius: {e}")))?;
+    let radius = crate::certificate::parse_rational(&args.radius).map_err(|e| {
+        crate::UsageError::Option {
+            option: "--radius".into(),
+            message: e.to_string(),
+        }
+    })?;
     let epsilon = args
         .epsilon
         .as_deref()
         .map(crate::certificate::parse_rational)
         .transpose()
-        .map_err(|e| crate::Error::Usage(format!("--epsilon: {e}")))?;
+        .map_err(|e| crate::UsageError::Option {
+            option: "--epsilon".into(),
+            message: e.to_string(),
+        })?;
     // A certificate may need the Lagrange order n + 6 (when the order-(n+2) term vanishes).
     let degree = args
         .degree
@@ -130,7 +113,14 @@ pub fn run(args: &GateArgs) -> Result<Outcome, crate::Error> {
         degree,
         bias,
     };
-    let report = analyze(&sigma, &options).map_err(|e| crate::Error::Usage(e.to_string()))?;
+    let report = analyze(&sigma, &options).map_err(|e| match e {
+        crate::gate::GateError::Options(message) => crate::UsageError::Option {
+            option: "--inputs/--degree".into(),
+            message,
+        }
+        .into(),
+        e => crate::Error::from(e).located(&args.activation),
+    })?;
     let status = if report.verdict == Verdict::Admits {
         Status::Done
     } else {
@@ -143,8 +133,7 @@ pub fn run(args: &GateArgs) -> Result<Outcome, crate::Error> {
         _ => None,
     };
     if let Some(path) = &args.plot {
-        let svg = super::plot::error_svg(&report, &radius, args.lang)
-            .map_err(|e| crate::Error::Usage(e.to_string()))?;
+        let svg = super::plot::error_svg(&report, &radius, args.lang)?;
         super::plot::write_picture(&svg, path, false)?;
     }
     Ok(match args.format {

@@ -25,13 +25,13 @@ pub enum ProveFormat {
 /// Arguments of `taylorgate prove`.
 #[derive(clap::Args, Debug, Clone)]
 pub struct ProveArgs {
-    /// The `.tg` file with definitions and claims.
+    /// The `.tg` file with definitions and claims (`-` reads standard input).
     pub file: PathBuf,
     /// Output format.
     #[arg(long, value_enum, default_value_t = ProveFormat::Text)]
     pub format: ProveFormat,
     /// The radius r of the box |x_i| <= r of the rigorous remainder bounds.
-    #[arg(long, default_value = "1")]
+    #[arg(long, default_value = "1", allow_hyphen_values = true)]
     pub radius: String,
     /// The language of the LaTeX and Markdown reports.
     #[arg(long, value_enum, default_value_t = crate::teach::Lang::En)]
@@ -45,14 +45,17 @@ pub struct ProveArgs {
 pub fn run(args: &ProveArgs) -> Result<Outcome, crate::Error> {
     let defs = crate::library::definitions();
     let path = args.file.display().to_string();
-    let src = std::fs::read_to_string(&args.file)
-        .map_err(|e| crate::Error::Usage(format!("cannot read {path}: {e}")))?;
+    let src = super::read_source(&args.file)?;
     let program = crate::parse::parse_program(&src, &defs).map_err(|e| e.with_path(&path))?;
-    let radius = crate::certificate::parse_rational(&args.radius)
-        .map_err(|e| crate::Error::Usage(format!("--radius: {e}")))?;
+    let radius = crate::certificate::parse_rational(&args.radius).map_err(|e| {
+        crate::UsageError::Option {
+            option: "--radius".into(),
+            message: e.to_string(),
+        }
+    })?;
     let reports = prove_program_with_bounds(&program, &defs, &radius);
     if reports.is_empty() {
-        return Err(crate::Error::Usage(format!("{path} has no claim to prove")));
+        return Err(crate::UsageError::NoClaims(path).into());
     }
     let status = if reports.iter().all(|r| r.status == ClaimStatus::Proved) {
         Status::Done

@@ -256,8 +256,7 @@ fn items(args: &ScanArgs) -> Result<Vec<(String, String, Expr)>, crate::Error> {
             .map(|a| Ok((a.name.clone(), a.text.clone(), inline(&a.expr)?)))
             .collect(),
         Some(path) => {
-            let src = std::fs::read_to_string(path)
-                .map_err(|e| crate::Error::Usage(format!("cannot read {}: {e}", path.display())))?;
+            let src = super::read_source(path)?;
             let program = crate::parse::parse_program(&src, &crate::library::definitions())
                 .map_err(|e| e.with_path(&path.display().to_string()))?;
             let mut out = Vec::new();
@@ -278,10 +277,11 @@ fn items(args: &ScanArgs) -> Result<Vec<(String, String, Expr)>, crate::Error> {
 pub fn run(args: &ScanArgs) -> Result<Outcome, crate::Error> {
     let n = args.inputs;
     if n == 0 || n > crate::gate::MAX_INPUTS {
-        return Err(crate::Error::Usage(format!(
-            "--inputs must be between 1 and {}",
-            crate::gate::MAX_INPUTS
-        )));
+        return Err(crate::UsageError::Option {
+            option: "--inputs".into(),
+            message: format!("must be between 1 and {}", crate::gate::MAX_INPUTS),
+        }
+        .into());
     }
     let rows = analyze_all(items(args)?, n, args.timeout);
     let table: Vec<Vec<String>> = rows.iter().map(|r| r.cells(n)).collect();
