@@ -365,6 +365,17 @@ pub enum ClaimOrder {
     },
 }
 
+/// `claim |g| <= eps for |u| <= r, ...`: every point of the box satisfies `|g| <= eps`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SupClaim {
+    /// The function `g` whose absolute value is bounded.
+    pub expr: Expr,
+    /// The bound `eps`.
+    pub bound: Expr,
+    /// The box: `(variable, lo, hi)`.
+    pub ranges: Vec<(String, Expr, Expr)>,
+}
+
 /// `claim lhs = rhs + O(...)`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Claim {
@@ -397,6 +408,8 @@ pub enum Statement {
     },
     /// `claim ...`
     Claim(Claim),
+    /// `claim |g| <= eps for |u| <= 1, ...`: a sup-norm claim.
+    SupClaim(SupClaim),
 }
 
 /// A statement with the 1-based line it starts on.
@@ -474,7 +487,7 @@ impl Definitions {
                     self.define_function(name, params.clone(), body.clone())
                 }
                 Statement::Constant { name, value } => self.define_constant(name, value.clone()),
-                Statement::Claim(_) => {}
+                Statement::Claim(_) | Statement::SupClaim(_) => {}
             }
         }
     }
@@ -912,6 +925,24 @@ impl fmt::Display for Claim {
     }
 }
 
+/// `claim |g| <= eps for |u| <= r, lo <= v <= hi`.
+impl fmt::Display for SupClaim {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "claim |{}| <= {} for ", self.expr, self.bound)?;
+        for (i, (v, lo, hi)) in self.ranges.iter().enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
+            }
+            if *lo == Expr::Neg(Box::new(hi.clone())) {
+                write!(f, "|{v}| <= {hi}")?;
+            } else {
+                write!(f, "{lo} <= {v} <= {hi}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
 /// One line of a `.tg` file (without the newline).
 impl fmt::Display for Statement {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -921,6 +952,7 @@ impl fmt::Display for Statement {
             }
             Statement::Constant { name, value } => write!(f, "{name} = {value}"),
             Statement::Claim(claim) => write!(f, "{claim}"),
+            Statement::SupClaim(claim) => write!(f, "{claim}"),
         }
     }
 }

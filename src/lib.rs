@@ -53,6 +53,7 @@
 //! ```
 #![warn(missing_docs)]
 
+pub mod bound;
 pub mod certificate;
 pub mod commands;
 pub mod diff;

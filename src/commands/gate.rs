@@ -2,9 +2,9 @@
 //! does the network compute.
 
 use super::{Outcome, Status};
+use crate::bound::{gate_remainder, BoundError, SupBound};
 use crate::certificate::{
-    certify, decimal_down, decimal_text, decimal_up, remainder_bound, BoxBound, Certificate,
-    CertificateError, RemainderBound,
+    certify, decimal_down, decimal_text, decimal_up, BoxBound, Certificate, CertificateError,
 };
 use crate::expr::{Definitions, Expr};
 use crate::gate::{
@@ -53,6 +53,13 @@ pub struct GateArgs {
     /// The radius R of the input box |x_i| <= R (remainder bound and certificate).
     #[arg(long, default_value = "1")]
     pub radius: String,
+    /// Skip the rigorous remainder bound.
+    #[arg(long)]
+    pub no_bound: bool,
+    /// Certify or refute this scale: sup |f_lambda(x) - x_1...x_n| <= E on |x_i| <= R
+    /// (needs `--epsilon`), by branch and bound.
+    #[arg(long)]
+    pub lambda: Option<String>,
 }
 
 /// Turns the `ACT` argument into a built-in-only expression in `x`: the name of a one-argument
@@ -126,9 +133,26 @@ pub fn run(args: &GateArgs) -> Result<Outcome, crate::Error> {
         Status::Negative
     };
     let admits = report.verdict == Verdict::Admits;
-    let remainder = admits.then(|| remainder_bound(&report, &radius));
-    let certificate = match (&epsilon, admits) {
-        (Some(eps), true) => Some(certify(&report, eps, &radius)),
+    let remainder = (admits && !args.no_bound)
+        .then(|| gate_remainder(&report, &radius, &crate::bound::default_limits()));
+    let lambda = args
+        .lambda
+        .as_deref()
+        .map(crate::certificate::parse_rational)
+        .transpose()
+        .map_err(|e| crate::Error::Usage(format!("--lambda: {e}")))?;
+    if lambda.is_some() && epsilon.is_none() {
+        return Err(crate::Error::Usage("--lambda needs --epsilon".into()));
+    }
+    let given = match (&lambda, &epsilon, admits) {
+        (Some(l), Some(eps), true) => Some((
+            l.clone(),
+            crate::bound::gate_lambda(&report, l, eps, &radius, &crate::bound::default_limits()),
+        )),
+        _ => None,
+    };
+    let certificate = match (&epsilon, admits, &given) {
+        (Some(eps), true, None) => Some(certify(&report, eps, &radius)),
         _ => None,
     };
     Ok(match args.format {
@@ -143,6 +167,9 @@ pub fn run(args: &GateArgs) -> Result<Outcome, crate::Error> {
             if let Some(c) = &certificate {
                 v["certificate"] = certificate_json(c);
             }
+            if let Some((l, g)) = &given {
+                v["lambda_check"] = lambda_json(l, g);
+            }
             Outcome::json(&v, status)
         }
         GateFormat::Text => {
@@ -152,6 +179,9 @@ pub fn run(args: &GateArgs) -> Result<Outcome, crate::Error> {
             }
             if let Some(c) = &certificate {
                 output.push_str(&certificate_text(c, &report));
+            }
+            if let Some((l, g)) = &given {
+                output.push_str(&lambda_text(l, g, &report, &radius, epsilon.as_ref()));
             }
             if let Some(d) = args.digits {
                 output.push_str(&approx_text(&report, d));
@@ -212,18 +242,92 @@ Guaranteed digits ({digits} significant, error < 1 ulp):
 }
 
 /// The JSON of a remainder bound (or of the reason there is none).
-fn remainder_json(r: &Result<RemainderBound, CertificateError>) -> Value {
+fn remainder_json(r: &Result<SupBound, BoundError>) -> Value {
     match r {
         Ok(r) => json!({
             "statement": format!("|R(x)| <= K |x|_inf^{} for |x|_inf <= r", r.order),
             "K": r.k.to_string(),
             "order": r.order,
             "radius": r.radius.to_string(),
-            "lagrange_order": r.detail.order,
-            "derivative_bound": decimal_up(&r.detail.derivative_bound),
+            "attained": r.attained.to_string(),
+            "converged": r.converged,
+            "boxes": r.boxes,
+            "cells": r.cells,
+            "method": r.method,
         }),
         Err(e) => json!({"error": format!("no rigorous bound: {e}")}),
     }
+}
+
+fn lambda_json(
+    l: &num_rational::BigRational,
+    g: &Result<crate::bound::SupReport, BoundError>,
+) -> Value {
+    use crate::bound::SupVerdict;
+    match g {
+        Ok(g) => {
+            let mut v = json!({
+                "lambda": l.to_string(),
+                "verdict": match &g.verdict { SupVerdict::Proved => "certified", SupVerdict::Refuted { .. } => "refuted", SupVerdict::Undecided { .. } => "undecided" },
+                "upper": g.upper.to_string(),
+                "lower": g.lower.to_string(),
+                "boxes": g.boxes,
+                "method": g.method,
+            });
+            if let SupVerdict::Refuted { witness, value } = &g.verdict {
+                v["witness"] = json!(witness.iter().map(|q| q.to_string()).collect::<Vec<_>>());
+                v["value"] = json!([value.0.to_string(), value.1.to_string()]);
+            }
+            v
+        }
+        Err(e) => json!({"lambda": l.to_string(), "error": e.to_string()}),
+    }
+}
+
+fn lambda_text(
+    l: &num_rational::BigRational,
+    g: &Result<crate::bound::SupReport, BoundError>,
+    report: &GateReport,
+    radius: &num_rational::BigRational,
+    eps: Option<&num_rational::BigRational>,
+) -> String {
+    use crate::bound::SupVerdict;
+    let product = input_names(report.inputs).join("*");
+    let eps = eps.map(decimal_text).unwrap_or_default();
+    let mut o = format!(
+        "\n7. The given scale λ = {l}: is sup over |x_i| ≤ {} of |f_λ(x) - {product}| ≤ ε = {eps}?\n",
+        decimal_text(radius)
+    );
+    match g {
+        Ok(g) => {
+            match &g.verdict {
+                SupVerdict::Proved => o.push_str(&format!(
+                    "   CERTIFIED: every box is below ε (sup ≤ {}, reaches {}; {} boxes)\n",
+                    decimal_text(&g.upper),
+                    decimal_text(&g.lower),
+                    g.boxes
+                )),
+                SupVerdict::Refuted { witness, value } => o.push_str(&format!(
+                    "   REFUTED at x = ({}): f_λ(x) - {product} lies in [{}, {}], beyond ε\n",
+                    witness
+                        .iter()
+                        .map(|q| q.to_string())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    decimal_down(&value.0),
+                    decimal_up(&value.1)
+                )),
+                SupVerdict::Undecided { reason } => o.push_str(&format!(
+                    "   UNDECIDED ({reason}): {} ≤ sup ≤ {}\n",
+                    decimal_text(&g.lower),
+                    decimal_text(&g.upper)
+                )),
+            }
+            o.push_str(&format!("   method: {}\n", g.method));
+        }
+        Err(e) => o.push_str(&format!("   no decision: {e}\n")),
+    }
+    o
 }
 
 /// The JSON of a certificate.
@@ -260,23 +364,26 @@ fn bound_chain(b: &BoxBound, n: usize, r_text: &str) -> String {
     )
 }
 
-fn remainder_text(r: &Result<RemainderBound, CertificateError>, report: &GateReport) -> String {
+fn remainder_text(r: &Result<SupBound, BoundError>, report: &GateReport) -> String {
     let mut o = format!(
         "\n6. A rigorous bound of the remainder R(x) = f(x) - {}:\n",
         input_names(report.inputs).join("*")
     );
     match r {
         Ok(r) => {
-            o.push_str(&bound_chain(
-                &r.detail,
-                report.inputs,
-                &decimal_text(&r.radius),
-            ));
+            let m = r.order;
             o.push_str(&format!(
-                "   so |R(x)| ≤ {} |x|_inf^{} for |x|_inf ≤ {}\n",
+                "   |R(x)| ≤ {} |x|_inf^{m} for |x|_inf ≤ {}\n   |R(x)|/|x|_inf^{m} reaches {} (so K is within {}x of the truth){}\n   method: {}\n",
                 decimal_text(&r.k),
-                r.order,
-                decimal_text(&r.radius)
+                decimal_text(&r.radius),
+                decimal_text(&r.attained),
+                if num_traits::Zero::is_zero(&r.attained) {
+                    "-".to_string()
+                } else {
+                    decimal_up(&(&r.k / &r.attained))
+                },
+                if r.converged { "" } else { "; the search stopped at its limit" },
+                r.method
             ));
         }
         Err(e) => o.push_str(&format!("   no rigorous bound: {e}\n")),

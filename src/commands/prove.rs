@@ -4,7 +4,8 @@ use super::{Outcome, Status};
 use crate::certificate::{decimal_text, decimal_up};
 use crate::gate::{polynomial_text, Term};
 use crate::prove::{
-    prove_program_with_bounds, BoundError, ClaimReport, ClaimStatus, ComparedTerm, RemainderBound,
+    prove_program, prove_program_with_bounds, BoundError, ClaimReport, ClaimStatus, ComparedTerm,
+    RemainderBound,
 };
 use serde_json::{json, Value};
 use std::path::PathBuf;
@@ -29,6 +30,13 @@ pub struct ProveArgs {
     /// The radius r of the box |x_i| <= r of the rigorous remainder bounds.
     #[arg(long, default_value = "1")]
     pub radius: String,
+    /// Skip the rigorous remainder bounds (the claims are still decided).
+    #[arg(long)]
+    pub no_bound: bool,
+    /// Stop every branch and bound (remainder bounds, sup-norm claims) after SECONDS in all;
+    /// what is not finished is reported as such.
+    #[arg(long)]
+    pub timeout: Option<f64>,
 }
 
 /// Runs `taylorgate prove`.
@@ -40,7 +48,18 @@ pub fn run(args: &ProveArgs) -> Result<Outcome, crate::Error> {
     let program = crate::parse::parse_program(&src, &defs).map_err(|e| e.with_path(&path))?;
     let radius = crate::certificate::parse_rational(&args.radius)
         .map_err(|e| crate::Error::Usage(format!("--radius: {e}")))?;
-    let reports = prove_program_with_bounds(&program, &defs, &radius);
+    let limits = crate::bound::search::Limits {
+        max_boxes: crate::bound::MAX_BOXES,
+        deadline: args
+            .timeout
+            .filter(|t| t.is_finite() && *t >= 0.0)
+            .map(|t| std::time::Instant::now() + std::time::Duration::from_secs_f64(t)),
+    };
+    let reports = if args.no_bound {
+        prove_program(&program, &defs, &limits)
+    } else {
+        prove_program_with_bounds(&program, &defs, &radius, &limits)
+    };
     if reports.is_empty() {
         return Err(crate::Error::Usage(format!("{path} has no claim to prove")));
     }
@@ -88,6 +107,7 @@ pub fn claim_json(r: &ClaimReport) -> Value {
         "claimed_order": r.claimed,
         "message": r.message,
         "difference": terms_json(&r.difference),
+        "sup": r.sup.as_ref().map(sup_json),
         "remainder": {
             "order": r.remainder_order,
             "exact": r.exact,
@@ -95,6 +115,25 @@ pub fn claim_json(r: &ClaimReport) -> Value {
             "bound": r.bound.as_ref().map(bound_json),
         },
     })
+}
+
+/// The JSON of a sup-norm claim's branch and bound.
+fn sup_json(s: &crate::bound::SupReport) -> Value {
+    let mut v = json!({
+        "upper": s.upper.to_string(),
+        "lower": s.lower.to_string(),
+        "boxes": s.boxes,
+        "method": s.method,
+    });
+    match &s.verdict {
+        crate::bound::SupVerdict::Refuted { witness, value } => {
+            v["witness"] = json!(witness.iter().map(|q| q.to_string()).collect::<Vec<_>>());
+            v["value"] = json!([value.0.to_string(), value.1.to_string()]);
+        }
+        crate::bound::SupVerdict::Undecided { reason } => v["stopped"] = json!(reason),
+        crate::bound::SupVerdict::Proved => {}
+    }
+    v
 }
 
 /// The JSON of a rigorous remainder bound (or of why there is none).
@@ -106,6 +145,9 @@ fn bound_json(b: &Result<RemainderBound, BoundError>) -> Value {
                 "order": b.order,
                 "radius": b.radius.to_string(),
                 "norm": "inf",
+                "attained": b.attained.to_string(),
+                "boxes": b.boxes,
+                "method": b.method,
             });
             if let Some(lambda) = &b.variable {
                 v["variable"] = json!(lambda);
@@ -127,7 +169,9 @@ fn bound_text(b: &Result<RemainderBound, BoundError>) -> String {
     let m = b.order;
     match &b.variable {
         None => format!(
-            "  Rigorous bound: |R(x)| <= {k} |x|_inf^{m} for |x|_inf <= {r} (R = LHS - RHS).\n"
+            "  Rigorous bound: |R(x)| <= {k} |x|_inf^{m} for |x|_inf <= {r} (R = LHS - RHS); |R(x)|/|x|_inf^{m} reaches {}.\n  Method: {}.\n",
+            decimal_text(&b.attained),
+            b.method
         ),
         Some(lambda) => {
             let others = if b.others.is_empty() {
@@ -162,6 +206,18 @@ fn as_terms(terms: &[ComparedTerm]) -> Vec<Term> {
 /// The text paragraph of one claim.
 pub fn claim_text(r: &ClaimReport) -> String {
     let mut o = format!("line {}: {}\n", r.line, r.claim);
+    if r.sup_norm {
+        let word = match r.status {
+            ClaimStatus::Proved => "PROVED",
+            ClaimStatus::Refuted => "REFUTED",
+            ClaimStatus::Undecided => "UNDECIDED",
+        };
+        o.push_str(&format!("  {word}: {}.\n", r.message));
+        if let Some(s) = &r.sup {
+            o.push_str(&format!("  Method: {}.\n", s.method));
+        }
+        return o;
+    }
     let unit = r
         .degree_in
         .as_ref()
