@@ -94,10 +94,9 @@ fn gate_and_prove_bounds_agree_and_are_tight() {
         let expr = case["expr"].as_str().unwrap();
         let bias = case["point"].as_str().unwrap().replace("log(", "ln(");
         let sigma2 = case["sigma2"].as_str().unwrap().replace("**", "^");
+        let bias_arg = format!("--bias={bias}");
         for r in ["1/2", "1", "2"] {
-            let gate = run(&[
-                "gate", expr, "--bias", &bias, "--radius", r, "--format", "json",
-            ]);
+            let gate = run(&["gate", expr, &bias_arg, "--radius", r, "--format", "json"]);
             let gb = &gate["remainder_bound"];
             let file = dir.join(format!("{name}.tg"));
             let m = gb["order"].as_u64();
