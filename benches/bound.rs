@@ -33,6 +33,8 @@ fn bench(c: &mut Criterion) {
             radius: "1".into(),
             no_bound: false,
             timeout: None,
+            lang: taylorgate::teach::Lang::En,
+            standalone: false,
         };
         c.bench_function(&format!("prove/{file}"), |b| {
             b.iter(|| run(&args).expect("prove"))

@@ -41,6 +41,9 @@ fn bench(c: &mut Criterion) {
             radius: "2".into(),
             no_bound: false,
             lambda: None,
+            lang: taylorgate::teach::Lang::En,
+            standalone: false,
+            plot: None,
         };
         c.bench_function(&format!("gate_command/{name}"), |b| {
             b.iter(|| run(&args).expect("gate"))

@@ -17,6 +17,10 @@ pub enum ProveFormat {
     Text,
     /// Machine-readable.
     Json,
+    /// LaTeX (a fragment; a whole document with `--standalone`).
+    Latex,
+    /// Markdown with `$...$` mathematics.
+    Markdown,
 }
 
 /// Arguments of `taylorgate prove`.
@@ -37,6 +41,12 @@ pub struct ProveArgs {
     /// what is not finished is reported as such.
     #[arg(long)]
     pub timeout: Option<f64>,
+    /// The language of the LaTeX and Markdown reports.
+    #[arg(long, value_enum, default_value_t = crate::teach::Lang::En)]
+    pub lang: crate::teach::Lang,
+    /// LaTeX: a complete document.
+    #[arg(long)]
+    pub standalone: bool,
 }
 
 /// Runs `taylorgate prove`.
@@ -73,6 +83,27 @@ pub fn run(args: &ProveArgs) -> Result<Outcome, crate::Error> {
             &json!({"file": path, "claims": reports.iter().map(claim_json).collect::<Vec<_>>()}),
             status,
         ),
+        ProveFormat::Latex | ProveFormat::Markdown => {
+            let source = crate::teach::ClaimSource {
+                path: &path,
+                program: &program,
+            };
+            let format = if args.format == ProveFormat::Latex {
+                crate::teach::Format::Latex
+            } else {
+                crate::teach::Format::Markdown
+            };
+            Outcome {
+                output: crate::teach::render(
+                    &crate::teach::prove_document(&source, &reports, args.lang),
+                    &crate::teach::RenderOptions {
+                        format,
+                        standalone: args.standalone,
+                    },
+                ),
+                status,
+            }
+        }
         ProveFormat::Text => Outcome {
             output: reports
                 .iter()
