@@ -1,4 +1,6 @@
-//! Explicit remainder bounds and the epsilon-lambda certificate of the multiplication gate.
+//! The epsilon-lambda certificate of the multiplication gate (the remainder bound
+//! `|R(x)| <= K |x|_inf^m` that `gate` prints comes from [`crate::bound`], the routine `prove`
+//! uses).
 //!
 //! The network of [`crate::gate`] computes `f(x) = sum_s A2_s sigma(b + s.x)`, and the scaled
 //! network `f_lambda(x) = lambda^-n f(lambda x)`. Write `R(y) = f(y) - y_1...y_n`. For every
@@ -79,19 +81,6 @@ impl BoxBound {
     }
 }
 
-/// `|R(x)| <= K |x|_inf^order` for `|x|_inf <= radius`, with rational `K`.
-#[derive(Clone, Debug, PartialEq)]
-pub struct RemainderBound {
-    /// The exponent (the order of the remainder when it is known, else the Lagrange order).
-    pub order: usize,
-    /// The constant `K` (rounded up to a short decimal).
-    pub k: BigRational,
-    /// The radius `r`.
-    pub radius: BigRational,
-    /// How it was obtained.
-    pub detail: BoxBound,
-}
-
 /// The epsilon-lambda certificate.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Certificate {
@@ -121,8 +110,6 @@ struct Ingredients {
     degree_sums: Vec<(usize, BigRational)>,
     /// The expansion is exact through this degree.
     degree: usize,
-    /// The lowest degree of a non-zero remainder term, when known.
-    remainder_order: Option<usize>,
 }
 
 fn q(n: i64) -> BigRational {
@@ -169,7 +156,6 @@ fn ingredients(report: &GateReport) -> Result<Ingredients, CertificateError> {
         dn_low,
         degree_sums: sums.into_iter().collect(),
         degree: report.degree,
-        remainder_order: report.remainder.order,
     })
 }
 
@@ -248,37 +234,6 @@ fn box_bound(
         }
     }
     best.ok_or_else(|| last_err.unwrap_or(CertificateError::NotAdmitted))
-}
-
-/// `|R(x)| <= K |x|_inf^k` for `|x|_inf <= radius` (`k` the order of the remainder, or the
-/// Lagrange order when no remainder term was found).
-///
-/// # Errors
-/// [`CertificateError`] when the report does not admit the gate or an enclosure fails (e.g.
-/// the neuron arguments reach a switching point of a piecewise activation).
-pub fn remainder_bound(
-    report: &GateReport,
-    radius: &BigRational,
-) -> Result<RemainderBound, CertificateError> {
-    if !radius.is_positive() {
-        return Err(CertificateError::Options("the radius must be > 0".into()));
-    }
-    let _stage = crate::budget::stage("the bound of the remainder");
-    let ing = ingredients(report)?;
-    // Orders m >= the order of the remainder, so that K |x|^order holds with the true order.
-    let lowest = ing.remainder_order.unwrap_or(ing.n + 1);
-    let detail = box_bound(&ing, radius, lowest)?;
-    let order = ing
-        .remainder_order
-        .unwrap_or(detail.order)
-        .min(detail.order);
-    let k = round_up_decimal(&(detail.total() / pow(radius, order)), 4);
-    Ok(RemainderBound {
-        order,
-        k,
-        radius: radius.clone(),
-        detail,
-    })
 }
 
 /// The error bound of `f_lambda` on `|x_i| <= R`: `sup_{|y| <= lambda R} |R(y)| / lambda^n`.
@@ -418,6 +373,29 @@ fn round_decimal(x: &BigRational, digits: u32, up: bool) -> BigRational {
 /// A rational rounded *up* to a short decimal string (for upper bounds in text).
 pub fn decimal_up(x: &BigRational) -> String {
     decimal_text(&round_up_decimal(x, 4))
+}
+
+/// An enclosure `[lo, hi]` as two short decimals rounded outward (4 significant digits).
+pub fn decimal_interval(lo: &BigRational, hi: &BigRational) -> (String, String) {
+    let down = |x: &BigRational| {
+        if x.is_negative() {
+            format!("-{}", decimal_up(&-x))
+        } else if x.is_zero() {
+            "0".into()
+        } else {
+            decimal_down(x)
+        }
+    };
+    let up = |x: &BigRational| {
+        if x.is_negative() {
+            format!("-{}", decimal_down(&-x))
+        } else if x.is_zero() {
+            "0".into()
+        } else {
+            decimal_up(x)
+        }
+    };
+    (down(lo), up(hi))
 }
 
 /// A positive rational rounded *down* to 4 significant digits, as a decimal string.

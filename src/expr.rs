@@ -365,6 +365,17 @@ pub enum ClaimOrder {
     },
 }
 
+/// `claim |g| <= eps for |u| <= r, ...`: every point of the box satisfies `|g| <= eps`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SupClaim {
+    /// The function `g` whose absolute value is bounded.
+    pub expr: Expr,
+    /// The bound `eps`.
+    pub bound: Expr,
+    /// The box: `(variable, lo, hi)`.
+    pub ranges: Vec<(String, Expr, Expr)>,
+}
+
 /// `claim lhs = rhs + O(...)`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Claim {
@@ -397,6 +408,8 @@ pub enum Statement {
     },
     /// `claim ...`
     Claim(Claim),
+    /// `claim |g| <= eps for |u| <= 1, ...`: a sup-norm claim.
+    SupClaim(SupClaim),
 }
 
 /// A statement with the 1-based line it starts on.
@@ -474,7 +487,7 @@ impl Definitions {
                     self.define_function(name, params.clone(), body.clone())
                 }
                 Statement::Constant { name, value } => self.define_constant(name, value.clone()),
-                Statement::Claim(_) => {}
+                Statement::Claim(_) | Statement::SupClaim(_) => {}
             }
         }
     }

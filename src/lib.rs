@@ -61,6 +61,7 @@
 //! ```
 #![warn(missing_docs)]
 
+pub mod bound;
 pub mod budget;
 pub mod certificate;
 pub mod commands;

@@ -2,9 +2,8 @@
 //! does the network compute.
 
 use super::{Outcome, Status};
-use crate::certificate::{
-    certify, decimal_up, remainder_bound, Certificate, CertificateError, RemainderBound,
-};
+use crate::bound::{gate_remainder, BoundError, SupBound};
+use crate::certificate::{certify, decimal_text, Certificate, CertificateError};
 use crate::expr::{Definitions, Expr};
 use crate::gate::{analyze, GateOptions, GateReport, Term, Verdict};
 use crate::number::Const;
@@ -56,6 +55,13 @@ pub struct GateArgs {
     /// The radius R of the input box |x_i| <= R (remainder bound and certificate).
     #[arg(long, default_value = "1", allow_hyphen_values = true)]
     pub radius: String,
+    /// Skip the rigorous remainder bound.
+    #[arg(long)]
+    pub no_bound: bool,
+    /// Certify or refute this scale: sup |f_lambda(x) - x_1...x_n| <= E on |x_i| <= R
+    /// (needs `--epsilon`), by branch and bound.
+    #[arg(long)]
+    pub lambda: Option<String>,
     /// The language of the derivation.
     #[arg(long, value_enum, default_value_t = Lang::En)]
     pub lang: Lang,
@@ -127,9 +133,33 @@ pub fn run(args: &GateArgs) -> Result<Outcome, crate::Error> {
         Status::Negative
     };
     let admits = report.verdict == Verdict::Admits;
-    let remainder = admits.then(|| remainder_bound(&report, &radius));
-    let certificate = match (&epsilon, admits) {
-        (Some(eps), true) => Some(certify(&report, eps, &radius)),
+    let remainder = (admits && !args.no_bound)
+        .then(|| gate_remainder(&report, &radius, &crate::bound::default_limits()));
+    let lambda = args
+        .lambda
+        .as_deref()
+        .map(crate::certificate::parse_rational)
+        .transpose()
+        .map_err(|e| crate::UsageError::Option {
+            option: "--lambda".into(),
+            message: e.to_string(),
+        })?;
+    if lambda.is_some() && epsilon.is_none() {
+        return Err(crate::UsageError::Option {
+            option: "--lambda".into(),
+            message: "needs --epsilon".into(),
+        }
+        .into());
+    }
+    let given = match (&lambda, &epsilon, admits) {
+        (Some(l), Some(eps), true) => Some((
+            l.clone(),
+            crate::bound::gate_lambda(&report, l, eps, &radius, &crate::bound::default_limits()),
+        )),
+        _ => None,
+    };
+    let certificate = match (&epsilon, admits, &given) {
+        (Some(eps), true, None) => Some(certify(&report, eps, &radius)),
         _ => None,
     };
     if let Some(path) = &args.plot {
@@ -148,6 +178,9 @@ pub fn run(args: &GateArgs) -> Result<Outcome, crate::Error> {
             if let Some(c) = &certificate {
                 v["certificate"] = certificate_json(c);
             }
+            if let Some((l, g)) = &given {
+                v["lambda_check"] = lambda_json(l, g);
+            }
             Outcome::json(&v, status)
         }
         GateFormat::Text | GateFormat::Latex | GateFormat::Markdown => {
@@ -161,13 +194,16 @@ pub fn run(args: &GateArgs) -> Result<Outcome, crate::Error> {
                 GateFormat::Markdown => Format::Markdown,
                 _ => Format::Text,
             };
-            let output = render(
+            let mut output = render(
                 &gate_document(&report, &extras, args.lang),
                 &RenderOptions {
                     format,
                     standalone: args.standalone,
                 },
             );
+            if let Some((l, g)) = &given {
+                output.push_str(&lambda_text(l, g, &report, &radius, epsilon.as_ref()));
+            }
             Outcome { output, status }
         }
     })
@@ -191,18 +227,93 @@ pub fn add_approx_json(v: &mut Value, r: &GateReport, digits: u32) {
 }
 
 /// The JSON of a remainder bound (or of the reason there is none).
-fn remainder_json(r: &Result<RemainderBound, CertificateError>) -> Value {
+fn remainder_json(r: &Result<SupBound, BoundError>) -> Value {
     match r {
         Ok(r) => json!({
             "statement": format!("|R(x)| <= K |x|_inf^{} for |x|_inf <= r", r.order),
             "K": crate::certificate::bound_text(&r.k),
             "order": r.order,
             "radius": r.radius.to_string(),
-            "lagrange_order": r.detail.order,
-            "derivative_bound": decimal_up(&r.detail.derivative_bound),
+            "attained": r.attained.to_string(),
+            "converged": r.converged,
+            "boxes": r.boxes,
+            "cells": r.cells,
+            "method": r.method,
         }),
         Err(e) => json!({"error": format!("no rigorous bound: {e}")}),
     }
+}
+
+fn lambda_json(
+    l: &num_rational::BigRational,
+    g: &Result<crate::bound::SupReport, BoundError>,
+) -> Value {
+    use crate::bound::SupVerdict;
+    match g {
+        Ok(g) => {
+            let mut v = json!({
+                "lambda": l.to_string(),
+                "verdict": match &g.verdict { SupVerdict::Proved => "certified", SupVerdict::Refuted { .. } => "refuted", SupVerdict::Undecided { .. } => "undecided" },
+                "upper": g.upper.to_string(),
+                "lower": g.lower.to_string(),
+                "boxes": g.boxes,
+                "method": g.method,
+            });
+            if let SupVerdict::Refuted { witness, value } = &g.verdict {
+                v["witness"] = json!(witness.iter().map(|q| q.to_string()).collect::<Vec<_>>());
+                v["value"] = json!([value.0.to_string(), value.1.to_string()]);
+            }
+            v
+        }
+        Err(e) => json!({"lambda": l.to_string(), "error": e.to_string()}),
+    }
+}
+
+fn lambda_text(
+    l: &num_rational::BigRational,
+    g: &Result<crate::bound::SupReport, BoundError>,
+    report: &GateReport,
+    radius: &num_rational::BigRational,
+    eps: Option<&num_rational::BigRational>,
+) -> String {
+    use crate::bound::SupVerdict;
+    let product = crate::gate::input_names(report.inputs).join("*");
+    let eps = eps.map(decimal_text).unwrap_or_default();
+    let mut o = format!(
+        "\n7. The given scale λ = {l}: is sup over |x_i| ≤ {} of |f_λ(x) - {product}| ≤ ε = {eps}?\n",
+        decimal_text(radius)
+    );
+    match g {
+        Ok(g) => {
+            match &g.verdict {
+                SupVerdict::Proved => o.push_str(&format!(
+                    "   CERTIFIED: every box is below ε (sup ≤ {}, reaches {}; {} boxes)\n",
+                    decimal_text(&g.upper),
+                    decimal_text(&g.lower),
+                    g.boxes
+                )),
+                SupVerdict::Refuted { witness, value } => {
+                    let (lo, hi) = crate::certificate::decimal_interval(&value.0, &value.1);
+                    o.push_str(&format!(
+                        "   REFUTED at x = ({}): f_λ(x) - {product} lies in [{lo}, {hi}], beyond ε\n",
+                        witness
+                            .iter()
+                            .map(|q| q.to_string())
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    ))
+                }
+                SupVerdict::Undecided { reason } => o.push_str(&format!(
+                    "   UNDECIDED ({reason}): {} ≤ sup ≤ {}\n",
+                    decimal_text(&g.lower),
+                    decimal_text(&g.upper)
+                )),
+            }
+            o.push_str(&format!("   method: {}\n", g.method));
+        }
+        Err(e) => o.push_str(&format!("   no decision: {e}\n")),
+    }
+    o
 }
 
 /// The JSON of a certificate.

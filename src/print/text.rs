@@ -156,6 +156,7 @@ impl fmt::Display for Statement {
             }
             Statement::Constant { name, value } => write!(f, "{name} = {value}"),
             Statement::Claim(claim) => write!(f, "{claim}"),
+            Statement::SupClaim(claim) => write!(f, "{claim}"),
         }
     }
 }
@@ -165,6 +166,24 @@ impl fmt::Display for Program {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for located in &self.statements {
             writeln!(f, "{}", located.statement)?;
+        }
+        Ok(())
+    }
+}
+
+/// `claim |g| <= eps for |u| <= r, lo <= v <= hi`.
+impl fmt::Display for crate::expr::SupClaim {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "claim |{}| <= {} for ", self.expr, self.bound)?;
+        for (i, (v, lo, hi)) in self.ranges.iter().enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
+            }
+            if *lo == Expr::Neg(Box::new(hi.clone())) {
+                write!(f, "|{v}| <= {hi}")?;
+            } else {
+                write!(f, "{lo} <= {v} <= {hi}")?;
+            }
         }
         Ok(())
     }

@@ -7,7 +7,8 @@ use super::math::{
     big_o, decimal, decimal_down, decimal_up, deriv_at, int, joined, monomial, polynomial, power,
     product, signed_sum, var_latex,
 };
-use crate::certificate::{BoxBound, Certificate, CertificateError, RemainderBound};
+use crate::bound::{BoundError, SupBound};
+use crate::certificate::{BoxBound, Certificate, CertificateError};
 use crate::gate::{derivative_from_coefficient, input_names, GateReport, Verdict};
 use crate::number::Const;
 use num_bigint::BigInt;
@@ -16,7 +17,7 @@ use num_bigint::BigInt;
 #[derive(Clone, Copy, Debug, Default)]
 pub struct GateExtras<'a> {
     /// The rigorous remainder bound on a box (section "A rigorous bound").
-    pub remainder: Option<&'a Result<RemainderBound, CertificateError>>,
+    pub remainder: Option<&'a Result<SupBound, BoundError>>,
     /// The epsilon-lambda certificate (section "Certificate").
     pub certificate: Option<&'a Result<Certificate, CertificateError>>,
     /// Guaranteed significant digits of the exact values (section "Decimal values").
@@ -773,13 +774,12 @@ impl<'a> Ctx<'a> {
         blocks
     }
 
-    fn bound(&self, b: &Result<RemainderBound, CertificateError>) -> Section {
+    fn bound(&self, b: &Result<SupBound, BoundError>) -> Section {
         let msg = self.msg;
         let mut blocks = Vec::new();
         match b {
             Ok(b) => {
                 let r = decimal(&b.radius);
-                blocks.extend(self.chain(&b.detail, &r));
                 blocks.push(para(
                     msg.bound_result,
                     &[Math::new(
@@ -797,6 +797,26 @@ impl<'a> Ctx<'a> {
                         ),
                     )],
                 ));
+                // What the bound is worth: a value attained, and how it was found.
+                let ratio = if num_traits::Zero::is_zero(&b.attained) {
+                    String::new()
+                } else {
+                    format!(
+                        " (K is within {}x of the truth)",
+                        crate::certificate::decimal_up(&(&b.k / &b.attained))
+                    )
+                };
+                blocks.push(Block::Para(words(format!(
+                    "|R(x)|/|x|_inf^{} reaches {}{ratio}{}. Method: {}.",
+                    b.order,
+                    crate::certificate::decimal_text(&b.attained),
+                    if b.converged {
+                        ""
+                    } else {
+                        "; the search stopped at its limit"
+                    },
+                    b.method
+                ))));
             }
             Err(e) => blocks.push(Block::Para(words(format!("{} {e}", msg.bound_none)))),
         }

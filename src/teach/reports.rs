@@ -54,7 +54,7 @@ fn definition_row(statement: &Statement) -> Option<Row> {
             Math::expr(&Expr::var(name)),
             super::math::expr_pieces(value),
         )),
-        Statement::Claim(_) => None,
+        Statement::Claim(_) | Statement::SupClaim(_) => None,
     }
 }
 
@@ -109,6 +109,23 @@ pub fn prove_document(source: &ClaimSource<'_>, reports: &[ClaimReport], lang: L
             &[claim],
         ))];
         let vars = &r.variables;
+        if r.sup_norm {
+            // A sup-norm claim: the verdict of the branch and bound, in one sentence.
+            let word = match r.status {
+                ClaimStatus::Proved => "PROVED",
+                ClaimStatus::Refuted => "REFUTED",
+                ClaimStatus::Undecided => "UNDECIDED",
+            };
+            blocks.push(Block::Para(words(format!("{word}: {}.", r.message))));
+            if let Some(s) = &r.sup {
+                blocks.push(Block::Para(words(format!("Method: {}.", s.method))));
+            }
+            doc.sections.push(Section {
+                heading: words(format!("{} {}", msg.prove_line, r.line)),
+                blocks,
+            });
+            continue;
+        }
         match r.status {
             ClaimStatus::Proved => {
                 let k = Math::same(r.claimed.to_string());
