@@ -306,6 +306,8 @@ fn run_gate(expr: &str, format: commands::gate::GateFormat) -> Outcome {
         lang: taylorgate::teach::Lang::En,
         standalone: false,
         plot: None,
+        no_bound: false,
+        lambda: None,
     })
     .unwrap_or_else(|e| panic!("gate {expr}: {e}"))
 }
