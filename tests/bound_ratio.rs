@@ -156,7 +156,13 @@ fn gate_and_prove_bounds_agree_and_are_tight() {
                 let norm = u.abs().max(v.abs());
                 let nm = num_traits::Pow::pow(&norm, m as u32);
                 let upper = val.lo().abs().max(val.hi().abs());
-                if upper > &k * &nm {
+                // K = 0 says R = 0 (an exact gate): the enclosure must contain 0.
+                let violated = if k.is_zero() {
+                    !val.contains_zero()
+                } else {
+                    upper > &k * &nm
+                };
+                if violated {
                     failures.push(format!("{name} r={r}: |R({u}, {v})| <= {upper} > K |x|^m"));
                 }
                 let lower = if val.contains_zero() {

@@ -165,7 +165,13 @@ pub fn remainder_bound(
     let precise = precise_ratio(r, vars, &s.argmax, order)
         .unwrap_or(0.0)
         .max(s.lower);
-    let mut kq = round_up(s.upper(), K_DIGITS);
+    // An upper bound of exactly 0 (outward rounded) proves R = 0: the gate is exact there, and
+    // K is 0 rather than the next float above it.
+    let mut kq = if s.upper() <= 0.0 {
+        BigRational::zero()
+    } else {
+        round_up(s.upper(), K_DIGITS)
+    };
     if end == End::Done && precise > 0.0 {
         // A round K just above the value attained, then proved: two spellings of one function
         // get one number.
