@@ -384,7 +384,7 @@ fn command_line_json_and_exit_codes() {
     assert!(err.contains("did you mean `tanh`"), "{err}");
     let (code, _, err) = run(&["gate", "exp(y)"]);
     assert_eq!(code, 2);
-    assert!(err.contains("expression in x"), "{err}");
+    assert!(err.contains("unknown name `y`"), "{err}");
     let (code, out, _) = run(&["gate", "sigmoid", "--bias", "ln(3)"]);
     assert_eq!(code, 0);
     assert!(out.contains("-3/32"), "{out}");

@@ -367,20 +367,25 @@ fn gate_parses_back_on_every_reference_case() {
             ),
             "{name}"
         );
-        let a2 = field("A2 = (");
-        let a2 = a2.trim_end_matches(')');
+        // `A2 = 1/(2^2 σ''(b)) (1, 1, -1, -1) with 1/(2^n σ^(n)(b)) = 1/4`: the signs and the
+        // printed scale, whose products must be the JSON weights
+        let a2 = field("A2 = ");
+        let (signs, scale) = a2
+            .split_once(" with ")
+            .unwrap_or_else(|| panic!("{name}: A2 line {a2}"));
+        let scale = value(scale.rsplit(" = ").next().unwrap());
+        let signs = signs[signs.rfind('(').unwrap() + 1..].trim_end_matches(')');
         let want: Vec<&str> = j["A2"]
             .as_array()
             .unwrap()
             .iter()
             .map(|v| v.as_str().unwrap())
             .collect();
-        // the printed weights are separated by `, ` and none contains a comma
-        for (got, want) in a2.split(", ").zip(&want) {
-            assert!(
-                same(&value(got), &value(want)),
-                "{name}: A2 {got} vs {want}"
-            );
+        let signs: Vec<&str> = signs.split(", ").collect();
+        assert_eq!(signs.len(), want.len(), "{name}: {a2}");
+        for (got, want) in signs.iter().zip(&want) {
+            let got = &value(got) * &scale;
+            assert!(same(&got, &value(want)), "{name}: A2 {got} vs {want}");
         }
         // the printed series of sigma at b, against `expand` at b
         let series = field("σ(b + t) = ");

@@ -35,7 +35,7 @@ use fi::Fi;
 use network::{Model, Network};
 use num_bigint::BigInt;
 use num_rational::BigRational;
-use num_traits::{Signed, Zero};
+use num_traits::{One, Signed, Zero};
 use search::{End, Limits, Search};
 use std::time::Instant;
 
@@ -62,6 +62,12 @@ pub enum BoundError {
     /// Bad input (a radius, a box).
     #[error("{0}")]
     Options(String),
+    /// The floating-point model gave a bound that an exact enclosure of the remainder at a
+    /// sample point contradicts (its range overflowed or lost precision): no bound is stated.
+    #[error(
+        "the floating-point model is unreliable on this box (an exact enclosure at {0} exceeds it)"
+    )]
+    Unsound(String),
 }
 
 /// `sup |R(x)| / |x|_inf^order <= k` on `|x|_inf <= radius`, with how it was found.
@@ -192,6 +198,7 @@ pub fn remainder_bound(
             }
         }
     }
+    check_against_samples(r, vars, order, radius, &kq)?;
     let converged = end == End::Done;
     let attained = precise.max(s.lower);
     let at: Vec<f64> = if s.argmax.is_empty() {
@@ -222,6 +229,56 @@ pub fn remainder_bound(
 
 /// `|R(x)| / |x|_inf^m` at `x = t y` (`point = [t, y...]`), rigorously from below, by the
 /// interval enclosure of the expression itself at 128 bits.
+/// A guard independent of the floating-point model: at the corners of the box and of the half
+/// box, a rigorous enclosure of `R` itself must lie within `K |x|_inf^m`; otherwise (or when
+/// `R` cannot be enclosed there) the model is not trusted and no bound is stated.
+fn check_against_samples(
+    r: &Expr,
+    vars: &[String],
+    m: usize,
+    radius: &BigRational,
+    k: &BigRational,
+) -> Result<(), BoundError> {
+    let n = vars.len();
+    for scale in [BigRational::one(), BigRational::new(1.into(), 2.into())] {
+        let h = radius * &scale;
+        for signs in 0..(1u32 << n.min(8)) {
+            let x: Vec<BigRational> = (0..n)
+                .map(|i| {
+                    if signs >> i & 1 == 1 {
+                        -h.clone()
+                    } else {
+                        h.clone()
+                    }
+                })
+                .collect();
+            let at = || {
+                x.iter()
+                    .map(|q| q.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            let bindings: Vec<(&str, Interval)> = vars
+                .iter()
+                .zip(&x)
+                .map(|(v, q)| (v.as_str(), Interval::point(q, 256)))
+                .collect();
+            let v = crate::interval::enclose(r, &bindings, 128)
+                .map_err(|_| BoundError::Unsound(format!("({})", at())))?;
+            let limit = k * num_traits::Pow::pow(&h, m as u32);
+            let exceeds = if k.is_zero() {
+                !v.contains_zero()
+            } else {
+                v.lo().abs().min(v.hi().abs()) > limit && !v.contains_zero()
+            };
+            if exceeds {
+                return Err(BoundError::Unsound(format!("({})", at())));
+            }
+        }
+    }
+    Ok(())
+}
+
 fn precise_ratio(r: &Expr, vars: &[String], point: &[f64], m: usize) -> Option<f64> {
     if point.len() != vars.len() + 1 {
         return None;

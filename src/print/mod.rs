@@ -20,7 +20,7 @@
 //! let c = [&e - &Const::from_int(3), e.clone()];
 //! let s = series(&c, "x", &Const::one());
 //! assert_eq!(s.render(Format::Text), "e - 3 + e*(x - 1) + O((x - 1)^2)");
-//! assert_eq!(s.render(Format::Latex), r"e - 3 + e \left(x - 1\right) + O\left(\left(x - 1\right)^{2}\right)");
+//! assert_eq!(s.render(Format::Latex), r"e - 3 + e \cdot \left(x - 1\right) + O\left(\left(x - 1\right)^{2}\right)");
 //! ```
 
 use crate::expr::{BinOp, Expr};
