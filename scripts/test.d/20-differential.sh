@@ -4,7 +4,6 @@
 set -euo pipefail
 cd "$TG_ROOT"
 cargo build --release --quiet
-# --allow-text-wrong: until the printer's sign fix (`expand "1-e"` printing `-e - 1`) is on
-# main, wrong printed text is listed but does not fail the run; every other wrong answer does.
+# Any wrong answer fails the run, printed text (parsed back) included.
 "$TG_VENV/bin/python" tests/differential/run.py --seed 20261201 --cases "${TG_DIFF_CASES:-200}" \
-  --timeout 10 --jobs 2 --allow-text-wrong
+  --timeout 10 --jobs 2
