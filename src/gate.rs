@@ -112,6 +112,65 @@ pub struct Remainder {
     pub undecided: Option<Term>,
 }
 
+/// Why the bias 0 was not used.
+#[derive(Clone, Debug, PartialEq)]
+pub enum AtZero {
+    /// `sigma^(n)(0) = 0`, proved.
+    Vanishes,
+    /// `sigma^(n)(0)` is this value, neither proved zero nor non-zero.
+    Undecided(Const),
+    /// `sigma` cannot be expanded at 0 (the engine's message).
+    NotSmooth(String),
+}
+
+/// The decisive facts behind a verdict, as data: [`crate::teach::reason`] puts them in words
+/// in each language ([`GateReport::reason`] holds the English sentence).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Reason {
+    /// Not decided yet.
+    Pending,
+    /// `sigma^(n)(bias) = derivative`, proved non-zero; `at_zero` says why 0 was not the bias.
+    Admits {
+        /// The bias.
+        bias: Const,
+        /// `sigma^(n)(bias)`.
+        derivative: Const,
+        /// Why the bias 0 was not used (`None` when the bias is 0 or was given).
+        at_zero: Option<AtZero>,
+    },
+    /// Every piece of `sigma` is a polynomial of degree at most `degree < n`.
+    LowDegree {
+        /// The number of pieces (1: a polynomial).
+        pieces: usize,
+        /// The largest degree of a piece.
+        degree: usize,
+    },
+    /// At the bias asked for, `sigma^(n)(bias) = 0`, proved.
+    Vanishes {
+        /// The bias asked for.
+        bias: Const,
+    },
+    /// At the bias asked for, `sigma^(n)(bias) = value` is neither proved zero nor non-zero.
+    Unproved {
+        /// The bias asked for.
+        bias: Const,
+        /// The value of `sigma^(n)(bias)`.
+        value: Const,
+    },
+    /// `sigma` cannot be expanded at the bias asked for.
+    NotExpandable {
+        /// The bias asked for.
+        bias: Const,
+        /// The engine's message.
+        error: String,
+    },
+    /// The bias 0 failed and no candidate bias gave a proved non-zero `sigma^(n)(b)`.
+    NoBias {
+        /// Why the bias 0 failed.
+        at_zero: AtZero,
+    },
+}
+
 /// Everything [`analyze`] found.
 #[derive(Clone, Debug)]
 pub struct GateReport {
@@ -121,8 +180,10 @@ pub struct GateReport {
     pub inputs: usize,
     /// The verdict.
     pub verdict: Verdict,
-    /// Why (one sentence with the decisive fact).
+    /// Why (one sentence with the decisive fact, in English).
     pub reason: String,
+    /// The same facts as data, for other languages and formats.
+    pub why: Reason,
     /// The bias (when admitted).
     pub bias: Option<Const>,
     /// `sigma^(n)(b)`.
@@ -418,7 +479,7 @@ fn taylor_at(sigma: &Expr, b: &Const, d: usize) -> Result<Vec<Const>, SeriesErro
 enum Trial {
     Admits(Vec<Const>),
     Vanishes,
-    Unknown(String),
+    Unknown(Const),
     Fails(String),
 }
 
@@ -429,25 +490,23 @@ fn try_bias(sigma: &Expr, b: &Const, n: usize, d: usize) -> Trial {
             match dn.zero_test() {
                 ZeroTest::NonZero => Trial::Admits(c),
                 ZeroTest::Zero => Trial::Vanishes,
-                ZeroTest::Unknown => Trial::Unknown(dn.to_string()),
+                ZeroTest::Unknown => Trial::Unknown(dn),
             }
         }
         Err(e) => Trial::Fails(e.to_string()),
     }
 }
 
-fn prime_name(n: usize) -> String {
-    match n {
-        1 => "σ'".into(),
-        2 => "σ''".into(),
-        3 => "σ'''".into(),
-        _ => format!("σ^({n})"),
-    }
-}
-
 /// Decides whether `sigma` (a built-in-only expression in `x`) admits the `n`-input
 /// multiplication gate, finds a bias, and expands the network exactly.
 pub fn analyze(sigma: &Expr, options: &GateOptions) -> Result<GateReport, GateError> {
+    let mut report = find(sigma, options)?;
+    report.reason = crate::teach::reason_text(&report.why, report.inputs, crate::teach::Lang::En);
+    Ok(report)
+}
+
+/// [`analyze`] with the reason as data only.
+fn find(sigma: &Expr, options: &GateOptions) -> Result<GateReport, GateError> {
     let n = options.inputs;
     if n == 0 || n > MAX_INPUTS {
         return Err(GateError::Options(format!(
@@ -469,6 +528,7 @@ pub fn analyze(sigma: &Expr, options: &GateOptions) -> Result<GateReport, GateEr
         inputs: n,
         verdict: Verdict::Undecided,
         reason: String::new(),
+        why: Reason::Pending,
         bias: None,
         derivative_at_bias: None,
         derivative_at_zero: None,
@@ -487,44 +547,29 @@ pub fn analyze(sigma: &Expr, options: &GateOptions) -> Result<GateReport, GateEr
         },
         polynomial_piece: false,
     };
-    let dn_name = prime_name(n);
 
     // Proofs of impossibility: every piece a polynomial of degree < n.
     if let Some(ds) = piece_degrees(sigma, "x") {
-        {
-            let max = ds.iter().copied().max().unwrap_or(0);
-            if max < n {
-                report.verdict = Verdict::DoesNotAdmit;
-                let kind = if max <= 1 {
-                    "affine"
-                } else {
-                    "a polynomial of degree < n"
-                };
-                let product = input_names(n).join("*");
-                report.reason = if ds.len() == 1 {
-                    format!(
-                        "σ is {kind} (degree {max} < {n}): {dn_name} vanishes identically, so the network is a polynomial of degree < {n} and cannot equal {product}"
-                    )
-                } else {
-                    format!(
-                        "σ is piecewise {kind} ({} pieces, each of degree <= {max} < {n}): {dn_name} = 0 wherever it exists, so the network is piecewise a polynomial of degree < {n}, and the product {product} (degree {n}) is not; no bias or scaling helps",
-                        ds.len()
-                    )
-                };
-                return Ok(report);
-            }
+        let max = ds.iter().copied().max().unwrap_or(0);
+        if max < n {
+            report.verdict = Verdict::DoesNotAdmit;
+            report.why = Reason::LowDegree {
+                pieces: ds.len(),
+                degree: max,
+            };
+            return Ok(report);
         }
     }
 
     // The bias: forced, 0, or the simplest exact candidate that proves sigma^(n)(b) != 0.
     let zero = Const::zero();
-    let mut notes: Vec<String> = Vec::new();
+    let mut at_zero: Option<AtZero> = None;
     let chosen: Option<(Const, Vec<Const>)> = if let Some(b) = &options.bias {
         match try_bias(sigma, b, n, degree) {
             Trial::Admits(c) => Some((b.clone(), c)),
             Trial::Vanishes => {
                 report.verdict = Verdict::DoesNotAdmit;
-                report.reason = format!("{dn_name}({b}) = 0 (proved): no gate at this bias");
+                report.why = Reason::Vanishes { bias: b.clone() };
                 if let Ok(c) = taylor_at(sigma, b, degree) {
                     report.derivative_at_bias = Some(derivative_from_coefficient(&c[n], n));
                 }
@@ -532,12 +577,18 @@ pub fn analyze(sigma: &Expr, options: &GateOptions) -> Result<GateReport, GateEr
                 return Ok(report);
             }
             Trial::Unknown(v) => {
-                report.reason = format!("{dn_name}({b}) = {v} could not be proved non-zero");
+                report.why = Reason::Unproved {
+                    bias: b.clone(),
+                    value: v,
+                };
                 report.bias = Some(b.clone());
                 return Ok(report);
             }
             Trial::Fails(e) => {
-                report.reason = format!("σ cannot be expanded at the bias {b}: {e}");
+                report.why = Reason::NotExpandable {
+                    bias: b.clone(),
+                    error: e.to_string(),
+                };
                 report.bias = Some(b.clone());
                 return Ok(report);
             }
@@ -552,10 +603,10 @@ pub fn analyze(sigma: &Expr, options: &GateOptions) -> Result<GateReport, GateEr
                 match other {
                     Trial::Vanishes => {
                         report.derivative_at_zero = Some(Const::zero());
-                        notes.push(format!("{dn_name}(0) = 0"));
+                        at_zero = Some(AtZero::Vanishes);
                     }
-                    Trial::Unknown(v) => notes.push(format!("{dn_name}(0) = {v} is undecided")),
-                    Trial::Fails(e) => notes.push(format!("σ is not smooth at 0 ({e})")),
+                    Trial::Unknown(v) => at_zero = Some(AtZero::Undecided(v)),
+                    Trial::Fails(e) => at_zero = Some(AtZero::NotSmooth(e.to_string())),
                     Trial::Admits(_) => unreachable!(),
                 }
                 let mut best: Option<(Const, Vec<Const>)> = None;
@@ -585,23 +636,17 @@ pub fn analyze(sigma: &Expr, options: &GateOptions) -> Result<GateReport, GateEr
     };
 
     let Some((b, c)) = chosen else {
-        report.reason = format!(
-            "undecided: {}; no candidate bias gave a proved non-zero {dn_name}(b)",
-            notes.join("; ")
-        );
+        report.why = Reason::NoBias {
+            at_zero: at_zero.unwrap_or(AtZero::Vanishes),
+        };
         return Ok(report);
     };
     let dn = derivative_from_coefficient(&c[n], n);
     report.verdict = Verdict::Admits;
-    report.reason = if b.is_zero() {
-        format!("{dn_name}(0) = {dn} ≠ 0 (proved)")
-    } else {
-        let found = format!("at the bias b = {b}, {dn_name}(b) = {dn} ≠ 0 (proved)");
-        if notes.is_empty() {
-            found
-        } else {
-            format!("{}; {found}", notes.join("; "))
-        }
+    report.why = Reason::Admits {
+        bias: b.clone(),
+        derivative: dn.clone(),
+        at_zero: if b.is_zero() { None } else { at_zero },
     };
     report.polynomial_piece = active_piece_is_polynomial(sigma, &b, degree);
 
