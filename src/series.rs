@@ -19,6 +19,7 @@ mod coeff;
 mod eval;
 mod fast;
 mod ops;
+mod poly;
 
 use crate::expr::{Expr, Func};
 use crate::number::{Const, NumberError};
