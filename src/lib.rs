@@ -59,14 +59,17 @@ pub mod diff;
 pub mod expr;
 pub mod gate;
 pub mod interval;
+pub mod ir;
 pub mod library;
 pub mod multi;
 pub mod number;
 pub mod parse;
 pub mod prove;
+pub mod remainder;
 pub mod scalar;
 pub mod series;
 pub mod shape;
+pub mod teach;
 
 pub use expr::{Definitions, Expr, Func, Program};
 pub use number::{Const, Sign, ZeroTest};

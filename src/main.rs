@@ -27,6 +27,8 @@ enum Command {
     List(commands::list::ListArgs),
     /// The gate analysis of every activation of the library (or of a file).
     Scan(commands::scan::ScanArgs),
+    /// Plots: the gate's error against lambda, its heat map, Taylor polynomials (SVG, PNG, CSV).
+    Plot(commands::plot::PlotArgs),
 }
 
 fn run(cli: Cli) -> Result<commands::Outcome, taylorgate::Error> {
@@ -37,6 +39,7 @@ fn run(cli: Cli) -> Result<commands::Outcome, taylorgate::Error> {
         Command::Prove(args) => commands::prove::run(&args),
         Command::List(args) => commands::list::run(&args),
         Command::Scan(args) => commands::scan::run(&args),
+        Command::Plot(args) => commands::plot::run(&args),
     }
 }
 

@@ -16,6 +16,10 @@ pub enum Format {
     Text,
     /// A JSON object.
     Json,
+    /// LaTeX (a fragment; a whole document with `--standalone`).
+    Latex,
+    /// Markdown with `$...$` mathematics.
+    Markdown,
 }
 
 /// Arguments of `taylorgate diff`.
@@ -41,6 +45,12 @@ pub struct DiffArgs {
     /// Also print every value at `--at` to D guaranteed significant digits (JSON `approx`).
     #[arg(long)]
     pub digits: Option<u32>,
+    /// The language of the LaTeX and Markdown reports.
+    #[arg(long, value_enum, default_value_t = crate::teach::Lang::En)]
+    pub lang: crate::teach::Lang,
+    /// LaTeX: a complete document.
+    #[arg(long)]
+    pub standalone: bool,
 }
 
 /// `f'`, `f''`, `f'''`, then `f^(4)`.
@@ -131,17 +141,29 @@ pub fn run(args: &DiffArgs) -> Result<Outcome, crate::Error> {
             let pe = crate::parse::parse_expr(p, &defs)?;
             let pe = diff::inline_definitions(&pe, &defs)?;
             let value = Const::from_expr(&pe)?;
-            let mut values = Vec::new();
-            for (k, e) in std::iter::once(&f).chain(&derivatives).enumerate() {
-                let v = diff::evaluate(e, var, &value).map_err(|e| DiffError::In {
-                    label: format!("{label_base}{}", primes(k as u32)),
-                    source: Box::new(e),
-                })?;
-                if k > 0 {
-                    values.push(v);
+            // The values are k! c_k of the exact Taylor series at the point (a removable
+            // singularity such as sin(x)/x at 0 has them; a simplified derivative may extend
+            // the domain, as sqrt(x)^2 -> x would). When the series does not exist, the
+            // evaluation of the symbolic derivatives names the failing derivative if it can.
+            let values = match crate::series::taylor(&f, var, &value, args.order as usize) {
+                Ok(s) => s
+                    .coefficients()
+                    .iter()
+                    .enumerate()
+                    .skip(1)
+                    .map(|(k, c)| crate::gate::derivative_from_coefficient(c, k))
+                    .collect::<Vec<_>>(),
+                Err(series_error) => {
+                    for (k, e) in std::iter::once(&f).chain(&derivatives).enumerate() {
+                        diff::evaluate(e, var, &value).map_err(|e| DiffError::In {
+                            label: format!("{label_base}{}", primes(k as u32)),
+                            source: Box::new(e),
+                        })?;
+                    }
+                    return Err(series_error.into());
                 }
-            }
-            Some((p.trim().to_string(), values))
+            };
+            Some((p.trim().to_string(), value, values))
         }
     };
     let printed: Vec<String> = derivatives.iter().map(|e| e.to_string()).collect();
@@ -152,7 +174,7 @@ pub fn run(args: &DiffArgs) -> Result<Outcome, crate::Error> {
                 "variable": var,
                 "derivatives": printed,
             });
-            if let Some((p, values)) = &point {
+            if let Some((p, _, values)) = &point {
                 obj["point"] = json!(p);
                 obj["values"] = json!(values.iter().map(|v| v.to_string()).collect::<Vec<_>>());
                 if let Some(d) = args.digits {
@@ -164,13 +186,34 @@ pub fn run(args: &DiffArgs) -> Result<Outcome, crate::Error> {
             }
             Ok(Outcome::json(&obj, super::Status::Done))
         }
+        Format::Latex | Format::Markdown => {
+            let doc = crate::teach::diff_document(
+                &f,
+                var,
+                &derivatives,
+                point.as_ref().map(|(_, p, v)| (p, v.as_slice())),
+                args.lang,
+            );
+            let format = if args.format == Format::Latex {
+                crate::teach::Format::Latex
+            } else {
+                crate::teach::Format::Markdown
+            };
+            Ok(Outcome::done(crate::teach::render(
+                &doc,
+                &crate::teach::RenderOptions {
+                    format,
+                    standalone: args.standalone,
+                },
+            )))
+        }
         Format::Text => {
             let name = "f";
             let mut out = String::new();
             for (k, d) in printed.iter().enumerate() {
                 out += &format!("{name}{}({var}) = {d}\n", primes(k as u32 + 1));
             }
-            if let Some((p, values)) = &point {
+            if let Some((p, _, values)) = &point {
                 for (k, v) in values.iter().enumerate() {
                     out += &format!("{name}{}({p}) = {v}", primes(k as u32 + 1));
                     if let Some(d) = args.digits {

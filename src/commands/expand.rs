@@ -18,8 +18,10 @@ pub enum Format {
     /// `c0 + c1*x + ... + O(x^(N+1))`.
     #[default]
     Text,
-    /// The same in LaTeX.
+    /// The expansion in LaTeX (a fragment; a whole document with `--standalone`).
     Latex,
+    /// The expansion in Markdown with `$...$` mathematics.
+    Markdown,
     /// `{"expression", "variable", "point", "order", "coefficients": [...]}`.
     Json,
 }
@@ -47,6 +49,12 @@ pub struct ExpandArgs {
     /// Also print every coefficient to D guaranteed significant digits (JSON `approx`).
     #[arg(long)]
     pub digits: Option<u32>,
+    /// The language of the LaTeX and Markdown reports.
+    #[arg(long, value_enum, default_value_t = crate::teach::Lang::En)]
+    pub lang: crate::teach::Lang,
+    /// LaTeX: a complete document.
+    #[arg(long)]
+    pub standalone: bool,
 }
 
 /// Runs `taylorgate expand`.
@@ -74,10 +82,28 @@ pub fn run(args: &ExpandArgs) -> Result<Outcome, crate::Error> {
             }
             Outcome::done(with_notes(text, &series))
         }
-        Format::Latex => Outcome::done(with_notes(
-            render(&series, &args.var, &point, &Style::Latex),
-            &series,
-        )),
+        Format::Latex | Format::Markdown => {
+            let doc = crate::teach::expand_document(
+                &expr,
+                &args.var,
+                &point,
+                series.coefficients(),
+                series.notes(),
+                args.lang,
+            );
+            let format = if args.format == Format::Latex {
+                crate::teach::Format::Latex
+            } else {
+                crate::teach::Format::Markdown
+            };
+            Outcome::done(crate::teach::render(
+                &doc,
+                &crate::teach::RenderOptions {
+                    format,
+                    standalone: args.standalone,
+                },
+            ))
+        }
         Format::Json => {
             let mut obj = json!({
                 "expression": args.expr,
@@ -109,7 +135,6 @@ fn with_notes(mut text: String, series: &Series) -> String {
 
 enum Style {
     Text,
-    Latex,
 }
 
 /// Whether a printed value needs parentheses as a factor (it is a sum or a difference).
@@ -138,7 +163,6 @@ fn render(series: &Series, var: &str, point: &Const, style: &Style) -> String {
             };
             let p = match style {
                 Style::Text => p.to_string(),
-                Style::Latex => p.to_latex(),
             };
             format!("({var} {op} {p})")
         }
@@ -147,7 +171,6 @@ fn render(series: &Series, var: &str, point: &Const, style: &Style) -> String {
         match (k, style) {
             (1, _) => base.clone(),
             (_, Style::Text) => format!("{base}^{k}"),
-            (_, Style::Latex) => format!("{base}^{{{k}}}"),
         }
     };
     let mut out = String::new();
@@ -159,7 +182,6 @@ fn render(series: &Series, var: &str, point: &Const, style: &Style) -> String {
         let magnitude = if negative { -c } else { c.clone() };
         let text = match style {
             Style::Text => magnitude.to_string(),
-            Style::Latex => magnitude.to_latex(),
         };
         let is_one = magnitude
             .to_rational()
@@ -172,14 +194,12 @@ fn render(series: &Series, var: &str, point: &Const, style: &Style) -> String {
             let factor = if is_compound(&text) {
                 match style {
                     Style::Text => format!("({text})"),
-                    Style::Latex => format!("\\left({text}\\right)"),
                 }
             } else {
                 text
             };
             match style {
                 Style::Text => format!("{factor}*{}", power(k)),
-                Style::Latex => format!("{factor} {}", power(k)),
             }
         };
         if out.is_empty() {
@@ -191,7 +211,6 @@ fn render(series: &Series, var: &str, point: &Const, style: &Style) -> String {
     }
     let remainder = match style {
         Style::Text => format!("O({})", power(series.order())),
-        Style::Latex => format!("O\\left({}\\right)", power(series.order())),
     };
     if out.is_empty() {
         remainder

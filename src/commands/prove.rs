@@ -16,6 +16,10 @@ pub enum ProveFormat {
     Text,
     /// Machine-readable.
     Json,
+    /// LaTeX (a fragment; a whole document with `--standalone`).
+    Latex,
+    /// Markdown with `$...$` mathematics.
+    Markdown,
 }
 
 /// Arguments of `taylorgate prove`.
@@ -29,6 +33,12 @@ pub struct ProveArgs {
     /// The radius r of the box |x_i| <= r of the rigorous remainder bounds.
     #[arg(long, default_value = "1")]
     pub radius: String,
+    /// The language of the LaTeX and Markdown reports.
+    #[arg(long, value_enum, default_value_t = crate::teach::Lang::En)]
+    pub lang: crate::teach::Lang,
+    /// LaTeX: a complete document.
+    #[arg(long)]
+    pub standalone: bool,
 }
 
 /// Runs `taylorgate prove`.
@@ -54,6 +64,27 @@ pub fn run(args: &ProveArgs) -> Result<Outcome, crate::Error> {
             &json!({"file": path, "claims": reports.iter().map(claim_json).collect::<Vec<_>>()}),
             status,
         ),
+        ProveFormat::Latex | ProveFormat::Markdown => {
+            let source = crate::teach::ClaimSource {
+                path: &path,
+                program: &program,
+            };
+            let format = if args.format == ProveFormat::Latex {
+                crate::teach::Format::Latex
+            } else {
+                crate::teach::Format::Markdown
+            };
+            Outcome {
+                output: crate::teach::render(
+                    &crate::teach::prove_document(&source, &reports, args.lang),
+                    &crate::teach::RenderOptions {
+                        format,
+                        standalone: args.standalone,
+                    },
+                ),
+                status,
+            }
+        }
         ProveFormat::Text => Outcome {
             output: reports
                 .iter()

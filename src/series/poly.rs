@@ -86,7 +86,7 @@ impl Ctx {
     }
 
     /// The exponential numerators `N_k = a_k k! / D` (exact).
-    fn from_ord(&self, a: &[Integer]) -> Vec<BigInt> {
+    fn to_egf(&self, a: &[Integer]) -> Vec<BigInt> {
         a.par_iter()
             .zip(&self.f)
             .map(|(x, f)| from_z(&x.div_exact(f)))
@@ -272,7 +272,7 @@ pub(crate) fn mul(a: &[BigInt], b: &[BigInt]) -> Vec<BigInt> {
     let n = a.len().min(b.len());
     let c = Ctx::new(n);
     let (x, y) = (c.to_ord(&a[..n]), c.to_ord(&b[..n]));
-    c.from_ord(&c.mul(&x, &y, n))
+    c.to_egf(&c.mul(&x, &y, n))
 }
 
 /// `1/(1 + u) - 1` for `u_0 = 0`.
@@ -283,7 +283,7 @@ pub(crate) fn inv1p_m1(u: &[BigInt]) -> Vec<BigInt> {
     f[0] = c.d.clone();
     let mut g = c.inv(&f, n);
     g[0] = Integer::from(0u32);
-    c.from_ord(&g)
+    c.to_egf(&g)
 }
 
 /// `ln(1 + u)` for `u_0 = 0`.
@@ -292,7 +292,7 @@ pub(crate) fn ln1p(u: &[BigInt]) -> Vec<BigInt> {
     let c = Ctx::new(n);
     let mut f = c.to_ord(u);
     f[0] = c.d.clone();
-    c.from_ord(&c.ln(&f, n))
+    c.to_egf(&c.ln(&f, n))
 }
 
 /// `exp(r) - 1` for `r_0 = 0`.
@@ -301,12 +301,12 @@ pub(crate) fn exp_m1(r: &[BigInt]) -> Vec<BigInt> {
     let c = Ctx::new(n);
     let mut y = c.exp(&c.to_ord(r), n);
     y[0] = Integer::from(0u32);
-    c.from_ord(&y)
+    c.to_egf(&y)
 }
 
 /// `tan(r)` (`tanh(r)` when `hyperbolic`) for `r_0 = 0`.
 pub(crate) fn tan(r: &[BigInt], hyperbolic: bool) -> Vec<BigInt> {
     let n = r.len();
     let c = Ctx::new(n);
-    c.from_ord(&c.tan(&c.to_ord(r), n, hyperbolic))
+    c.to_egf(&c.tan(&c.to_ord(r), n, hyperbolic))
 }
