@@ -240,7 +240,7 @@ fn box_bound(
     for m in lowest.max(ing.n + 1)..=ing.degree + 1 {
         match box_bound_of_order(ing, r, m) {
             Ok(b) => {
-                if best.as_ref().map_or(true, |x| b.total() < x.total()) {
+                if best.as_ref().is_none_or(|x| b.total() < x.total()) {
                     best = Some(b);
                 }
             }

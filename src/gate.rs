@@ -668,7 +668,7 @@ fn expand_network(c: &[Const], dn: &Const, n: usize, d: usize) -> Result<Vec<Ter
             }
         }
         // sign(s) (s.x)^k + sign(-s) (-(s.x))^k = sign(s) (1 + (-1)^(n+k)) (s.x)^k.
-        let pair_factor = if (n + k) % 2 == 0 { 2 } else { 0 };
+        let pair_factor = if (n + k).is_multiple_of(2) { 2 } else { 0 };
         let mut pk = MultiSeries::zero(&space);
         if pair_factor != 0 {
             for (p, (sign, _)) in powers.iter().zip(&pairs) {

@@ -416,7 +416,7 @@ impl Interval {
             return Interval::from_int(1);
         }
         let pw = |a: &Dyadic, dir: Round| pow_nonneg(a, n, prec, dir);
-        let even = n % 2 == 0;
+        let even = n.is_multiple_of(2);
         if self.lo.signum() >= 0 {
             Interval {
                 lo: pw(&self.lo, Round::Down),

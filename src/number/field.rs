@@ -726,7 +726,8 @@ pub(crate) fn poly_root(p: &Poly, k: u32) -> Option<Poly> {
     // coefficient is a k-th power of a rational. It rejects almost every non-power at once.
     let (_, lowest) = p.iter().min_by(|a, b| mono_cmp(a.0, b.0, true))?;
     let kth = |n: &BigInt| super::factor::exact_root(&n.abs(), k).is_some();
-    if !kth(lowest.numer()) || !kth(lowest.denom()) || (lowest.is_negative() && k % 2 == 0) {
+    if !kth(lowest.numer()) || !kth(lowest.denom()) || (lowest.is_negative() && k.is_multiple_of(2))
+    {
         return None;
     }
     let kq = BigRational::from_integer(BigInt::from(k));

@@ -872,7 +872,7 @@ impl<'a> Ctx<'a> {
                         BigInt::from(2) << (k as u32),
                     ));
                     // -2 c_k 2^k / (4 sigma''(b)) = -c_k 2^k / (2 sigma''(b))
-                    let value = (&(-&(c * &scale))).checked_div(&(&int(4) * &self.dn)).ok();
+                    let value = (-&(c * &scale)).checked_div(&(&int(4) * &self.dn)).ok();
                     if let Some(v) = value {
                         let lead = signed_sum(&[(v, power("u", k))]);
                         notes.push(fill(
