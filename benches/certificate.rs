@@ -39,6 +39,11 @@ fn bench(c: &mut Criterion) {
             digits: None,
             epsilon: Some("1e-6".into()),
             radius: "2".into(),
+            no_bound: false,
+            lambda: None,
+            lang: Default::default(),
+            standalone: false,
+            plot: None,
         };
         c.bench_function(&format!("gate_command/{name}"), |b| {
             b.iter(|| run(&args).expect("gate"))

@@ -26,12 +26,13 @@ pub enum Format {
 #[derive(clap::Args, Debug, Clone)]
 pub struct DiffArgs {
     /// The expression, or the name of a one-argument definition (`softplus`).
+    #[arg(allow_hyphen_values = true)]
     pub expr: String,
     /// How many derivatives to print (1 to 64).
     #[arg(short = 'n', long = "order", default_value_t = 2)]
     pub order: u32,
     /// A point (an exact expression such as `ln(3)`) where to evaluate the derivatives.
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub at: Option<String>,
     /// The variable of differentiation.
     #[arg(long, default_value = "x")]
@@ -93,39 +94,56 @@ pub fn approx_text(value: &Const, digits: u32) -> String {
         .unwrap_or_else(|| "? (no guaranteed digits: not separated from 0)".to_string())
 }
 
+/// Evaluates every maximal constant part of `e` (a part without free variables), so that a
+/// division by zero or a domain error in it is reported.
+fn check_constants(e: &Expr) -> Result<(), crate::number::NumberError> {
+    if e.free_variables().is_empty() {
+        if !matches!(e, Expr::Vector(_)) {
+            Const::from_expr(e)?;
+        }
+        return Ok(());
+    }
+    match e {
+        Expr::Neg(a) | Expr::Deriv(_, _, a) => check_constants(a),
+        Expr::Bin(_, a, b) => check_constants(a).and(check_constants(b)),
+        Expr::Call(_, xs) | Expr::Apply(_, xs) | Expr::Vector(xs) => {
+            xs.iter().try_for_each(check_constants)
+        }
+        // the branch taken depends on the variable: each side need not be defined everywhere
+        Expr::If(..) => Ok(()),
+        _ => Ok(()),
+    }
+}
+
 /// Runs `taylorgate diff`.
 pub fn run(args: &DiffArgs) -> Result<Outcome, crate::Error> {
     if args.order == 0 || args.order > MAX_DERIVATIVE_ORDER {
-        return Err(crate::Error::Usage(format!(
-            "-n must be between 1 and {MAX_DERIVATIVE_ORDER}, not {}",
-            args.order
-        )));
+        return Err(crate::UsageError::Option {
+            option: "-n".into(),
+            message: format!(
+                "must be between 1 and {MAX_DERIVATIVE_ORDER}, not {}",
+                args.order
+            ),
+        }
+        .into());
     }
     let defs = super::load_definitions(args.file.as_deref())?;
     let text = args.expr.trim();
     let var = args.var.as_str();
-    let (source, label_base) = match defs.function(text) {
-        Some(def) if def.params.len() == 1 => (
-            Expr::Apply(text.to_string(), vec![Expr::var(var)]),
-            text.to_string(),
-        ),
-        Some(_) => {
-            return Err(DiffError::NotUnary(text.to_string()).into());
-        }
-        None => {
-            let e = crate::parse::parse_expr(text, &defs)?;
-            let label = if is_call(text) || text.chars().all(|c| c.is_alphanumeric()) {
-                text.to_string()
-            } else {
-                format!("({text})")
-            };
-            (e, label)
-        }
+    let f = super::function_of(text, var, &defs)?;
+    let label_base = if is_call(text) || text.chars().all(|c| c.is_alphanumeric()) {
+        text.to_string()
+    } else {
+        format!("({text})")
     };
-    let f = diff::inline_definitions(&source, &defs)?;
+    // A function that is nowhere defined (`(x-x)^(-1)`, `1/(x-x)`) has no derivatives: its
+    // constant parts, once simplified, must have values.
+    check_constants(&diff::simplify(&f)).map_err(|e| crate::Error::from(e).located(text))?;
     let mut derivatives = Vec::new();
     let mut cur = f.clone();
+    let stage = crate::budget::stage(format!("the derivatives of {}", crate::budget::short(&f)));
     for k in 1..=args.order {
+        stage.progress(k as usize - 1, args.order as usize, "derivatives");
         cur = diff::derivative(&cur, var).map_err(|e| DiffError::In {
             label: format!("{label_base}{}", primes(k)),
             source: Box::new(e),
@@ -166,7 +184,10 @@ pub fn run(args: &DiffArgs) -> Result<Outcome, crate::Error> {
             Some((p.trim().to_string(), value, values))
         }
     };
-    let printed: Vec<String> = derivatives.iter().map(|e| e.to_string()).collect();
+    let printed: Vec<String> = derivatives
+        .iter()
+        .map(|e| crate::print::tidy(e).to_string())
+        .collect();
     match args.format {
         Format::Json => {
             let mut obj = json!({

@@ -6,8 +6,8 @@
 //! ```
 
 use super::Outcome;
-use crate::expr::Expr;
-use crate::number::{Const, Sign, ZeroTest};
+use crate::number::Const;
+use crate::print::Format as PrintFormat;
 use crate::series::{taylor, Series};
 use serde_json::json;
 use std::path::PathBuf;
@@ -30,9 +30,10 @@ pub enum Format {
 #[derive(clap::Args, Debug, Clone)]
 pub struct ExpandArgs {
     /// The expression, or the name of a one-argument definition (`softplus` means `softplus(x)`).
+    #[arg(allow_hyphen_values = true)]
     pub expr: String,
     /// The expansion point (an exact constant expression such as `0`, `ln(3)`, `-1/2`).
-    #[arg(long = "at", default_value = "0")]
+    #[arg(long = "at", default_value = "0", allow_hyphen_values = true)]
     pub at: String,
     /// Highest coefficient index N: gives c_0 .. c_N, remainder O((x-p)^(N+1)).
     #[arg(long, default_value_t = 10)]
@@ -60,18 +61,13 @@ pub struct ExpandArgs {
 /// Runs `taylorgate expand`.
 pub fn run(args: &ExpandArgs) -> Result<Outcome, crate::Error> {
     let defs = super::load_definitions(args.file.as_deref())?;
-    let expr = match defs.function(args.expr.trim()) {
-        Some(def) if def.params.len() == 1 => {
-            Expr::Apply(args.expr.trim().to_string(), vec![Expr::var(&args.var)])
-        }
-        _ => crate::parse::parse_expr(&args.expr, &defs)?,
-    };
-    let expr = crate::diff::inline_definitions(&expr, &defs)?;
+    let expr = super::function_of(&args.expr, &args.var, &defs)?;
     let point = Const::from_expr(&crate::parse::parse_expr(&args.at, &defs)?)?;
-    let series = taylor(&expr, &args.var, &point, args.order)?;
+    let series = taylor(&expr, &args.var, &point, args.order)
+        .map_err(|e| crate::Error::from(e).located(&args.expr))?;
     Ok(match args.format {
         Format::Text => {
-            let mut text = render(&series, &args.var, &point, &Style::Text);
+            let mut text = render(&series, &args.var, &point, PrintFormat::Text);
             if let Some(d) = args.digits {
                 for (k, c) in series.coefficients().iter().enumerate() {
                     text.push_str(&format!(
@@ -133,107 +129,7 @@ fn with_notes(mut text: String, series: &Series) -> String {
     text
 }
 
-enum Style {
-    Text,
-}
-
-/// Whether a printed value needs parentheses as a factor (it is a sum or a difference).
-fn is_compound(s: &str) -> bool {
-    let mut depth = 0i32;
-    for (i, ch) in s.char_indices() {
-        match ch {
-            '(' | '{' | '[' => depth += 1,
-            ')' | '}' | ']' => depth -= 1,
-            '+' | '-' if depth == 0 && i > 0 => return true,
-            _ => {}
-        }
-    }
-    false
-}
-
-/// `c_0 + c_1 (x - p) + ... + O((x - p)^(n))`, zero terms left out.
-fn render(series: &Series, var: &str, point: &Const, style: &Style) -> String {
-    let base = match point.sign() {
-        Sign::Zero => var.to_string(),
-        _ => {
-            let (op, p) = if point.sign() == Sign::Negative {
-                ("+", -point)
-            } else {
-                ("-", point.clone())
-            };
-            let p = match style {
-                Style::Text => p.to_string(),
-            };
-            format!("({var} {op} {p})")
-        }
-    };
-    let power = |k: usize| -> String {
-        match (k, style) {
-            (1, _) => base.clone(),
-            (_, Style::Text) => format!("{base}^{k}"),
-        }
-    };
-    let mut out = String::new();
-    for (k, c) in series.coefficients().iter().enumerate() {
-        if c.zero_test() == ZeroTest::Zero {
-            continue;
-        }
-        let negative = c.sign() == Sign::Negative;
-        let magnitude = if negative { -c } else { c.clone() };
-        let text = match style {
-            Style::Text => magnitude.to_string(),
-        };
-        let is_one = magnitude
-            .to_rational()
-            .is_some_and(|q| num_traits::One::is_one(&q));
-        let term = if k == 0 {
-            text
-        } else if is_one {
-            power(k)
-        } else {
-            let factor = if is_compound(&text) {
-                match style {
-                    Style::Text => format!("({text})"),
-                }
-            } else {
-                text
-            };
-            match style {
-                Style::Text => format!("{factor}*{}", power(k)),
-            }
-        };
-        if out.is_empty() {
-            out = if negative { format!("-{term}") } else { term };
-        } else {
-            out.push_str(if negative { " - " } else { " + " });
-            out.push_str(&term);
-        }
-    }
-    let remainder = match style {
-        Style::Text => format!("O({})", power(series.order())),
-    };
-    if out.is_empty() {
-        remainder
-    } else {
-        format!("{out} + {remainder}")
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::is_compound;
-
-    #[test]
-    fn compound_values_are_sums() {
-        for (s, want) in [
-            ("1/2", false),
-            ("-1/2", false),
-            ("ln(2) + 1", true),
-            ("sqrt(2)/2", false),
-            ("exp(-1)", false),
-            ("1 - pi", true),
-        ] {
-            assert_eq!(is_compound(s), want, "{s}");
-        }
-    }
+/// The series as `c_0 + c_1 (x - p) + ... + O((x - p)^(N+1))` in `format`.
+fn render(series: &Series, var: &str, point: &Const, format: PrintFormat) -> String {
+    crate::print::series(series.coefficients(), var, point).render(format)
 }

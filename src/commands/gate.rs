@@ -2,9 +2,8 @@
 //! does the network compute.
 
 use super::{Outcome, Status};
-use crate::certificate::{
-    certify, decimal_up, remainder_bound, Certificate, CertificateError, RemainderBound,
-};
+use crate::bound::{gate_remainder, BoundError, SupBound};
+use crate::certificate::{certify, decimal_text, Certificate, CertificateError};
 use crate::expr::{Definitions, Expr};
 use crate::gate::{analyze, GateOptions, GateReport, Term, Verdict};
 use crate::number::Const;
@@ -29,6 +28,7 @@ pub enum GateFormat {
 #[derive(clap::Args, Debug, Clone)]
 pub struct GateArgs {
     /// The activation: an expression in `x`, or the name of a definition (`softplus`).
+    #[arg(allow_hyphen_values = true)]
     pub activation: String,
     /// Number of inputs n (2^n hidden neurons).
     #[arg(long, default_value_t = 2)]
@@ -37,7 +37,7 @@ pub struct GateArgs {
     #[arg(long)]
     pub degree: Option<usize>,
     /// Force the bias b (an exact expression, e.g. `ln(3)`).
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub bias: Option<String>,
     /// A `.tg` file with definitions.
     #[arg(long)]
@@ -50,11 +50,18 @@ pub struct GateArgs {
     pub digits: Option<u32>,
     /// Certify a scale lambda with sup |f_lambda(x) - x_1...x_n| <= E on |x_i| <= R
     /// (e.g. `1e-6`).
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub epsilon: Option<String>,
     /// The radius R of the input box |x_i| <= R (remainder bound and certificate).
-    #[arg(long, default_value = "1")]
+    #[arg(long, default_value = "1", allow_hyphen_values = true)]
     pub radius: String,
+    /// Skip the rigorous remainder bound.
+    #[arg(long)]
+    pub no_bound: bool,
+    /// Certify or refute this scale: sup |f_lambda(x) - x_1...x_n| <= E on |x_i| <= R
+    /// (needs `--epsilon`), by branch and bound.
+    #[arg(long)]
+    pub lambda: Option<String>,
     /// The language of the derivation.
     #[arg(long, value_enum, default_value_t = Lang::En)]
     pub lang: Lang,
@@ -69,32 +76,7 @@ pub struct GateArgs {
 /// Turns the `ACT` argument into a built-in-only expression in `x`: the name of a one-argument
 /// definition means `name(x)`.
 pub fn activation_expr(text: &str, defs: &Definitions) -> Result<Expr, crate::Error> {
-    let name = text.trim();
-    if let Some(f) = crate::expr::Func::from_name(name).filter(|f| f.arity() == 1) {
-        return Ok(Expr::call(f, Expr::var("x")));
-    }
-    let expr = match defs.function(name) {
-        Some(def) if def.params.len() == 1 => {
-            Expr::Apply(text.trim().to_string(), vec![Expr::var("x")])
-        }
-        Some(def) => {
-            return Err(crate::Error::Usage(format!(
-                "`{text}` takes {} arguments; an activation takes one",
-                def.params.len()
-            )))
-        }
-        None => crate::parse::parse_expr(text, defs)?,
-    };
-    let inlined = crate::diff::inline_definitions(&expr, defs)?;
-    let mut free = inlined.free_variables();
-    free.retain(|v| v != "x");
-    if !free.is_empty() {
-        return Err(crate::Error::Usage(format!(
-            "the activation must be an expression in x; it also uses {}",
-            free.join(", ")
-        )));
-    }
-    Ok(inlined)
+    super::function_of(text, "x", defs)
 }
 
 /// Parses an exact point such as `ln(3)`.
@@ -113,14 +95,21 @@ pub fn run(args: &GateArgs) -> Result<Outcome, crate::Error> {
         .as_deref()
         .map(|b| parse_point(b, &defs))
         .transpose()?;
-    let radius = crate::certificate::parse_rational(&args.radius)
-        .map_err(|e| crate::Error::Usage(format!("--radius: {e}")))?;
+    let radius = crate::certificate::parse_rational(&args.radius).map_err(|e| {
+        crate::UsageError::Option {
+            option: "--radius".into(),
+            message: e.to_string(),
+        }
+    })?;
     let epsilon = args
         .epsilon
         .as_deref()
         .map(crate::certificate::parse_rational)
         .transpose()
-        .map_err(|e| crate::Error::Usage(format!("--epsilon: {e}")))?;
+        .map_err(|e| crate::UsageError::Option {
+            option: "--epsilon".into(),
+            message: e.to_string(),
+        })?;
     // A certificate may need the Lagrange order n + 6 (when the order-(n+2) term vanishes).
     let degree = args
         .degree
@@ -130,21 +119,51 @@ pub fn run(args: &GateArgs) -> Result<Outcome, crate::Error> {
         degree,
         bias,
     };
-    let report = analyze(&sigma, &options).map_err(|e| crate::Error::Usage(e.to_string()))?;
+    let report = analyze(&sigma, &options).map_err(|e| match e {
+        crate::gate::GateError::Options(message) => crate::UsageError::Option {
+            option: "--inputs/--degree".into(),
+            message,
+        }
+        .into(),
+        e => crate::Error::from(e).located(&args.activation),
+    })?;
     let status = if report.verdict == Verdict::Admits {
         Status::Done
     } else {
         Status::Negative
     };
     let admits = report.verdict == Verdict::Admits;
-    let remainder = admits.then(|| remainder_bound(&report, &radius));
-    let certificate = match (&epsilon, admits) {
-        (Some(eps), true) => Some(certify(&report, eps, &radius)),
+    let remainder = (admits && !args.no_bound)
+        .then(|| gate_remainder(&report, &radius, &crate::bound::default_limits()));
+    let lambda = args
+        .lambda
+        .as_deref()
+        .map(crate::certificate::parse_rational)
+        .transpose()
+        .map_err(|e| crate::UsageError::Option {
+            option: "--lambda".into(),
+            message: e.to_string(),
+        })?;
+    if lambda.is_some() && epsilon.is_none() {
+        return Err(crate::UsageError::Option {
+            option: "--lambda".into(),
+            message: "needs --epsilon".into(),
+        }
+        .into());
+    }
+    let given = match (&lambda, &epsilon, admits) {
+        (Some(l), Some(eps), true) => Some((
+            l.clone(),
+            crate::bound::gate_lambda(&report, l, eps, &radius, &crate::bound::default_limits()),
+        )),
+        _ => None,
+    };
+    let certificate = match (&epsilon, admits, &given) {
+        (Some(eps), true, None) => Some(certify(&report, eps, &radius)),
         _ => None,
     };
     if let Some(path) = &args.plot {
-        let svg = super::plot::error_svg(&report, &radius, args.lang)
-            .map_err(|e| crate::Error::Usage(e.to_string()))?;
+        let svg = super::plot::error_svg(&report, &radius, args.lang)?;
         super::plot::write_picture(&svg, path, false)?;
     }
     Ok(match args.format {
@@ -159,6 +178,9 @@ pub fn run(args: &GateArgs) -> Result<Outcome, crate::Error> {
             if let Some(c) = &certificate {
                 v["certificate"] = certificate_json(c);
             }
+            if let Some((l, g)) = &given {
+                v["lambda_check"] = lambda_json(l, g);
+            }
             Outcome::json(&v, status)
         }
         GateFormat::Text | GateFormat::Latex | GateFormat::Markdown => {
@@ -172,13 +194,16 @@ pub fn run(args: &GateArgs) -> Result<Outcome, crate::Error> {
                 GateFormat::Markdown => Format::Markdown,
                 _ => Format::Text,
             };
-            let output = render(
+            let mut output = render(
                 &gate_document(&report, &extras, args.lang),
                 &RenderOptions {
                     format,
                     standalone: args.standalone,
                 },
             );
+            if let Some((l, g)) = &given {
+                output.push_str(&lambda_text(l, g, &report, &radius, epsilon.as_ref()));
+            }
             Outcome { output, status }
         }
     })
@@ -202,18 +227,93 @@ pub fn add_approx_json(v: &mut Value, r: &GateReport, digits: u32) {
 }
 
 /// The JSON of a remainder bound (or of the reason there is none).
-fn remainder_json(r: &Result<RemainderBound, CertificateError>) -> Value {
+fn remainder_json(r: &Result<SupBound, BoundError>) -> Value {
     match r {
         Ok(r) => json!({
             "statement": format!("|R(x)| <= K |x|_inf^{} for |x|_inf <= r", r.order),
-            "K": r.k.to_string(),
+            "K": crate::certificate::bound_text(&r.k),
             "order": r.order,
             "radius": r.radius.to_string(),
-            "lagrange_order": r.detail.order,
-            "derivative_bound": decimal_up(&r.detail.derivative_bound),
+            "attained": r.attained.to_string(),
+            "converged": r.converged,
+            "boxes": r.boxes,
+            "cells": r.cells,
+            "method": r.method,
         }),
         Err(e) => json!({"error": format!("no rigorous bound: {e}")}),
     }
+}
+
+fn lambda_json(
+    l: &num_rational::BigRational,
+    g: &Result<crate::bound::SupReport, BoundError>,
+) -> Value {
+    use crate::bound::SupVerdict;
+    match g {
+        Ok(g) => {
+            let mut v = json!({
+                "lambda": l.to_string(),
+                "verdict": match &g.verdict { SupVerdict::Proved => "certified", SupVerdict::Refuted { .. } => "refuted", SupVerdict::Undecided { .. } => "undecided" },
+                "upper": g.upper.to_string(),
+                "lower": g.lower.to_string(),
+                "boxes": g.boxes,
+                "method": g.method,
+            });
+            if let SupVerdict::Refuted { witness, value } = &g.verdict {
+                v["witness"] = json!(witness.iter().map(|q| q.to_string()).collect::<Vec<_>>());
+                v["value"] = json!([value.0.to_string(), value.1.to_string()]);
+            }
+            v
+        }
+        Err(e) => json!({"lambda": l.to_string(), "error": e.to_string()}),
+    }
+}
+
+fn lambda_text(
+    l: &num_rational::BigRational,
+    g: &Result<crate::bound::SupReport, BoundError>,
+    report: &GateReport,
+    radius: &num_rational::BigRational,
+    eps: Option<&num_rational::BigRational>,
+) -> String {
+    use crate::bound::SupVerdict;
+    let product = crate::gate::input_names(report.inputs).join("*");
+    let eps = eps.map(decimal_text).unwrap_or_default();
+    let mut o = format!(
+        "\n7. The given scale λ = {l}: is sup over |x_i| ≤ {} of |f_λ(x) - {product}| ≤ ε = {eps}?\n",
+        decimal_text(radius)
+    );
+    match g {
+        Ok(g) => {
+            match &g.verdict {
+                SupVerdict::Proved => o.push_str(&format!(
+                    "   CERTIFIED: every box is below ε (sup ≤ {}, reaches {}; {} boxes)\n",
+                    decimal_text(&g.upper),
+                    decimal_text(&g.lower),
+                    g.boxes
+                )),
+                SupVerdict::Refuted { witness, value } => {
+                    let (lo, hi) = crate::certificate::decimal_interval(&value.0, &value.1);
+                    o.push_str(&format!(
+                        "   REFUTED at x = ({}): f_λ(x) - {product} lies in [{lo}, {hi}], beyond ε\n",
+                        witness
+                            .iter()
+                            .map(|q| q.to_string())
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    ))
+                }
+                SupVerdict::Undecided { reason } => o.push_str(&format!(
+                    "   UNDECIDED ({reason}): {} ≤ sup ≤ {}\n",
+                    decimal_text(&g.lower),
+                    decimal_text(&g.upper)
+                )),
+            }
+            o.push_str(&format!("   method: {}\n", g.method));
+        }
+        Err(e) => o.push_str(&format!("   no decision: {e}\n")),
+    }
+    o
 }
 
 /// The JSON of a certificate.

@@ -58,6 +58,21 @@ impl Outcome {
     }
 }
 
+/// Reads a source file; the path `-` reads standard input.
+pub fn read_source(path: &std::path::Path) -> Result<String, crate::Error> {
+    let read = |e: std::io::Error| crate::UsageError::Read {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    };
+    if path.as_os_str() == "-" {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text).map_err(read)?;
+        Ok(text)
+    } else {
+        Ok(std::fs::read_to_string(path).map_err(read)?)
+    }
+}
+
 /// Reads the `--file` argument, if any, into the definitions in scope (on top of the built-in
 /// activation library).
 pub fn load_definitions(
@@ -65,11 +80,50 @@ pub fn load_definitions(
 ) -> Result<crate::Definitions, crate::Error> {
     let mut defs = crate::library::definitions();
     if let Some(path) = file {
-        let src = std::fs::read_to_string(path)
-            .map_err(|e| crate::Error::Usage(format!("cannot read {}: {e}", path.display())))?;
+        let src = read_source(path)?;
         let program = crate::parse::parse_program(&src, &defs)
             .map_err(|e| e.with_path(&path.display().to_string()))?;
         defs.extend_with(&program);
     }
     Ok(defs)
+}
+
+/// The function of one variable `var` that a command argument names, with every definition
+/// inlined, validated the same way by every command: the name of a one-argument built-in or
+/// definition means that function of `var` (`tanh` is `tanh(x)`, `softplus` is
+/// `softplus(x)`); anything else is parsed as an expression, which may use no other free name
+/// than `var`.
+pub fn function_of(
+    text: &str,
+    var: &str,
+    defs: &crate::Definitions,
+) -> Result<crate::Expr, crate::Error> {
+    use crate::expr::{Expr, Func};
+    let name = text.trim();
+    let expr = match (Func::from_name(name), defs.function(name)) {
+        (Some(f), _) if f.arity() == 1 => Expr::call(f, Expr::var(var)),
+        (_, Some(def)) if def.params.len() == 1 => {
+            Expr::Apply(name.to_string(), vec![Expr::var(var)])
+        }
+        (_, Some(def)) => {
+            return Err(crate::UsageError::NotUnary {
+                name: name.to_string(),
+                arity: def.params.len(),
+            }
+            .into())
+        }
+        _ => crate::parse::parse_expr(text, defs)?,
+    };
+    let inlined = crate::diff::inline_definitions(&expr, defs)
+        .map_err(|e| crate::Error::from(e).located(text))?;
+    let mut free = inlined.free_variables();
+    free.retain(|v| v != var);
+    if !free.is_empty() {
+        return Err(crate::UsageError::UnknownNames {
+            names: free,
+            var: var.to_string(),
+        }
+        .into());
+    }
+    Ok(inlined)
 }

@@ -4,7 +4,8 @@ use super::{Outcome, Status};
 use crate::certificate::{decimal_text, decimal_up};
 use crate::gate::{polynomial_text, Term};
 use crate::prove::{
-    prove_program_with_bounds, BoundError, ClaimReport, ClaimStatus, ComparedTerm, RemainderBound,
+    prove_program, prove_program_with_bounds, BoundError, ClaimReport, ClaimStatus, ComparedTerm,
+    RemainderBound,
 };
 use serde_json::{json, Value};
 use std::path::PathBuf;
@@ -25,14 +26,22 @@ pub enum ProveFormat {
 /// Arguments of `taylorgate prove`.
 #[derive(clap::Args, Debug, Clone)]
 pub struct ProveArgs {
-    /// The `.tg` file with definitions and claims.
+    /// The `.tg` file with definitions and claims (`-` reads standard input).
     pub file: PathBuf,
     /// Output format.
     #[arg(long, value_enum, default_value_t = ProveFormat::Text)]
     pub format: ProveFormat,
     /// The radius r of the box |x_i| <= r of the rigorous remainder bounds.
-    #[arg(long, default_value = "1")]
+    #[arg(long, default_value = "1", allow_hyphen_values = true)]
     pub radius: String,
+    /// Skip the rigorous remainder bounds (the claims are still decided).
+    #[arg(long)]
+    pub no_bound: bool,
+    /// Stop every branch and bound (remainder bounds, sup-norm claims) after SECONDS in all;
+    /// what is not finished is reported as undecided with the best bounds found (the global
+    /// `--timeout` instead stops the whole command with exit 2).
+    #[arg(long, value_name = "SECONDS")]
+    pub search_timeout: Option<f64>,
     /// The language of the LaTeX and Markdown reports.
     #[arg(long, value_enum, default_value_t = crate::teach::Lang::En)]
     pub lang: crate::teach::Lang,
@@ -45,14 +54,28 @@ pub struct ProveArgs {
 pub fn run(args: &ProveArgs) -> Result<Outcome, crate::Error> {
     let defs = crate::library::definitions();
     let path = args.file.display().to_string();
-    let src = std::fs::read_to_string(&args.file)
-        .map_err(|e| crate::Error::Usage(format!("cannot read {path}: {e}")))?;
+    let src = super::read_source(&args.file)?;
     let program = crate::parse::parse_program(&src, &defs).map_err(|e| e.with_path(&path))?;
-    let radius = crate::certificate::parse_rational(&args.radius)
-        .map_err(|e| crate::Error::Usage(format!("--radius: {e}")))?;
-    let reports = prove_program_with_bounds(&program, &defs, &radius);
+    let radius = crate::certificate::parse_rational(&args.radius).map_err(|e| {
+        crate::UsageError::Option {
+            option: "--radius".into(),
+            message: e.to_string(),
+        }
+    })?;
+    let limits = crate::bound::search::Limits {
+        max_boxes: crate::bound::MAX_BOXES,
+        deadline: args
+            .search_timeout
+            .filter(|t| t.is_finite() && *t >= 0.0)
+            .map(|t| std::time::Instant::now() + std::time::Duration::from_secs_f64(t)),
+    };
+    let reports = if args.no_bound {
+        prove_program(&program, &defs, &limits)
+    } else {
+        prove_program_with_bounds(&program, &defs, &radius, &limits)
+    };
     if reports.is_empty() {
-        return Err(crate::Error::Usage(format!("{path} has no claim to prove")));
+        return Err(crate::UsageError::NoClaims(path).into());
     }
     let status = if reports.iter().all(|r| r.status == ClaimStatus::Proved) {
         Status::Done
@@ -119,6 +142,7 @@ pub fn claim_json(r: &ClaimReport) -> Value {
         "claimed_order": r.claimed,
         "message": r.message,
         "difference": terms_json(&r.difference),
+        "sup": r.sup.as_ref().map(sup_json),
         "remainder": {
             "order": r.remainder_order,
             "exact": r.exact,
@@ -128,15 +152,37 @@ pub fn claim_json(r: &ClaimReport) -> Value {
     })
 }
 
+/// The JSON of a sup-norm claim's branch and bound.
+fn sup_json(s: &crate::bound::SupReport) -> Value {
+    let mut v = json!({
+        "upper": s.upper.to_string(),
+        "lower": s.lower.to_string(),
+        "boxes": s.boxes,
+        "method": s.method,
+    });
+    match &s.verdict {
+        crate::bound::SupVerdict::Refuted { witness, value } => {
+            v["witness"] = json!(witness.iter().map(|q| q.to_string()).collect::<Vec<_>>());
+            v["value"] = json!([value.0.to_string(), value.1.to_string()]);
+        }
+        crate::bound::SupVerdict::Undecided { reason } => v["stopped"] = json!(reason),
+        crate::bound::SupVerdict::Proved => {}
+    }
+    v
+}
+
 /// The JSON of a rigorous remainder bound (or of why there is none).
 fn bound_json(b: &Result<RemainderBound, BoundError>) -> Value {
     match b {
         Ok(b) => {
             let mut v = json!({
-                "K": b.k.to_string(),
+                "K": crate::certificate::bound_text(&b.k),
                 "order": b.order,
                 "radius": b.radius.to_string(),
                 "norm": "inf",
+                "attained": b.attained.to_string(),
+                "boxes": b.boxes,
+                "method": b.method,
             });
             if let Some(lambda) = &b.variable {
                 v["variable"] = json!(lambda);
@@ -158,7 +204,9 @@ fn bound_text(b: &Result<RemainderBound, BoundError>) -> String {
     let m = b.order;
     match &b.variable {
         None => format!(
-            "  Rigorous bound: |R(x)| <= {k} |x|_inf^{m} for |x|_inf <= {r} (R = LHS - RHS).\n"
+            "  Rigorous bound: |R(x)| <= {k} |x|_inf^{m} for |x|_inf <= {r} (R = LHS - RHS); |R(x)|/|x|_inf^{m} reaches {}.\n  Method: {}.\n",
+            decimal_text(&b.attained),
+            b.method
         ),
         Some(lambda) => {
             let others = if b.others.is_empty() {
@@ -193,6 +241,18 @@ fn as_terms(terms: &[ComparedTerm]) -> Vec<Term> {
 /// The text paragraph of one claim.
 pub fn claim_text(r: &ClaimReport) -> String {
     let mut o = format!("line {}: {}\n", r.line, r.claim);
+    if r.sup_norm {
+        let word = match r.status {
+            ClaimStatus::Proved => "PROVED",
+            ClaimStatus::Refuted => "REFUTED",
+            ClaimStatus::Undecided => "UNDECIDED",
+        };
+        o.push_str(&format!("  {word}: {}.\n", r.message));
+        if let Some(s) = &r.sup {
+            o.push_str(&format!("  Method: {}.\n", s.method));
+        }
+        return o;
+    }
     let unit = r
         .degree_in
         .as_ref()

@@ -2,13 +2,18 @@
 //! row each, computed in parallel; a row that fails or times out says so.
 
 use super::{Outcome, Status};
+use crate::budget::Budget;
 use crate::expr::{Definitions, Expr};
 use crate::gate::{analyze, GateOptions, GateReport, Verdict};
 use crate::number::Const;
 use serde_json::json;
 use std::path::PathBuf;
-use std::sync::mpsc;
-use std::time::{Duration, Instant};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+use std::time::Duration;
+
+/// At most this many activations are analysed at once (each may hold large exact values).
+pub const MAX_WORKERS: usize = 4;
 
 /// Output formats of `scan`.
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -34,9 +39,9 @@ pub struct ScanArgs {
     /// Number of inputs n.
     #[arg(long, default_value_t = 2)]
     pub inputs: usize,
-    /// Seconds allowed per activation before its row reports a timeout.
-    #[arg(long, default_value_t = 20)]
-    pub timeout: u64,
+    /// Time allowed per activation before its row reports a timeout (the global `--timeout`).
+    #[arg(skip = Duration::from_secs(crate::budget::DEFAULT_SCAN_TIMEOUT_SECS))]
+    pub timeout: Duration,
     /// Output format.
     #[arg(long, value_enum, default_value_t = ScanFormat::Text)]
     pub format: ScanFormat,
@@ -176,44 +181,68 @@ pub fn aligned(header: &[&str], rows: &[Vec<String>]) -> String {
     out
 }
 
+/// Stack of a worker (deep expressions recurse).
+const WORKER_STACK: usize = 256 << 20;
+
+/// Analyses the activations on a few worker threads (one per core, at most
+/// [`MAX_WORKERS`]), each row under its own time-out within the command's budget: a row
+/// that runs out of time or memory is stopped and says so, and the scan goes on.
 fn analyze_all(items: Vec<(String, String, Expr)>, n: usize, timeout: Duration) -> Vec<Row> {
-    let (tx, rx) = mpsc::channel();
-    for (i, (_, _, expr)) in items.iter().enumerate() {
-        let (tx, tx_err) = (tx.clone(), tx.clone());
-        let expr = expr.clone();
-        let spawned = std::thread::Builder::new()
-            .stack_size(256 << 20)
-            .spawn(move || {
-                let options = GateOptions {
-                    inputs: n,
-                    ..GateOptions::default()
-                };
-                let result = std::panic::catch_unwind(|| analyze(&expr, &options))
-                    .map_err(|_| "internal error (a bug in taylorgate)".to_string())
-                    .and_then(|r| r.map_err(|e| e.to_string()));
-                let _ = tx.send((i, result));
-            });
-        if let Err(e) = spawned {
-            let _ = tx_err.send((i, Err(format!("cannot start a thread: {e}"))));
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |p| p.get())
+        .clamp(1, MAX_WORKERS)
+        .min(items.len().max(1));
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<Option<Result<GateReport, String>>>> =
+        Mutex::new(vec![None; items.len()]);
+    let parent = crate::budget::current();
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            let (next, results, items, parent) = (&next, &results, &items, parent.clone());
+            let spawned = std::thread::Builder::new()
+                .stack_size(WORKER_STACK)
+                .spawn_scoped(scope, move || loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some((name, _, expr)) = items.get(i) else {
+                        break;
+                    };
+                    let options = GateOptions {
+                        inputs: n,
+                        ..GateOptions::default()
+                    };
+                    let budget = Budget::new()
+                        .with_timeout(timeout)
+                        .with_parent(parent.clone());
+                    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        budget.run(|| {
+                            let _stage = crate::budget::stage(format!("the gate of {name}"));
+                            analyze(expr, &options)
+                        })
+                    }));
+                    let row = match result {
+                        Ok(Ok(r)) => r.map_err(|e| e.to_string()),
+                        Ok(Err(stopped)) => Err(stopped.to_string()),
+                        Err(_) => Err("internal error (a bug in taylorgate)".to_string()),
+                    };
+                    results.lock().unwrap_or_else(|e| e.into_inner())[i] = Some(row);
+                });
+            if let Err(e) = spawned {
+                let message = format!("cannot start a thread: {e}");
+                let mut r = results.lock().unwrap_or_else(|e| e.into_inner());
+                for slot in r.iter_mut().filter(|s| s.is_none()) {
+                    *slot = Some(Err(message.clone()));
+                }
+            }
         }
-    }
-    drop(tx);
-    let mut results: Vec<Option<Result<GateReport, String>>> = vec![None; items.len()];
-    let deadline = Instant::now() + timeout;
-    while results.iter().any(Option::is_none) {
-        let left = deadline.saturating_duration_since(Instant::now());
-        match rx.recv_timeout(left) {
-            Ok((i, r)) => results[i] = Some(r),
-            Err(_) => break,
-        }
-    }
+    });
+    let results = results.into_inner().unwrap_or_else(|e| e.into_inner());
     items
         .into_iter()
         .zip(results)
         .map(|((name, definition, _), r)| Row {
             name,
             definition,
-            result: r.unwrap_or_else(|| Err(format!("timeout after {} s", timeout.as_secs()))),
+            result: r.unwrap_or_else(|| Err("not analysed".to_string())),
         })
         .collect()
 }
@@ -227,8 +256,7 @@ fn items(args: &ScanArgs) -> Result<Vec<(String, String, Expr)>, crate::Error> {
             .map(|a| Ok((a.name.clone(), a.text.clone(), inline(&a.expr)?)))
             .collect(),
         Some(path) => {
-            let src = std::fs::read_to_string(path)
-                .map_err(|e| crate::Error::Usage(format!("cannot read {}: {e}", path.display())))?;
+            let src = super::read_source(path)?;
             let program = crate::parse::parse_program(&src, &crate::library::definitions())
                 .map_err(|e| e.with_path(&path.display().to_string()))?;
             let mut out = Vec::new();
@@ -249,12 +277,13 @@ fn items(args: &ScanArgs) -> Result<Vec<(String, String, Expr)>, crate::Error> {
 pub fn run(args: &ScanArgs) -> Result<Outcome, crate::Error> {
     let n = args.inputs;
     if n == 0 || n > crate::gate::MAX_INPUTS {
-        return Err(crate::Error::Usage(format!(
-            "--inputs must be between 1 and {}",
-            crate::gate::MAX_INPUTS
-        )));
+        return Err(crate::UsageError::Option {
+            option: "--inputs".into(),
+            message: format!("must be between 1 and {}", crate::gate::MAX_INPUTS),
+        }
+        .into());
     }
-    let rows = analyze_all(items(args)?, n, Duration::from_secs(args.timeout.max(1)));
+    let rows = analyze_all(items(args)?, n, args.timeout);
     let table: Vec<Vec<String>> = rows.iter().map(|r| r.cells(n)).collect();
     let header: Vec<String> = HEADER
         .iter()
