@@ -6,19 +6,19 @@
 # coefficients as decimal text.
 #
 #   bash bench/anchors.sh                  # orders 500 1000 2000 5000, tanh softplus sigmoid Mish
-#   ORDERS="500 1000" RUNS=3 bash bench/anchors.sh
+#   ORDERS="500 1000" RUNS=3 MEM_ORDERS=1000 bash bench/anchors.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ORDERS=${ORDERS:-500 1000 2000 5000}
 RUNS=${RUNS:-5}
 CASES=${CASES:-tanh softplus sigmoid mish}
+MEM_ORDERS=${MEM_ORDERS:-1000 5000}
 VENV=bench/.venv
 [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
 "$VENV/bin/python" -c "import flint" 2>/dev/null || "$VENV/bin/pip" install -q python-flint
 "$VENV/bin/python" -c "import sympy" 2>/dev/null || "$VENV/bin/pip" install -q sympy
 PY=$VENV/bin/python
-cargo build --release -q
-TG=target/release/taylorgate
+if [ -z "${TG:-}" ]; then cargo build --release -q; TG=target/release/taylorgate; fi
 TMP=$(mktemp -d)
 
 # FLINT: the same formulas over Q (it has no ln 2: softplus is ln((1+exp(x))/2), Mish uses
@@ -100,7 +100,7 @@ done
 sy=$(median 1 "$PY $TMP/sympy_mish.py 16")
 tg=$(median "$RUNS" "$TG expand '$(tg_expr mish)' --order 16 --format json")
 echo "mish order 16: taylorgate $tg s, SymPy $sy s"
-for n in 1000 5000; do
+for n in $MEM_ORDERS; do
   echo "mish order $n under /usr/bin/time -v:"
   /usr/bin/time -v $TG expand "$(tg_expr mish)" --order $n --format json 2>&1 >/dev/null \
     | grep -E "Elapsed|Maximum resident"

@@ -162,10 +162,11 @@ fn genocchi_numbers_from_2x_over_exp_plus_1() {
 }
 
 #[test]
-fn integer_sequences_at_high_order_through_the_newton_path() {
-    // Orders past the Newton cutoffs (series::poly): tan (A000182) at 1700, sec (A000364) and
-    // exp(exp(x)-1) (Bell, A000110) at 400, and 2x/(exp(x)+1) (Genocchi, A001469), against
-    // their own recurrences.
+fn integer_sequences_at_high_order() {
+    // tan (A000182) at 1700, sec (A000364) and exp(exp(x)-1) (Bell, A000110) at 400, and
+    // 2x/(exp(x)+1) (Genocchi, A001469), against their own recurrences written here. (The
+    // Newton kernels of series::poly are checked against the engine's recurrences in its unit
+    // tests, the transform product against num-bigint in series::ntt.)
     let n = 1700;
     let z = zigzag(n);
     let tan = egf_integers(&call(Func::Tan, x()), n);

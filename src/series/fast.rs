@@ -51,8 +51,10 @@ impl Pascal {
             row: vec![BigInt::one()],
         }
     }
-    /// Advances to the next row.
+    /// Advances to the next row (once per coefficient of every recurrence: a stop point of
+    /// the budget).
     fn next(&mut self) {
+        crate::budget::check();
         let k = self.row.len();
         let mut next = Vec::with_capacity(k + 1);
         next.push(BigInt::one());
@@ -540,38 +542,36 @@ pub(crate) fn taylor_fast(
 }
 
 /// `num / (k! g^k)` in lowest terms (`g > 0`). The denominator is taken in pieces
-/// `f_1 f_2 ... f_m` (products of consecutive factors `i g` that fit in a word), using
+/// `f_1 f_2 ... f_m` (products of consecutive factors `i g` that fit in 128 bits), using
 /// `gcd(N, a b) = t gcd(N/t, b)` with `t = gcd(N, a)` (`N/t` and `a/t` are coprime, so the
-/// part of `b` that `N/t` shares is all that is left): each step is one remainder of `N` by a
-/// word and a word gcd, and an exact division when they share a factor (most pieces divide
-/// `N`, its `k!` part), instead of one binary gcd of two numbers of `log2(k!)` bits. The
-/// word operations are malachite's (multiplications by precomputed inverses).
+/// part of `b` that `N/t` shares is all that is left): each step is one division of `N` by a
+/// word-sized piece and one gcd of words, instead of one binary gcd of two numbers of
+/// `log2(k!)` bits.
 fn reduce(num: &BigInt, k: usize, g: &BigInt) -> BigRational {
-    use malachite_base::num::arithmetic::traits::{DivExactAssign, Gcd};
-    use malachite_nz::natural::Natural;
     if num.is_zero() {
         return BigRational::zero();
     }
-    let Some(g) = g.to_u64().filter(|&g| g < 1 << 32) else {
+    let Some(g) = g.to_u64() else {
         return BigRational::new(num.clone(), (1..=k).fold(BigInt::one(), |d, i| d * i * g));
     };
-    let (sign, digits) = num.to_u64_digits();
-    let mut n = Natural::from_owned_limbs_asc(digits);
-    let mut den = Natural::from(1u32);
-    let mut piece: u64 = 1;
-    let flush = |piece: u64, n: &mut Natural, den: &mut Natural| {
-        let p = Natural::from(piece);
-        let r = u64::try_from(&(&*n % &p)).unwrap_or(0);
-        let t = r.gcd(piece);
+    let mut n = num.clone();
+    let mut den = BigInt::one();
+    let mut piece: u128 = 1;
+    let flush = |piece: u128, n: &mut BigInt, den: &mut BigInt| {
+        // gcd(n mod f, f) = gcd(n, f); most pieces divide n (its k! part): keep the quotient.
+        let (q, r) = n.magnitude().div_rem(&BigUint::from(piece));
+        if r.is_zero() {
+            *n = BigInt::from_biguint(n.sign(), q);
+            return;
+        }
+        let t = gcd_u128(r.to_u128().unwrap_or(0), piece);
         if t != 1 {
-            n.div_exact_assign(Natural::from(t));
+            *n /= t;
         }
-        if t != piece {
-            *den *= Natural::from(piece / t);
-        }
+        *den *= piece / t;
     };
-    for i in 1..=k as u64 {
-        let f = i * g;
+    for i in 1..=k as u128 {
+        let f = i * u128::from(g);
         match piece.checked_mul(f) {
             Some(p) => piece = p,
             None => {
@@ -582,15 +582,29 @@ fn reduce(num: &BigInt, k: usize, g: &BigInt) -> BigRational {
     }
     flush(piece, &mut n, &mut den);
     // Every prime of k! g^k has been divided out of n as far as it divides both; den > 0.
-    let big = |x: Natural| {
-        let w: Vec<u32> = x
-            .into_limbs_asc()
-            .into_iter()
-            .flat_map(|w| [w as u32, (w >> 32) as u32])
-            .collect();
-        BigUint::new(w)
-    };
-    BigRational::new_raw(BigInt::from_biguint(sign, big(n)), BigInt::from(big(den)))
+    BigRational::new_raw(n, den)
+}
+
+/// The gcd of two words (binary), `gcd(0, b) = b`.
+fn gcd_u128(mut a: u128, mut b: u128) -> u128 {
+    if a == 0 {
+        return b;
+    }
+    if b == 0 {
+        return a;
+    }
+    let shift = (a | b).trailing_zeros();
+    a >>= a.trailing_zeros();
+    loop {
+        b >>= b.trailing_zeros();
+        if a > b {
+            std::mem::swap(&mut a, &mut b);
+        }
+        b -= a;
+        if b == 0 {
+            return a << shift;
+        }
+    }
 }
 
 fn series(e: &Expr, var: &str, point: &BigRational, len: usize) -> Result<Fs, Skip> {
