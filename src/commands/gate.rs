@@ -62,6 +62,14 @@ pub struct GateArgs {
     /// (needs `--epsilon`), by branch and bound.
     #[arg(long)]
     pub lambda: Option<String>,
+    /// With `--epsilon`: certify the network evaluated in this floating-point format (Taylor
+    /// bound plus a rigorous bound of every rounding error), or give the smallest epsilon
+    /// reachable in it.
+    #[arg(long, value_enum)]
+    pub float: Option<crate::certificate::float::FloatFormat>,
+    /// The assumed accuracy of sigma's implementation in `--float`, in ulps of its value.
+    #[arg(long, default_value_t = crate::certificate::float::DEFAULT_SIGMA_ULPS)]
+    pub sigma_ulps: u32,
     /// The language of the derivation.
     #[arg(long, value_enum, default_value_t = Lang::En)]
     pub lang: Lang,
@@ -162,6 +170,27 @@ pub fn run(args: &GateArgs) -> Result<Outcome, crate::Error> {
         (Some(eps), true, None) => Some(certify(&report, eps, &radius)),
         _ => None,
     };
+    if args.float.is_some() && epsilon.is_none() {
+        return Err(crate::UsageError::Option {
+            option: "--float".into(),
+            message: "needs --epsilon".into(),
+        }
+        .into());
+    }
+    let float = match (args.float, &epsilon, admits) {
+        (Some(format), Some(eps), true) => Some(crate::certificate::float::certify_float(
+            &report,
+            eps,
+            &radius,
+            format,
+            args.sigma_ulps,
+        )),
+        _ => None,
+    };
+    let status = match &float {
+        Some(Ok(c)) if c.certified.is_none() => Status::Negative,
+        _ => status,
+    };
     if let Some(path) = &args.plot {
         let svg = super::plot::error_svg(&report, &radius, args.lang)?;
         super::plot::write_picture(&svg, path, false)?;
@@ -180,6 +209,12 @@ pub fn run(args: &GateArgs) -> Result<Outcome, crate::Error> {
             }
             if let Some((l, g)) = &given {
                 v["lambda_check"] = lambda_json(l, g);
+            }
+            if let Some(c) = &float {
+                v["float_certificate"] = match c {
+                    Ok(c) => c.to_json(),
+                    Err(e) => json!({"error": format!("no certificate: {e}")}),
+                };
             }
             Outcome::json(&v, status)
         }
@@ -203,6 +238,13 @@ pub fn run(args: &GateArgs) -> Result<Outcome, crate::Error> {
             );
             if let Some((l, g)) = &given {
                 output.push_str(&lambda_text(l, g, &report, &radius, epsilon.as_ref()));
+            }
+            match &float {
+                Some(Ok(c)) => output.push_str(&c.text()),
+                Some(Err(e)) => {
+                    output.push_str(&format!("\nFloating-point certificate: none: {e}\n"))
+                }
+                None => {}
             }
             Outcome { output, status }
         }
@@ -234,8 +276,9 @@ fn remainder_json(r: &Result<SupBound, BoundError>) -> Value {
             "K": crate::certificate::bound_text(&r.k),
             "order": r.order,
             "radius": r.radius.to_string(),
-            "attained": r.attained.to_string(),
+            "attained": crate::certificate::bound_text(&r.attained),
             "converged": r.converged,
+            "stopped": r.stopped,
             "boxes": r.boxes,
             "cells": r.cells,
             "method": r.method,
