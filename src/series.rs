@@ -18,7 +18,9 @@
 mod coeff;
 mod eval;
 mod fast;
+mod ntt;
 mod ops;
+mod poly;
 
 use crate::expr::{Expr, Func};
 use crate::number::{Const, NumberError};
@@ -26,6 +28,17 @@ use coeff::{Coeff, Fail};
 use num_bigint::BigInt;
 use ops::Trunc;
 use thiserror::Error;
+
+pub use ntt::NTT_MIN_LIMBS;
+
+/// The product of two big integers by the three-prime number-theoretic transform of the fast
+/// path (which uses num-bigint's product instead when a factor has fewer than
+/// [`NTT_MIN_LIMBS`] 64-bit limbs). Exact; public for the benchmark that measures that cutoff.
+pub fn transform_product(a: &num_bigint::BigUint, b: &num_bigint::BigUint) -> num_bigint::BigUint {
+    let (x, y) = (a.to_u64_digits(), b.to_u64_digits());
+    let limbs = ntt::mul_limbs_ntt(&x, &y);
+    num_bigint::BigUint::from_slice(&ntt::to_u32(&limbs))
+}
 
 /// Highest order accepted by [`taylor`]: coefficients `c_0 .. c_MAX_ORDER`.
 ///
@@ -243,11 +256,18 @@ pub fn taylor(expr: &Expr, var: &str, point: &Const, n: usize) -> Result<Series,
             max: MAX_ORDER,
         });
     }
-    let _stage = crate::budget::stage(format!(
+    let what = format!(
         "the Taylor series of {} at {var} = {} to order {n}",
         crate::budget::short(expr),
         crate::budget::short(point)
-    ));
+    );
+    // A series of an internal variable (the remainder bound's `__z`, prove's `__t`) is named
+    // by the stage that asked for it, never by its internal name.
+    let _stage = crate::budget::stage(if what.contains("__") {
+        format!("an auxiliary Taylor series to order {n}")
+    } else {
+        what
+    });
     if let Some(p) = point.to_rational() {
         if let Ok((c0, rest)) = fast::taylor_fast(expr, var, &p, n) {
             let mut coefficients = Vec::with_capacity(n + 1);
