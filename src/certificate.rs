@@ -17,7 +17,7 @@
 //! the absolute values of the exact coefficients of degree `d` and
 //! `S_m = sum_s |s_1 + ... + s_n|^m` (the maximum of the convex `sum_s |s.y|^m` over the box is
 //! at a corner). Every ingredient is an exact rational or a rigorous interval bound: the
-//! coefficients are enclosed ([`crate::interval::enclose_const`]), `M_m` comes from Taylor
+//! coefficients are enclosed ([`crate::interval::enclose_value`]), `M_m` comes from Taylor
 //! arithmetic on enclosures ([`crate::interval::derivative_bound`]), `|sigma^(n)(b)|` is
 //! bounded below. The best order `m` is chosen per radius.
 //!
@@ -28,7 +28,7 @@ pub mod float;
 
 use crate::expr::Expr;
 use crate::gate::{GateReport, Verdict};
-use crate::interval::{derivative_bound, enclose_const, Interval, IntervalError};
+use crate::interval::{derivative_bound, enclose_value, Interval, IntervalError};
 use crate::number::Const;
 use num_bigint::BigInt;
 use num_rational::BigRational;
@@ -130,8 +130,8 @@ fn ingredients(report: &GateReport) -> Result<Ingredients, CertificateError> {
         return Err(CertificateError::NotAdmitted);
     };
     let n = report.inputs;
-    let bias = enclose_const(&b.to_expr(), PREC)?;
-    let d = enclose_const(&dn.to_expr(), 64)?;
+    let bias = enclose_value(b, PREC)?;
+    let d = enclose_value(dn, 64)?;
     if d.contains_zero() {
         return Err(CertificateError::NotAdmitted);
     }
@@ -148,7 +148,7 @@ fn ingredients(report: &GateReport) -> Result<Ingredients, CertificateError> {
         if c.is_zero() {
             continue;
         }
-        let e = enclose_const(&c.to_expr(), 64)?;
+        let e = enclose_value(&c, 64)?;
         *sums.entry(deg).or_insert_with(BigRational::zero) += mag_up(&e);
     }
     Ok(Ingredients {

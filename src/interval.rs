@@ -54,6 +54,7 @@ mod digits;
 mod dyadic;
 mod elementary;
 mod enclose;
+mod exact;
 mod taylor;
 
 pub use decimal::to_decimal;
@@ -62,6 +63,7 @@ pub use enclose::{
     decide_sign, decide_sign_with_limit, enclose, enclose_const, enclose_node, Enc, Enclosure,
     NumericSign, MAX_PREC,
 };
+pub use exact::{enclose_value, enclose_value_at, CachedEncloser};
 pub use taylor::{
     derivative_bound, taylor_coefficients, taylor_coefficients_of, taylor_coefficients_with, Jet,
     MAX_TAYLOR_ORDER,

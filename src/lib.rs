@@ -85,6 +85,11 @@ pub mod teach;
 pub use expr::{Definitions, Expr, Func, Program};
 pub use number::{Const, Sign, ZeroTest};
 
+/// The encloser that exact arithmetic uses as the last resort of its sign and zero tests:
+/// enclosures of the interval layer, cached per interned atom. Injected here, at the root, so
+/// that [`number`] and [`interval`] do not depend on each other's internals.
+pub static ENCLOSER: &dyn number::Encloser = &interval::CachedEncloser;
+
 /// Any error of taylorgate, wrapping the error of the layer it came from.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {

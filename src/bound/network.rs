@@ -303,7 +303,7 @@ fn fi_const(c: &Const) -> Result<Fi, BoundError> {
     if let Some(q) = c.to_rational() {
         return Ok(Fi::from_rational(&q));
     }
-    let iv = crate::interval::enclose_const(&c.to_expr(), 64)?;
+    let iv = crate::interval::enclose_value(c, 64)?;
     Ok(Fi::from_interval(&iv))
 }
 

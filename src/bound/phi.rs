@@ -79,7 +79,7 @@ impl PhiTable {
         let taylor = s.coefficients().to_vec();
         let coeffs = taylor
             .iter()
-            .map(|c| crate::interval::enclose_const(&c.to_expr(), PREC))
+            .map(|c| crate::interval::enclose_value(c, PREC))
             .collect::<Result<Vec<_>, _>>()?;
         let mut zm = 1.0f64 / 64.0;
         while zm < zmax * (1.0 + 1e-9) {

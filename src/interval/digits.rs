@@ -1,6 +1,6 @@
 //! Guaranteed decimal digits of exact constants.
 
-use super::{enclose_const, to_decimal, MAX_PREC};
+use super::{enclose_value_at, to_decimal, MAX_PREC};
 use crate::number::Const;
 
 /// A decimal string of `digits` significant digits within one unit in the last place of the
@@ -19,11 +19,17 @@ pub fn guaranteed_digits(value: &Const, digits: u32) -> Option<String> {
         return Some("0".to_string());
     }
     let digits = digits.clamp(1, 1000);
-    let expr = value.to_expr();
     // digits * log2(10) bits, plus a margin for the rounding to the nearest decimal.
     let mut bits = digits.saturating_mul(10) / 3 + 16;
     loop {
-        let x = enclose_const(&expr, bits).ok()?;
+        let x = match enclose_value_at(value, bits) {
+            Ok(x) => x,
+            Err(e) if e.may_resolve_with_precision() && bits < MAX_PREC => {
+                bits = bits.saturating_mul(2).min(MAX_PREC);
+                continue;
+            }
+            Err(_) => return None,
+        };
         if let Some(s) = to_decimal(&x, digits) {
             return Some(s);
         }

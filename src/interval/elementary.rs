@@ -140,6 +140,7 @@ fn sinh_series(r: &Interval, w: u32) -> Interval {
 thread_local! {
     static PI_CACHE: RefCell<Option<(u32, Interval)>> = const { RefCell::new(None) };
     static LN2_CACHE: RefCell<Option<(u32, Interval)>> = const { RefCell::new(None) };
+    static E_CACHE: RefCell<Option<(u32, Interval)>> = const { RefCell::new(None) };
 }
 
 fn cached(
@@ -556,8 +557,12 @@ impl Interval {
 
     /// `e` to `prec` bits.
     pub fn e(prec: u32) -> Interval {
-        exp_point(&one(), p(prec))
-            .unwrap_or_else(|_| Interval::from_dyadics(Dyadic::from_int(2), Dyadic::from_int(3)))
+        cached(&E_CACHE, p(prec) + 4, |w| {
+            exp_point(&one(), w).unwrap_or_else(|_| {
+                Interval::from_dyadics(Dyadic::from_int(2), Dyadic::from_int(3))
+            })
+        })
+        .round_out(p(prec))
     }
 
     /// `ln 2` to `prec` bits.

@@ -298,7 +298,7 @@ pub fn enclose(
 
 /// Whether the enclosure is narrow enough: width `<= 2^-bits` relative to the smallest
 /// magnitude in it, or absolutely when it contains 0.
-fn narrow_enough(x: &Interval, bits: u32) -> bool {
+pub(super) fn narrow_enough(x: &Interval, bits: u32) -> bool {
     let Some(w) = x.width_log2() else {
         return true;
     };

@@ -11,6 +11,7 @@
 //!   leading coefficient 1; it was proved non-zero when it was created.
 
 use super::factor::is_proved_prime;
+use super::intern::Interned;
 use super::{Const, NumberError, Repr, Sign, MAX_BITS};
 use crate::expr::Func;
 use num_bigint::BigInt;
@@ -29,10 +30,10 @@ pub(crate) enum Atom {
     E,
     /// `ln n` for an integer `n >= 2` (a prime, or a cofactor trial division could not split).
     Ln(BigInt),
-    /// A function value without closed form (`erf(1)`, `atan(1/2)`, `ln(1 + e)`).
-    Apply(Func, Const),
-    /// `exp(c)` for a `c` with no rational or logarithmic part.
-    Exp(Const),
+    /// A function value without closed form (`erf(1)`, `atan(1/2)`, `ln(1 + e)`), interned.
+    Apply(Interned),
+    /// `exp(c)` for a `c` with no rational or logarithmic part, interned.
+    Exp(Interned),
     /// `p^(a/b)`, a radical of a prime (or of an unsplit cofactor).
     Prime(BigInt),
 }
@@ -99,35 +100,43 @@ impl Atom {
         ) || self.sign() == Sign::Positive
     }
 
-    /// The proved sign of the atom.
+    /// The proved sign of the atom (decided once per interned atom).
     pub(crate) fn sign(&self) -> Sign {
         match self {
             Atom::Pi | Atom::E | Atom::Ln(_) | Atom::Exp(_) | Atom::Prime(_) => Sign::Positive,
-            Atom::Apply(f, c) => match f {
-                Func::Erf | Func::Atan | Func::Asin => c.sign(),
-                Func::Ln => (c - &Const::one()).sign(),
-                Func::Exp => Sign::Positive,
-                _ => Sign::Unknown,
-            },
+            Atom::Apply(a) => *a.node().sign.get_or_init(|| {
+                let c = a.arg();
+                match a.func() {
+                    Func::Erf | Func::Atan | Func::Asin => c.sign(),
+                    Func::Ln => (c - &Const::one()).sign(),
+                    Func::Exp => Sign::Positive,
+                    _ => Sign::Unknown,
+                }
+            }),
         }
     }
 
-    /// Whether the atom is proved non-zero.
+    /// Whether the atom is proved non-zero (decided once per interned atom).
     pub(crate) fn is_nonzero(&self) -> bool {
         match self.sign() {
             Sign::Positive | Sign::Negative => true,
             Sign::Zero => false,
             Sign::Unknown => match self {
-                // sin, cos, tan of a non-zero algebraic number are transcendental (Lindemann).
-                Atom::Apply(Func::Sin | Func::Cos | Func::Tan, c) => {
-                    c.is_algebraic() && c.zero_test() == super::ZeroTest::NonZero
-                }
-                Atom::Apply(Func::Erf | Func::Atan | Func::Asin, c) => {
-                    c.zero_test() == super::ZeroTest::NonZero
-                }
-                Atom::Apply(Func::Ln, c) => {
-                    (c - &Const::one()).zero_test() == super::ZeroTest::NonZero
-                }
+                Atom::Apply(a) => *a.node().nonzero.get_or_init(|| {
+                    let c = a.arg();
+                    match a.func() {
+                        // sin, cos, tan of a non-zero algebraic number are transcendental
+                        // (Lindemann).
+                        Func::Sin | Func::Cos | Func::Tan => {
+                            c.is_algebraic() && c.zero_test() == super::ZeroTest::NonZero
+                        }
+                        Func::Erf | Func::Atan | Func::Asin => {
+                            c.zero_test() == super::ZeroTest::NonZero
+                        }
+                        Func::Ln => (c - &Const::one()).zero_test() == super::ZeroTest::NonZero,
+                        _ => false,
+                    }
+                }),
                 _ => false,
             },
         }
@@ -265,19 +274,55 @@ pub(crate) fn mono_cmp(a: &Mono, b: &Mono, group_only: bool) -> Ordering {
 
 /// `a * b` as `(coefficient, monomial)`.
 pub(crate) fn mono_mul(a: &Mono, b: &Mono) -> (BigRational, Mono) {
+    if a.is_one() {
+        return (BigRational::one(), b.clone());
+    }
+    if b.is_one() {
+        return (BigRational::one(), a.clone());
+    }
+    // A merge of the two sorted lists of atoms (no map per product: this is the inner loop of
+    // every product of polynomials).
     let mut coef = BigRational::one();
-    let mut map: BTreeMap<Atom, BigRational> = BTreeMap::new();
-    let mut exps: Vec<&Const> = Vec::new();
-    for (atom, e) in a.0.iter().chain(b.0.iter()) {
+    let mut out = Vec::with_capacity(a.0.len() + b.0.len());
+    let mut exps: Vec<&Interned> = Vec::new();
+    let (mut i, mut j) = (0, 0);
+    loop {
+        let (atom, e) = match (a.0.get(i), b.0.get(j)) {
+            (None, None) => break,
+            (Some((x, ex)), None) => {
+                i += 1;
+                (x, ex.clone())
+            }
+            (None, Some((y, ey))) => {
+                j += 1;
+                (y, ey.clone())
+            }
+            (Some((x, ex)), Some((y, ey))) => match x.cmp(y) {
+                Ordering::Less => {
+                    i += 1;
+                    (x, ex.clone())
+                }
+                Ordering::Greater => {
+                    j += 1;
+                    (y, ey.clone())
+                }
+                Ordering::Equal => {
+                    i += 1;
+                    j += 1;
+                    if let (Atom::Exp(u), Atom::Exp(v)) = (x, y) {
+                        exps.push(u);
+                        exps.push(v);
+                        continue;
+                    }
+                    (x, ex + ey)
+                }
+            },
+        };
         if let Atom::Exp(arg) = atom {
             exps.push(arg);
             continue;
         }
-        *map.entry(atom.clone()).or_insert_with(BigRational::zero) += e;
-    }
-    let mut out = Vec::new();
-    for (atom, e) in map {
-        push_reduced(&mut coef, &mut out, atom, e);
+        push_reduced(&mut coef, &mut out, atom.clone(), e);
     }
     let mono = Mono(out);
     match exps.len() {
@@ -289,22 +334,10 @@ pub(crate) fn mono_mul(a: &Mono, b: &Mono) -> (BigRational, Mono) {
             (coef, Mono(v))
         }
         _ => {
-            let sum = exps[0] + exps[1];
+            let (c, m) = exp_product(exps[0], exps[1]);
             // `mono` has no `Exp` atom left and `m` at most one: no further merging.
-            match exp_split(&sum) {
-                Ok((c, m)) => {
-                    let (c2, m2) = mono_mul(&mono, &m);
-                    (coef * c * c2, m2)
-                }
-                _ => {
-                    let mut v = mono.0;
-                    if !sum.is_zero() {
-                        v.push((Atom::Exp(sum), BigRational::one()));
-                    }
-                    v.sort();
-                    (coef, Mono(v))
-                }
-            }
+            let (c2, m2) = mono_mul(&mono, &m);
+            (coef * c * c2, m2)
         }
     }
 }
@@ -319,7 +352,7 @@ pub(crate) fn mono_pow(
     let mut out = Mono::one();
     for (atom, e) in &m.0 {
         let (c, factor) = match atom {
-            Atom::Exp(arg) => exp_split(&(arg * &Const::from_rational(q.clone())))?,
+            Atom::Exp(arg) => exp_split(&(arg.arg() * &Const::from_rational(q.clone())))?,
             Atom::Prime(p) => {
                 let ne = e * q;
                 let fl = ne.floor();
@@ -349,6 +382,45 @@ pub(crate) fn mono_pow(
     Ok(Some((coef, out)))
 }
 
+/// `exp(a) exp(b) = exp(a + b)` as `(coefficient, monomial)`, remembered per pair of atoms: the
+/// products of two polynomials over exponentials meet the same pairs over and over, and each
+/// sum of deep arguments costs a sum of fractions.
+fn exp_product(a: &Interned, b: &Interned) -> (BigRational, Mono) {
+    type Memo = std::sync::Mutex<std::collections::HashMap<(u64, u64), (BigRational, Mono)>>;
+    static MEMO: std::sync::OnceLock<Memo> = std::sync::OnceLock::new();
+    let memo = MEMO.get_or_init(Default::default);
+    let key = (a.id().min(b.id()), a.id().max(b.id()));
+    if let Some(hit) = memo.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+        return hit.clone();
+    }
+    let sum = a.arg() + b.arg();
+    let product = match exp_split(&sum) {
+        Ok(split) => split,
+        Err(_) => (
+            BigRational::one(),
+            if sum.is_zero() {
+                Mono::one()
+            } else {
+                Mono::single(Atom::Exp(exp_atom(sum)), BigRational::one())
+            },
+        ),
+    };
+    memo.lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .insert(key, product.clone());
+    product
+}
+
+/// The interned atom `exp(c)`.
+pub(crate) fn exp_atom(c: Const) -> Interned {
+    Interned::new(true, Func::Exp, c)
+}
+
+/// The interned atom `func(c)`.
+pub(crate) fn apply_atom(func: Func, c: Const) -> Interned {
+    Interned::new(false, func, c)
+}
+
 /// Splits `exp(c) = e^q * prod n_i^(r_i) * exp(rest)` into a monomial.
 pub(crate) fn exp_split(c: &Const) -> Result<(BigRational, Mono), NumberError> {
     let f = match &c.repr {
@@ -358,7 +430,7 @@ pub(crate) fn exp_split(c: &Const) -> Result<(BigRational, Mono), NumberError> {
     if !f.den.is_empty() {
         return Ok((
             BigRational::one(),
-            Mono::single(Atom::Exp(c.clone()), BigRational::one()),
+            Mono::single(Atom::Exp(exp_atom(c.clone())), BigRational::one()),
         ));
     }
     let mut coef = BigRational::one();
@@ -397,7 +469,7 @@ pub(crate) fn exp_split(c: &Const) -> Result<(BigRational, Mono), NumberError> {
     if !rest.is_empty() {
         let rest = Const::from_poly(rest);
         let mut v = mono.0;
-        v.push((Atom::Exp(rest), BigRational::one()));
+        v.push((Atom::Exp(exp_atom(rest)), BigRational::one()));
         v.sort();
         mono = Mono(v);
     }
@@ -443,7 +515,8 @@ pub(crate) fn poly_mul(a: &Poly, b: &Poly) -> Poly {
         crate::budget::check();
         for (mb, cb) in b {
             let (c, m) = mono_mul(ma, mb);
-            poly_add_term(&mut out, m, c * ca * cb);
+            let k = ca * cb;
+            poly_add_term(&mut out, m, if c.is_one() { k } else { c * k });
         }
     }
     out
@@ -491,6 +564,9 @@ pub(crate) fn poly_div_exact(n: &Poly, d: &Poly) -> Option<Poly> {
     if d.keys().any(|m| m.0.iter().any(|(a, _)| !a.is_group())) || d.is_empty() {
         return None;
     }
+    if let Some(answer) = univariate_div_exact(n, d) {
+        return answer;
+    }
     let (ld, cd) = leading(d)?;
     let min_n = n.keys().min_by(|a, b| mono_cmp(a, b, true))?;
     let min_d = d.keys().min_by(|a, b| mono_cmp(a, b, true))?;
@@ -515,6 +591,105 @@ pub(crate) fn poly_div_exact(n: &Poly, d: &Poly) -> Option<Poly> {
         poly_add_term(&mut q, t, tc);
     }
     None
+}
+
+/// The largest span of exponents of one class that [`univariate_div_exact`] divides densely.
+const MAX_DENSE_SPAN: i64 = 1 << 12;
+
+/// [`poly_div_exact`] for a divisor in one group atom `a` with integer exponents (`e^2 + 1`,
+/// `tanh(1) + 1`): the typical denominator factor, tried at every product and sum of deep
+/// constants. `n` splits into classes by the rest of its monomials (every atom but `a`, and
+/// the fractional part of the exponent of `a`); `d` divides `n` exactly when it divides every
+/// class, a Laurent polynomial in `a` divided densely in `O(span * deg d)`, so that a failing
+/// division is cheap (the general search costs `O(terms^2)` before it gives up). `None` when
+/// the divisor is not of that form, or a span is too wide: the general search decides.
+fn univariate_div_exact(n: &Poly, d: &Poly) -> Option<Option<Poly>> {
+    // The atom, and the dense coefficients of d / a^dmin, lowest first.
+    let mut atom: Option<&Atom> = None;
+    let mut exps: Vec<(i64, &BigRational)> = Vec::with_capacity(d.len());
+    for (m, c) in d {
+        let k = match m.0.as_slice() {
+            [] => 0,
+            [(a, e)] if e.is_integer() => {
+                match atom {
+                    None => atom = Some(a),
+                    Some(b) if b == a => {}
+                    Some(_) => return None,
+                }
+                e.numer().to_i64()?
+            }
+            _ => return None,
+        };
+        exps.push((k, c));
+    }
+    let atom = atom?;
+    let dmin = exps.iter().map(|(k, _)| *k).min()?;
+    let deg = usize::try_from(exps.iter().map(|(k, _)| *k).max()? - dmin).ok()?;
+    if deg == 0 || deg as i64 > MAX_DENSE_SPAN {
+        return None;
+    }
+    let mut dense = vec![BigRational::zero(); deg + 1];
+    for (k, c) in exps {
+        dense[(k - dmin) as usize] = c.clone();
+    }
+    // The classes of n: rest of the monomial and fractional exponent -> exponent -> coefficient.
+    type Class = BTreeMap<i64, BigRational>;
+    let mut classes: BTreeMap<(Mono, BigRational), Class> = BTreeMap::new();
+    for (m, c) in n {
+        let e = m.exponent(atom);
+        let fl = e.floor();
+        let k = fl.numer().to_i64()?;
+        let rest = Mono(m.0.iter().filter(|(a, _)| a != atom).cloned().collect());
+        classes
+            .entry((rest, e - fl))
+            .or_default()
+            .insert(k, c.clone());
+    }
+    let mut q = Poly::new();
+    for ((rest, frac), class) in classes {
+        crate::budget::check();
+        let (Some((&lo, _)), Some((&hi, _))) = (class.first_key_value(), class.last_key_value())
+        else {
+            continue;
+        };
+        let span = hi.checked_sub(lo)?;
+        if span > MAX_DENSE_SPAN {
+            return None;
+        }
+        let len = span as usize + 1;
+        if len <= deg {
+            return Some(None);
+        }
+        let mut r = vec![BigRational::zero(); len];
+        for (k, c) in class {
+            r[(k - lo) as usize] = c;
+        }
+        let lead = &dense[deg];
+        for i in (deg..len).rev() {
+            if r[i].is_zero() {
+                continue;
+            }
+            let t = &r[i] / lead;
+            for (j, dj) in dense.iter().enumerate() {
+                if !dj.is_zero() {
+                    let idx = i - deg + j;
+                    r[idx] = &r[idx] - &t * dj;
+                }
+            }
+            // a^(lo + i - deg - dmin + frac) * rest
+            let e = BigRational::from_integer(BigInt::from(lo + (i - deg) as i64 - dmin)) + &frac;
+            let mut v = rest.0.clone();
+            if !e.is_zero() {
+                v.push((atom.clone(), e));
+                v.sort();
+            }
+            q.insert(Mono(v), t);
+        }
+        if r[..deg].iter().any(|c| !c.is_zero()) {
+            return Some(None);
+        }
+    }
+    Some(Some(q))
 }
 
 /// `a / b` where `b` has only group atoms (exponents subtract, nothing reduces).

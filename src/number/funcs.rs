@@ -14,7 +14,7 @@ fn atom(a: Atom) -> Const {
 }
 
 fn apply_atom(f: Func, c: &Const) -> Const {
-    atom(Atom::Apply(f, c.clone()))
+    atom(Atom::Apply(field::apply_atom(f, c.clone())))
 }
 
 fn domain(func: Func, arg: &Const) -> NumberError {
@@ -119,7 +119,7 @@ fn ln_atom(a: &Atom) -> Option<Const> {
             }
             apply_atom(Func::Ln, &atom(a.clone()))
         }
-        Atom::Exp(x) => x.clone(),
+        Atom::Exp(x) => x.arg().clone(),
     })
 }
 
@@ -192,8 +192,10 @@ pub(super) fn exp(c: &Const) -> Result<Const, NumberError> {
             let mut kept = Poly::new();
             for (m, r) in &f.num {
                 match m.0.as_slice() {
-                    [(Atom::Apply(Func::Ln, x), e)] if e.is_one() && r.is_integer() => {
-                        factor = &factor * &x.pow_rational(r)?;
+                    [(Atom::Apply(x), e)]
+                        if x.func() == Func::Ln && e.is_one() && r.is_integer() =>
+                    {
+                        factor = &factor * &x.arg().pow_rational(r)?;
                     }
                     _ => {
                         kept.insert(m.clone(), r.clone());

@@ -20,6 +20,7 @@
 mod factor;
 mod field;
 mod funcs;
+mod intern;
 mod to_expr;
 
 use crate::expr::{Expr, Func};
@@ -120,6 +121,109 @@ impl Sign {
     }
 }
 
+/// The numeric last resort of [`Const::sign`] and [`Const::zero_test`]: a rigorous enclosure.
+///
+/// Injected (the interval layer implements it, [`crate::ENCLOSER`] is the one used), so that
+/// exact arithmetic does not depend on interval arithmetic.
+pub trait Encloser: Sync {
+    /// The sign of `value` proved by enclosures of at most `max_prec` bits, `Unknown` when none
+    /// excludes 0 (never `Zero`: a zero is not decided numerically).
+    fn sign(&self, value: &Const, max_prec: u32) -> Sign;
+}
+
+/// An encloser that proves nothing: only structural proofs of sign and zero remain.
+pub struct NoEncloser;
+
+impl Encloser for NoEncloser {
+    fn sign(&self, _: &Const, _: u32) -> Sign {
+        Sign::Unknown
+    }
+}
+
+/// One atom of a normal form, as [`Const::fold`] shows it.
+#[derive(Clone, Copy, Debug)]
+pub enum AtomRef<'a> {
+    /// `pi`.
+    Pi,
+    /// `e`.
+    E,
+    /// `ln n` for an integer `n >= 2`.
+    Ln(&'a BigInt),
+    /// The integer `p` (its powers are radicals, with exponents in `(0, 1)`).
+    Radical(&'a BigInt),
+    /// `func(arg)` without closed form; `id` is unique in the process (a key for caches).
+    Apply {
+        /// The interned id.
+        id: u64,
+        /// The function.
+        func: Func,
+        /// The argument.
+        arg: &'a Const,
+    },
+    /// `exp(arg)`; `id` is unique in the process.
+    Exp {
+        /// The interned id.
+        id: u64,
+        /// The argument.
+        arg: &'a Const,
+    },
+}
+
+/// An arithmetic in which a normal form can be evaluated by [`Const::fold`] (intervals).
+pub trait Fold {
+    /// The values.
+    type T;
+    /// The error.
+    type E;
+    /// A rational.
+    fn rational(&mut self, q: &BigRational) -> Result<Self::T, Self::E>;
+    /// The value of an atom.
+    fn atom(&mut self, atom: AtomRef<'_>) -> Result<Self::T, Self::E>;
+    /// `x^e` (`x` the value of a positive atom when `e` is not an integer).
+    fn pow(&mut self, x: &Self::T, e: &BigRational) -> Result<Self::T, Self::E>;
+    /// `a + b`.
+    fn add(&mut self, a: &Self::T, b: &Self::T) -> Result<Self::T, Self::E>;
+    /// `a * b`.
+    fn mul(&mut self, a: &Self::T, b: &Self::T) -> Result<Self::T, Self::E>;
+    /// `a / b`.
+    fn div(&mut self, a: &Self::T, b: &Self::T) -> Result<Self::T, Self::E>;
+}
+
+fn fold_poly<F: Fold>(p: &Poly, f: &mut F) -> Result<F::T, F::E> {
+    let mut sum: Option<F::T> = None;
+    for (m, c) in p {
+        let mut t = f.rational(c)?;
+        for (a, e) in &m.0 {
+            let view = match a {
+                Atom::Pi => AtomRef::Pi,
+                Atom::E => AtomRef::E,
+                Atom::Ln(n) => AtomRef::Ln(n),
+                Atom::Prime(p) => AtomRef::Radical(p),
+                Atom::Apply(x) => AtomRef::Apply {
+                    id: x.id(),
+                    func: x.func(),
+                    arg: x.arg(),
+                },
+                Atom::Exp(x) => AtomRef::Exp {
+                    id: x.id(),
+                    arg: x.arg(),
+                },
+            };
+            let v = f.atom(view)?;
+            let v = if e.is_one() { v } else { f.pow(&v, e)? };
+            t = f.mul(&t, &v)?;
+        }
+        sum = Some(match sum {
+            None => t,
+            Some(s) => f.add(&s, &t)?,
+        });
+    }
+    match sum {
+        Some(s) => Ok(s),
+        None => f.rational(&BigRational::zero()),
+    }
+}
+
 /// An exact real constant, element of `Q(atoms)`.
 ///
 /// ```
@@ -214,7 +318,7 @@ impl Const {
             }
         }
     }
-    /// The last resort of the zero test: a rigorous enclosure (see [`crate::interval`]) that
+    /// The last resort of the zero test: a rigorous enclosure (an [`Encloser`]) that
     /// excludes 0 proves the value non-zero. Zero is never decided numerically: a value whose
     /// enclosures all contain 0 up to [`NUMERIC_MAX_PREC`] bits stays `Unknown`.
     fn numeric_zero_test(&self) -> ZeroTest {
@@ -225,6 +329,29 @@ impl Const {
     }
     /// The sign, when it can be proved.
     pub fn sign(&self) -> Sign {
+        self.sign_with(crate::ENCLOSER)
+    }
+    /// The last resort of the sign: the sign of a rigorous enclosure of the value, from the
+    /// encloser injected at the crate root ([`crate::ENCLOSER`], the interval layer), up to
+    /// [`NUMERIC_MAX_PREC`] bits. Never `Zero`.
+    fn numeric_sign(&self) -> Sign {
+        match crate::ENCLOSER.sign(self, NUMERIC_MAX_PREC) {
+            Sign::Zero => Sign::Unknown,
+            s => s,
+        }
+    }
+    /// The sign with a chosen [`Encloser`] as the last resort (structural proofs first).
+    pub fn sign_with(&self, encloser: &dyn Encloser) -> Sign {
+        match self.sign_structural() {
+            Sign::Unknown => match encloser.sign(self, NUMERIC_MAX_PREC) {
+                Sign::Zero => Sign::Unknown,
+                s => s,
+            },
+            s => s,
+        }
+    }
+    /// The sign proved by the normal form alone (`Unknown` when a numeric test is needed).
+    fn sign_structural(&self) -> Sign {
         match &self.repr {
             Repr::Rational(q) => {
                 if q.is_zero() {
@@ -242,24 +369,24 @@ impl Const {
                         s = s.times(field::poly_sign(p));
                     }
                 }
-                if s == Sign::Unknown {
-                    self.numeric_sign()
-                } else {
-                    s
-                }
+                s
             }
         }
     }
-    /// The last resort of the sign: the sign of a rigorous enclosure of the value, at working
-    /// precisions doubling from 64 bits up to [`NUMERIC_MAX_PREC`] (cheap for values clearly away
-    /// from 0). Never `Zero`.
-    fn numeric_sign(&self) -> Sign {
-        use crate::interval::{decide_sign_with_limit, NumericSign};
-        match decide_sign_with_limit(&self.to_expr(), NUMERIC_MAX_PREC) {
-            NumericSign::Positive => Sign::Positive,
-            NumericSign::Negative => Sign::Negative,
-            NumericSign::Unknown => Sign::Unknown,
+    /// Evaluates the normal form in another arithmetic (see [`Fold`]): the numerator and the
+    /// denominator factors term by term, each atom once per term through [`Fold::atom`].
+    pub fn fold<F: Fold>(&self, f: &mut F) -> Result<F::T, F::E> {
+        let fr = match &self.repr {
+            Repr::Rational(q) => return f.rational(q),
+            Repr::Field(fr) => fr,
+        };
+        let mut value = fold_poly(&fr.num, f)?;
+        for (p, m) in &fr.den {
+            let d = fold_poly(p, f)?;
+            let d = f.pow(&d, &BigRational::from_integer(BigInt::from(*m)))?;
+            value = f.div(&value, &d)?;
         }
+        Ok(value)
     }
     /// `self / rhs`; errors when `rhs` is (or may be) zero.
     pub fn checked_div(&self, rhs: &Const) -> Result<Const, NumberError> {
@@ -511,7 +638,9 @@ impl Const {
             Repr::Field(f) if f.den.is_empty() && f.num.len() == 1 => {
                 let (m, r) = f.num.iter().next()?;
                 match m.0.as_slice() {
-                    [(Atom::Apply(Func::Ln, x), e)] if e.is_one() => Some((x, r)),
+                    [(Atom::Apply(x), e)] if x.func() == Func::Ln && e.is_one() => {
+                        Some((x.arg(), r))
+                    }
                     _ => None,
                 }
             }

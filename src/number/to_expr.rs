@@ -39,7 +39,7 @@ fn mono_factors(m: &Mono, up: &mut Vec<Expr>, down: &mut Vec<Expr>) {
                 continue;
             }
             Atom::Ln(n) => Expr::call(Func::Ln, integer(n)),
-            Atom::Apply(f, c) => Expr::call(*f, c.to_expr()),
+            Atom::Apply(a) => Expr::call(a.func(), a.arg_expr()),
             Atom::Exp(c) => match c.log_power() {
                 // exp(r ln x) = x^r, printed as a power (`sqrt(sqrt(2) + 1)`).
                 Some((x, r)) if r.is_positive() => power(x.to_expr(), r),
@@ -47,7 +47,7 @@ fn mono_factors(m: &Mono, up: &mut Vec<Expr>, down: &mut Vec<Expr>) {
                     down.push(power(x.to_expr(), &-r));
                     continue;
                 }
-                None => Expr::call(Func::Exp, c.to_expr()),
+                None => Expr::call(Func::Exp, c.arg_expr()),
             },
             Atom::Prime(p) => integer(p),
         };

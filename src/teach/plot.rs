@@ -12,7 +12,7 @@ use super::lang::Lang;
 use crate::certificate::scaled_error_bound;
 use crate::expr::Expr;
 use crate::gate::{GateReport, Verdict};
-use crate::interval::{enclose, enclose_const, Interval};
+use crate::interval::{enclose, enclose_value, Interval};
 use crate::number::Const;
 use num_bigint::BigInt;
 use num_rational::BigRational;
@@ -46,7 +46,7 @@ fn q(n: i64, d: i64) -> BigRational {
 }
 
 fn enclose_c(c: &Const) -> Result<Interval, PlotError> {
-    enclose_const(&c.to_expr(), PREC).map_err(|e| PlotError::Eval(e.to_string()))
+    enclose_value(c, PREC).map_err(|e| PlotError::Eval(e.to_string()))
 }
 
 /// An enclosure of `f_lambda(x) - x_1...x_n` at a rational point, from the network itself:
