@@ -24,6 +24,7 @@
 //! | [`scalar`] | lowering of vectors, matrices and definitions to one built-in scalar expression |
 //! | [`prove`] | claims `LHS = RHS + O(...)`: proved, refuted or undecided |
 //! | [`library`] | the built-in library of named activations |
+//! | [`session`] | the library façade: definitions in scope, one entry point per command, reports in the JSON schema `taylorgate/1` |
 //! | [`commands`] | the command-line subcommands, as values (text and JSON) |
 //!
 //! ## Example: does softplus multiply?
@@ -66,6 +67,7 @@ pub mod parse;
 pub mod prove;
 pub mod scalar;
 pub mod series;
+pub mod session;
 pub mod shape;
 
 pub use expr::{Definitions, Expr, Func, Program};

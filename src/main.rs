@@ -29,6 +29,22 @@ enum Command {
     Scan(commands::scan::ScanArgs),
 }
 
+impl Command {
+    /// The subcommand's name, and whether it was asked for JSON (errors are then printed as a
+    /// JSON object on standard output).
+    fn name_and_json(&self) -> (&'static str, bool) {
+        use commands::*;
+        match self {
+            Command::Diff(a) => ("diff", a.format == diff::Format::Json),
+            Command::Expand(a) => ("expand", a.format == expand::Format::Json),
+            Command::Gate(a) => ("gate", a.format == gate::GateFormat::Json),
+            Command::Prove(a) => ("prove", a.format == prove::ProveFormat::Json),
+            Command::List(a) => ("list", a.format == list::ListFormat::Json),
+            Command::Scan(a) => ("scan", a.format == scan::ScanFormat::Json),
+        }
+    }
+}
+
 fn run(cli: Cli) -> Result<commands::Outcome, taylorgate::Error> {
     match cli.command {
         Command::Diff(args) => commands::diff::run(&args),
@@ -45,6 +61,7 @@ const STACK_BYTES: usize = 512 << 20;
 
 fn main() {
     let cli = Cli::parse();
+    let (command, json) = cli.command.name_and_json();
     let worker = std::thread::Builder::new()
         .stack_size(STACK_BYTES)
         .spawn(move || run(cli))
@@ -54,8 +71,22 @@ fn main() {
             print!("{}", outcome.output);
             outcome.status.code()
         }
+        Ok(Err(error)) if json => {
+            print!(
+                "{}",
+                taylorgate::session::ErrorData::new(&error).to_json(command)
+            );
+            2
+        }
         Ok(Err(error)) => {
             eprintln!("error: {error}");
+            2
+        }
+        Err(_) if json => {
+            print!(
+                "{}",
+                taylorgate::session::ErrorData::internal().to_json(command)
+            );
             2
         }
         Err(_) => {

@@ -161,12 +161,16 @@ fn the_squaring_gate_x4_coefficient_for_several_activations() {
 
 #[test]
 fn bad_input_in_a_claim_file_is_exit_2_with_line_and_column() {
-    let (code, _, err) = prove_text("f(x) = exp(x)\nclaim f(x) = 1 + + O(|x|^2)\n");
+    // With --format json the error is a JSON object on standard output.
+    let (code, v, _) = prove_text("f(x) = exp(x)\nclaim f(x) = 1 + + O(|x|^2)\n");
     assert_eq!(code, 2);
-    assert!(err.contains("2:"), "{err}");
-    let (code, _, err) = prove_text("claim tahn(x) = x + O(|x|^3)\n");
+    assert_eq!(v["error"]["kind"], "parse");
+    assert_eq!(v["error"]["line"], 2);
+    assert!(v["error"]["column"].as_u64().is_some(), "{v}");
+    assert!(v["error"]["message"].as_str().unwrap().contains("2:"), "{v}");
+    let (code, v, _) = prove_text("claim tahn(x) = x + O(|x|^3)\n");
     assert_eq!(code, 2);
-    assert!(err.contains("tanh"), "{err}");
+    assert!(v["error"]["message"].as_str().unwrap().contains("tanh"), "{v}");
 }
 
 #[test]

@@ -1,11 +1,9 @@
 //! `taylorgate diff`: symbolic derivatives, simplified, and their exact values at a point.
 
 use super::Outcome;
-use crate::diff::{self, DiffError, MAX_DERIVATIVE_ORDER};
-use crate::expr::Expr;
 use crate::interval::guaranteed_digits;
 use crate::number::Const;
-use serde_json::json;
+use crate::session::{primes, DiffRequest};
 use std::path::PathBuf;
 
 /// Output format of `taylorgate diff`.
@@ -14,7 +12,7 @@ pub enum Format {
     /// One line per derivative (and per value).
     #[default]
     Text,
-    /// A JSON object.
+    /// The schema `taylorgate/1` (`schema/diff.json`).
     Json,
 }
 
@@ -43,40 +41,6 @@ pub struct DiffArgs {
     pub digits: Option<u32>,
 }
 
-/// `f'`, `f''`, `f'''`, then `f^(4)`.
-fn primes(k: u32) -> String {
-    if k <= 3 {
-        "'".repeat(k as usize)
-    } else {
-        format!("^({k})")
-    }
-}
-
-/// Whether `text` reads as one call `name(...)`, so that `text'` is unambiguous.
-fn is_call(text: &str) -> bool {
-    let Some(open) = text.find('(') else {
-        return false;
-    };
-    let name = &text[..open];
-    if name.is_empty() || !name.chars().all(|c| c.is_alphanumeric() || c == '_') {
-        return false;
-    }
-    let mut depth = 0i64;
-    for (i, c) in text.char_indices().skip(open) {
-        match c {
-            '(' => depth += 1,
-            ')' => {
-                depth -= 1;
-                if depth == 0 {
-                    return i == text.len() - 1;
-                }
-            }
-            _ => {}
-        }
-    }
-    false
-}
-
 /// `value` to `digits` guaranteed digits, or a note that no precision separated it from 0.
 pub fn approx_text(value: &Const, digits: u32) -> String {
     guaranteed_digits(value, digits)
@@ -85,92 +49,24 @@ pub fn approx_text(value: &Const, digits: u32) -> String {
 
 /// Runs `taylorgate diff`.
 pub fn run(args: &DiffArgs) -> Result<Outcome, crate::Error> {
-    if args.order == 0 || args.order > MAX_DERIVATIVE_ORDER {
-        return Err(crate::Error::Usage(format!(
-            "-n must be between 1 and {MAX_DERIVATIVE_ORDER}, not {}",
-            args.order
-        )));
-    }
-    let defs = super::load_definitions(args.file.as_deref())?;
-    let text = args.expr.trim();
-    let var = args.var.as_str();
-    let (source, label_base) = match defs.function(text) {
-        Some(def) if def.params.len() == 1 => (
-            Expr::Apply(text.to_string(), vec![Expr::var(var)]),
-            text.to_string(),
-        ),
-        Some(_) => {
-            return Err(DiffError::NotUnary(text.to_string()).into());
-        }
-        None => {
-            let e = crate::parse::parse_expr(text, &defs)?;
-            let label = if is_call(text) || text.chars().all(|c| c.is_alphanumeric()) {
-                text.to_string()
-            } else {
-                format!("({text})")
-            };
-            (e, label)
-        }
-    };
-    let f = diff::inline_definitions(&source, &defs)?;
-    let mut derivatives = Vec::new();
-    let mut cur = f.clone();
-    for k in 1..=args.order {
-        cur = diff::derivative(&cur, var).map_err(|e| DiffError::In {
-            label: format!("{label_base}{}", primes(k)),
-            source: Box::new(e),
-        })?;
-        derivatives.push(cur.clone());
-    }
-    // Values: f itself first, then each derivative in order. An `if` is only checked for
-    // agreement of its two sides at a switching point, so a derivative's value is only trusted
-    // once every lower derivative (and f) passed that check.
-    let point = match &args.at {
-        None => None,
-        Some(p) => {
-            let pe = crate::parse::parse_expr(p, &defs)?;
-            let pe = diff::inline_definitions(&pe, &defs)?;
-            let value = Const::from_expr(&pe)?;
-            let mut values = Vec::new();
-            for (k, e) in std::iter::once(&f).chain(&derivatives).enumerate() {
-                let v = diff::evaluate(e, var, &value).map_err(|e| DiffError::In {
-                    label: format!("{label_base}{}", primes(k as u32)),
-                    source: Box::new(e),
-                })?;
-                if k > 0 {
-                    values.push(v);
-                }
-            }
-            Some((p.trim().to_string(), values))
-        }
-    };
-    let printed: Vec<String> = derivatives.iter().map(|e| e.to_string()).collect();
+    let session = super::session(args.file.as_deref())?;
+    let report = session.diff(&DiffRequest {
+        expr: args.expr.clone(),
+        order: args.order,
+        at: args.at.clone(),
+        var: args.var.clone(),
+        digits: args.digits,
+    })?;
     match args.format {
-        Format::Json => {
-            let mut obj = json!({
-                "expression": text,
-                "variable": var,
-                "derivatives": printed,
-            });
-            if let Some((p, values)) = &point {
-                obj["point"] = json!(p);
-                obj["values"] = json!(values.iter().map(|v| v.to_string()).collect::<Vec<_>>());
-                if let Some(d) = args.digits {
-                    obj["approx"] = json!(values
-                        .iter()
-                        .map(|v| guaranteed_digits(v, d))
-                        .collect::<Vec<_>>());
-                }
-            }
-            Ok(Outcome::json(&obj, super::Status::Done))
-        }
+        Format::Json => Ok(Outcome::report(&report, super::Status::Done)),
         Format::Text => {
-            let name = "f";
+            let (name, var) = ("f", &report.variable);
             let mut out = String::new();
-            for (k, d) in printed.iter().enumerate() {
+            for (k, d) in report.derivatives.iter().enumerate() {
                 out += &format!("{name}{}({var}) = {d}\n", primes(k as u32 + 1));
             }
-            if let Some((p, values)) = &point {
+            if let Some(values) = &report.values {
+                let p = args.at.as_deref().unwrap_or_default().trim();
                 for (k, v) in values.iter().enumerate() {
                     out += &format!("{name}{}({p}) = {v}", primes(k as u32 + 1));
                     if let Some(d) = args.digits {

@@ -6,10 +6,9 @@
 //! ```
 
 use super::Outcome;
-use crate::expr::Expr;
 use crate::number::{Const, Sign, ZeroTest};
-use crate::series::{taylor, Series};
-use serde_json::json;
+use crate::series::Series;
+use crate::session::{ExpandReport, ExpandRequest};
 use std::path::PathBuf;
 
 /// Output format of `expand`.
@@ -20,7 +19,7 @@ pub enum Format {
     Text,
     /// The same in LaTeX.
     Latex,
-    /// `{"expression", "variable", "point", "order", "coefficients": [...]}`.
+    /// The schema `taylorgate/1` (`schema/expand.json`).
     Json,
 }
 
@@ -51,52 +50,50 @@ pub struct ExpandArgs {
 
 /// Runs `taylorgate expand`.
 pub fn run(args: &ExpandArgs) -> Result<Outcome, crate::Error> {
-    let defs = super::load_definitions(args.file.as_deref())?;
-    let expr = match defs.function(args.expr.trim()) {
-        Some(def) if def.params.len() == 1 => {
-            Expr::Apply(args.expr.trim().to_string(), vec![Expr::var(&args.var)])
-        }
-        _ => crate::parse::parse_expr(&args.expr, &defs)?,
-    };
-    let expr = crate::diff::inline_definitions(&expr, &defs)?;
-    let point = Const::from_expr(&crate::parse::parse_expr(&args.at, &defs)?)?;
-    let series = taylor(&expr, &args.var, &point, args.order)?;
+    let session = super::session(args.file.as_deref())?;
+    let report = session.expand(&ExpandRequest {
+        expr: args.expr.clone(),
+        at: args.at.clone(),
+        order: args.order,
+        var: args.var.clone(),
+        digits: args.digits,
+    })?;
     Ok(match args.format {
         Format::Text => {
-            let mut text = render(&series, &args.var, &point, &Style::Text);
+            let mut text = render_text(&report);
             if let Some(d) = args.digits {
-                for (k, c) in series.coefficients().iter().enumerate() {
+                for (k, c) in report.coefficients.iter().enumerate() {
                     text.push_str(&format!(
                         "\nc_{k} = {c}  ≈ {}",
                         super::diff::approx_text(c, d)
                     ));
                 }
             }
-            Outcome::done(with_notes(text, &series))
+            Outcome::done(with_notes(text, &report.series))
         }
-        Format::Latex => Outcome::done(with_notes(
-            render(&series, &args.var, &point, &Style::Latex),
-            &series,
-        )),
-        Format::Json => {
-            let mut obj = json!({
-                "expression": args.expr,
-                "variable": args.var,
-                "point": point.to_string(),
-                "order": args.order,
-                "coefficients": series.coefficients().iter().map(Const::to_string).collect::<Vec<_>>(),
-                "notes": series.notes(),
-            });
-            if let Some(d) = args.digits {
-                obj["approx"] = json!(series
-                    .coefficients()
-                    .iter()
-                    .map(|c| crate::interval::guaranteed_digits(c, d))
-                    .collect::<Vec<_>>());
-            }
-            Outcome::json(&obj, super::Status::Done)
-        }
+        Format::Latex => Outcome::done(with_notes(render_latex(&report), &report.series)),
+        Format::Json => Outcome::report(&report, super::Status::Done),
     })
+}
+
+/// The expansion as text: `c_0 + c_1*x + ... + O(x^(N+1))`.
+pub fn render_text(report: &ExpandReport) -> String {
+    render(
+        &report.series,
+        &report.variable,
+        &report.point,
+        &Style::Text,
+    )
+}
+
+/// The expansion in LaTeX.
+pub fn render_latex(report: &ExpandReport) -> String {
+    render(
+        &report.series,
+        &report.variable,
+        &report.point,
+        &Style::Latex,
+    )
 }
 
 fn with_notes(mut text: String, series: &Series) -> String {

@@ -3,15 +3,11 @@
 
 use super::{Outcome, Status};
 use crate::certificate::{
-    certify, decimal_down, decimal_text, decimal_up, remainder_bound, BoxBound, Certificate,
-    CertificateError, RemainderBound,
+    decimal_down, decimal_text, decimal_up, BoxBound, Certificate, CertificateError, RemainderBound,
 };
-use crate::expr::{Definitions, Expr};
-use crate::gate::{
-    analyze, input_names, polynomial_text, signed_sum_text, GateOptions, GateReport, Term, Verdict,
-};
+use crate::gate::{input_names, polynomial_text, signed_sum_text, GateReport, Term, Verdict};
 use crate::number::Const;
-use serde_json::{json, Value};
+use crate::session::{GateRequest, GateResult};
 use std::path::PathBuf;
 
 /// Output formats of `gate`.
@@ -19,7 +15,7 @@ use std::path::PathBuf;
 pub enum GateFormat {
     /// The derivation, step by step.
     Text,
-    /// Machine-readable.
+    /// The schema `taylorgate/1` (`schema/gate.json`).
     Json,
 }
 
@@ -55,127 +51,48 @@ pub struct GateArgs {
     pub radius: String,
 }
 
-/// Turns the `ACT` argument into a built-in-only expression in `x`: the name of a one-argument
-/// definition means `name(x)`.
-pub fn activation_expr(text: &str, defs: &Definitions) -> Result<Expr, crate::Error> {
-    let name = text.trim();
-    if let Some(f) = crate::expr::Func::from_name(name).filter(|f| f.arity() == 1) {
-        return Ok(Expr::call(f, Expr::var("x")));
-    }
-    let expr = match defs.function(name) {
-        Some(def) if def.params.len() == 1 => {
-            Expr::Apply(text.trim().to_string(), vec![Expr::var("x")])
-        }
-        Some(def) => {
-            return Err(crate::Error::Usage(format!(
-                "`{text}` takes {} arguments; an activation takes one",
-                def.params.len()
-            )))
-        }
-        None => crate::parse::parse_expr(text, defs)?,
-    };
-    let inlined = crate::diff::inline_definitions(&expr, defs)?;
-    let mut free = inlined.free_variables();
-    free.retain(|v| v != "x");
-    if !free.is_empty() {
-        return Err(crate::Error::Usage(format!(
-            "the activation must be an expression in x; it also uses {}",
-            free.join(", ")
-        )));
-    }
-    Ok(inlined)
-}
-
-/// Parses an exact point such as `ln(3)`.
-pub fn parse_point(text: &str, defs: &Definitions) -> Result<Const, crate::Error> {
-    let e = crate::parse::parse_expr(text, defs)?;
-    let e = crate::diff::inline_definitions(&e, defs)?;
-    Ok(Const::from_expr(&e)?)
-}
-
 /// Runs `taylorgate gate`.
 pub fn run(args: &GateArgs) -> Result<Outcome, crate::Error> {
-    let defs = super::load_definitions(args.file.as_deref())?;
-    let sigma = activation_expr(&args.activation, &defs)?;
-    let bias = args
-        .bias
-        .as_deref()
-        .map(|b| parse_point(b, &defs))
-        .transpose()?;
-    let radius = crate::certificate::parse_rational(&args.radius)
-        .map_err(|e| crate::Error::Usage(format!("--radius: {e}")))?;
-    let epsilon = args
-        .epsilon
-        .as_deref()
-        .map(crate::certificate::parse_rational)
-        .transpose()
-        .map_err(|e| crate::Error::Usage(format!("--epsilon: {e}")))?;
-    // A certificate may need the Lagrange order n + 6 (when the order-(n+2) term vanishes).
-    let degree = args
-        .degree
-        .or_else(|| epsilon.as_ref().map(|_| args.inputs + 6));
-    let options = GateOptions {
+    let session = super::session(args.file.as_deref())?;
+    let result = session.gate(&GateRequest {
+        activation: args.activation.clone(),
         inputs: args.inputs,
-        degree,
-        bias,
-    };
-    let report = analyze(&sigma, &options).map_err(|e| crate::Error::Usage(e.to_string()))?;
+        degree: args.degree,
+        bias: args.bias.clone(),
+        epsilon: args.epsilon.clone(),
+        radius: args.radius.clone(),
+        digits: args.digits,
+    })?;
+    let report = &result.report;
     let status = if report.verdict == Verdict::Admits {
         Status::Done
     } else {
         Status::Negative
     };
-    let admits = report.verdict == Verdict::Admits;
-    let remainder = admits.then(|| remainder_bound(&report, &radius));
-    let certificate = match (&epsilon, admits) {
-        (Some(eps), true) => Some(certify(&report, eps, &radius)),
-        _ => None,
-    };
     Ok(match args.format {
-        GateFormat::Json => {
-            let mut v = report_json(&report);
-            if let Some(d) = args.digits {
-                add_approx_json(&mut v, &report, d);
-            }
-            if let Some(r) = &remainder {
-                v["remainder_bound"] = remainder_json(r);
-            }
-            if let Some(c) = &certificate {
-                v["certificate"] = certificate_json(c);
-            }
-            Outcome::json(&v, status)
-        }
-        GateFormat::Text => {
-            let mut output = report_text(&report);
-            if let Some(r) = &remainder {
-                output.push_str(&remainder_text(r, &report));
-            }
-            if let Some(c) = &certificate {
-                output.push_str(&certificate_text(c, &report));
-            }
-            if let Some(d) = args.digits {
-                output.push_str(&approx_text(&report, d));
-            }
-            Outcome { output, status }
-        }
+        GateFormat::Json => Outcome::report(&result.data, status),
+        GateFormat::Text => Outcome {
+            output: result_text(&result, args.digits),
+            status,
+        },
     })
 }
 
-/// Adds guaranteed digits to the JSON of a report: `derivative_at_bias_approx`, an `approx`
-/// key in every expansion term, and `approx` (parallel to `A2`) beside the output weights.
-pub fn add_approx_json(v: &mut Value, r: &GateReport, digits: u32) {
-    let approx = |c: &Const| json!(crate::interval::guaranteed_digits(c, digits));
-    if let Some(dn) = &r.derivative_at_bias {
-        v["derivative_at_bias_approx"] = approx(dn);
+/// The text `gate` prints: the derivation, the remainder bound, the certificate when asked,
+/// and guaranteed digits when asked.
+pub fn result_text(result: &GateResult, digits: Option<u32>) -> String {
+    let report = &result.report;
+    let mut output = report_text(report);
+    if let Some(r) = &result.remainder_bound {
+        output.push_str(&remainder_text(r, report));
     }
-    if let Some(terms) = v.get_mut("expansion").and_then(Value::as_array_mut) {
-        for (t, term) in terms.iter_mut().zip(&r.expansion) {
-            t["approx"] = approx(&term.coefficient);
-        }
+    if let Some(c) = &result.certificate {
+        output.push_str(&certificate_text(c, report));
     }
-    if v.get("A2").is_some() {
-        v["A2_approx"] = Value::Array(r.a2.iter().map(approx).collect());
+    if let Some(d) = digits {
+        output.push_str(&approx_text(report, d));
     }
+    output
 }
 
 /// The guaranteed digits of the report's exact values, as text.
@@ -209,37 +126,6 @@ Guaranteed digits ({digits} significant, error < 1 ulp):
         ));
     }
     o
-}
-
-/// The JSON of a remainder bound (or of the reason there is none).
-fn remainder_json(r: &Result<RemainderBound, CertificateError>) -> Value {
-    match r {
-        Ok(r) => json!({
-            "statement": format!("|R(x)| <= K |x|_inf^{} for |x|_inf <= r", r.order),
-            "K": r.k.to_string(),
-            "order": r.order,
-            "radius": r.radius.to_string(),
-            "lagrange_order": r.detail.order,
-            "derivative_bound": decimal_up(&r.detail.derivative_bound),
-        }),
-        Err(e) => json!({"error": format!("no rigorous bound: {e}")}),
-    }
-}
-
-/// The JSON of a certificate.
-fn certificate_json(c: &Result<Certificate, CertificateError>) -> Value {
-    match c {
-        Ok(c) => json!({
-            "epsilon": c.epsilon.to_string(),
-            "radius": c.radius.to_string(),
-            "lambda": c.lambda.to_string(),
-            "error_bound": c.error_bound.to_string(),
-            "method": c.method,
-            "lagrange_order": c.detail.order,
-            "derivative_bound": c.detail.derivative_bound.to_string(),
-        }),
-        Err(e) => json!({"error": format!("no certificate: {e}")}),
-    }
 }
 
 fn bound_chain(b: &BoxBound, n: usize, r_text: &str) -> String {
@@ -311,57 +197,6 @@ fn certificate_text(c: &Result<Certificate, CertificateError>, report: &GateRepo
         Err(e) => o.push_str(&format!("   no certificate: {e}\n")),
     }
     o
-}
-
-fn terms_json(terms: &[Term]) -> Value {
-    Value::Array(
-        terms
-            .iter()
-            .map(|t| json!({"powers": t.powers, "coefficient": t.coefficient.to_string()}))
-            .collect(),
-    )
-}
-
-/// The JSON object of a gate report.
-pub fn report_json(r: &GateReport) -> Value {
-    let opt = |c: &Option<Const>| {
-        c.as_ref()
-            .map(|c| Value::String(c.to_string()))
-            .unwrap_or(Value::Null)
-    };
-    let admits = r.verdict == Verdict::Admits;
-    let mut v = json!({
-        "activation": r.activation.to_string(),
-        "inputs": r.inputs,
-        "admits": admits,
-        "verdict": match r.verdict { Verdict::Admits => "admits", Verdict::DoesNotAdmit => "does not admit", Verdict::Undecided => "undecided" },
-        "reason": r.reason,
-        "bias": opt(&r.bias),
-        "derivative_at_bias": opt(&r.derivative_at_bias),
-        "hidden": r.hidden,
-        "A1": r.a1,
-    });
-    if admits {
-        let b = r.bias.as_ref().map(|b| b.to_string()).unwrap_or_default();
-        let obj = v.as_object_mut().expect("object");
-        obj.insert("b1".into(), json!(vec![b; r.hidden]));
-        obj.insert(
-            "A2".into(),
-            json!(r.a2.iter().map(|c| c.to_string()).collect::<Vec<_>>()),
-        );
-        obj.insert("degree".into(), json!(r.degree));
-        obj.insert("expansion".into(), terms_json(&r.expansion));
-        obj.insert(
-            "remainder".into(),
-            json!({
-                "order": r.remainder.order,
-                "exact": r.remainder.exact,
-                "leading": terms_json(&r.remainder.leading),
-                "searched_degree": r.remainder.searched_degree,
-            }),
-        );
-    }
-    v
 }
 
 fn series_text(c: &[Const], var: &str) -> String {

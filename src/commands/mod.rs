@@ -3,7 +3,7 @@
 //! Each subcommand takes its parsed arguments and returns an [`Outcome`]: the text and JSON
 //! renderings of its answer and the exit status. `main.rs` only parses arguments and prints.
 
-use serde_json::Value;
+use crate::session::Report;
 
 pub mod diff;
 pub mod expand;
@@ -49,26 +49,20 @@ impl Outcome {
         }
     }
 
-    /// Pretty-printed JSON with a trailing newline.
-    pub fn json(value: &Value, status: Status) -> Outcome {
-        let mut output = serde_json::to_string_pretty(value).expect("JSON values always print");
-        output.push('\n');
-        Outcome { output, status }
+    /// A report in the JSON schema `taylorgate/1`.
+    pub fn report<R: Report>(report: &R, status: Status) -> Outcome {
+        Outcome {
+            output: report.to_json(),
+            status,
+        }
     }
 }
 
-/// Reads the `--file` argument, if any, into the definitions in scope (on top of the built-in
-/// activation library).
-pub fn load_definitions(
-    file: Option<&std::path::Path>,
-) -> Result<crate::Definitions, crate::Error> {
-    let mut defs = crate::library::definitions();
+/// A session with the built-in library and the definitions of the `--file` argument, if any.
+pub fn session(file: Option<&std::path::Path>) -> Result<crate::session::Session, crate::Error> {
+    let mut session = crate::session::Session::new();
     if let Some(path) = file {
-        let src = std::fs::read_to_string(path)
-            .map_err(|e| crate::Error::Usage(format!("cannot read {}: {e}", path.display())))?;
-        let program = crate::parse::parse_program(&src, &defs)
-            .map_err(|e| e.with_path(&path.display().to_string()))?;
-        defs.extend_with(&program);
+        session.load_file(path)?;
     }
-    Ok(defs)
+    Ok(session)
 }

@@ -3,10 +3,8 @@
 use super::{Outcome, Status};
 use crate::certificate::{decimal_text, decimal_up};
 use crate::gate::{polynomial_text, Term};
-use crate::prove::{
-    prove_program_with_bounds, BoundError, ClaimReport, ClaimStatus, ComparedTerm, RemainderBound,
-};
-use serde_json::{json, Value};
+use crate::prove::{BoundError, ClaimReport, ClaimStatus, ComparedTerm, RemainderBound};
+use crate::session::Session;
 use std::path::PathBuf;
 
 /// Output formats of `prove`.
@@ -14,7 +12,7 @@ use std::path::PathBuf;
 pub enum ProveFormat {
     /// One paragraph per claim.
     Text,
-    /// Machine-readable.
+    /// The schema `taylorgate/1` (`schema/prove.json`).
     Json,
 }
 
@@ -33,29 +31,21 @@ pub struct ProveArgs {
 
 /// Runs `taylorgate prove`.
 pub fn run(args: &ProveArgs) -> Result<Outcome, crate::Error> {
-    let defs = crate::library::definitions();
-    let path = args.file.display().to_string();
-    let src = std::fs::read_to_string(&args.file)
-        .map_err(|e| crate::Error::Usage(format!("cannot read {path}: {e}")))?;
-    let program = crate::parse::parse_program(&src, &defs).map_err(|e| e.with_path(&path))?;
-    let radius = crate::certificate::parse_rational(&args.radius)
-        .map_err(|e| crate::Error::Usage(format!("--radius: {e}")))?;
-    let reports = prove_program_with_bounds(&program, &defs, &radius);
-    if reports.is_empty() {
-        return Err(crate::Error::Usage(format!("{path} has no claim to prove")));
-    }
-    let status = if reports.iter().all(|r| r.status == ClaimStatus::Proved) {
+    let report = Session::new().prove_file(&args.file, &args.radius)?;
+    let status = if report
+        .reports
+        .iter()
+        .all(|r| r.status == ClaimStatus::Proved)
+    {
         Status::Done
     } else {
         Status::Negative
     };
     Ok(match args.format {
-        ProveFormat::Json => Outcome::json(
-            &json!({"file": path, "claims": reports.iter().map(claim_json).collect::<Vec<_>>()}),
-            status,
-        ),
+        ProveFormat::Json => Outcome::report(&report, status),
         ProveFormat::Text => Outcome {
-            output: reports
+            output: report
+                .reports
                 .iter()
                 .map(claim_text)
                 .collect::<Vec<_>>()
@@ -63,58 +53,6 @@ pub fn run(args: &ProveArgs) -> Result<Outcome, crate::Error> {
             status,
         },
     })
-}
-
-fn terms_json(terms: &[ComparedTerm]) -> Value {
-    Value::Array(
-        terms
-            .iter()
-            .map(|t| {
-                json!({"powers": t.powers, "left": t.left.to_string(), "right": t.right.to_string(),
-                       "coefficient": t.difference.to_string()})
-            })
-            .collect(),
-    )
-}
-
-/// The JSON object of one claim.
-pub fn claim_json(r: &ClaimReport) -> Value {
-    json!({
-        "line": r.line,
-        "claim": r.claim,
-        "status": r.status.name(),
-        "variables": r.variables,
-        "degree_in": r.degree_in,
-        "claimed_order": r.claimed,
-        "message": r.message,
-        "difference": terms_json(&r.difference),
-        "remainder": {
-            "order": r.remainder_order,
-            "exact": r.exact,
-            "leading": terms_json(&r.remainder_leading),
-            "bound": r.bound.as_ref().map(bound_json),
-        },
-    })
-}
-
-/// The JSON of a rigorous remainder bound (or of why there is none).
-fn bound_json(b: &Result<RemainderBound, BoundError>) -> Value {
-    match b {
-        Ok(b) => {
-            let mut v = json!({
-                "K": b.k.to_string(),
-                "order": b.order,
-                "radius": b.radius.to_string(),
-                "norm": "inf",
-            });
-            if let Some(lambda) = &b.variable {
-                v["variable"] = json!(lambda);
-                v["others"] = json!(b.others);
-            }
-            v
-        }
-        Err(e) => json!({"error": format!("no rigorous bound: {e}")}),
-    }
 }
 
 /// The text line of a rigorous remainder bound.

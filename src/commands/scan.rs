@@ -2,13 +2,11 @@
 //! row each, computed in parallel; a row that fails or times out says so.
 
 use super::{Outcome, Status};
-use crate::expr::{Definitions, Expr};
-use crate::gate::{analyze, GateOptions, GateReport, Verdict};
+use crate::gate::{GateReport, Verdict};
 use crate::number::Const;
-use serde_json::json;
+use crate::session::{Report, ScanRow, Session};
 use std::path::PathBuf;
-use std::sync::mpsc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// Output formats of `scan`.
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -19,7 +17,7 @@ pub enum ScanFormat {
     Markdown,
     /// Comma-separated values.
     Csv,
-    /// Machine-readable.
+    /// The schema `taylorgate/1` (`schema/scan.json`).
     Json,
 }
 
@@ -40,52 +38,35 @@ pub struct ScanArgs {
     pub format: ScanFormat,
 }
 
-/// One row of the scan.
-#[derive(Clone, Debug)]
-pub struct Row {
-    /// Activation name.
-    pub name: String,
-    /// Its definition as written.
-    pub definition: String,
-    /// The analysis, or why it failed.
-    pub result: Result<GateReport, String>,
-}
-
-impl Row {
-    fn cells(&self, n: usize) -> Vec<String> {
-        let show = |c: &Option<Const>| {
-            c.as_ref()
-                .map(|c| c.to_string())
-                .unwrap_or_else(|| "-".into())
-        };
-        match &self.result {
-            Ok(r) => vec![
-                self.name.clone(),
-                self.definition.clone(),
-                r.derivative_at_zero
-                    .as_ref()
-                    .map(|c| c.to_string())
-                    .unwrap_or_else(|| "-".into()),
-                verdict_name(r.verdict).into(),
-                show(&r.bias),
-                show(&r.derivative_at_bias),
-                leading_error(r, n)
-                    .map(|c| c.to_string())
-                    .unwrap_or_else(|| "-".into()),
-                remainder_order(r),
-                r.hidden.to_string(),
-                if r.verdict == Verdict::Admits {
-                    String::new()
-                } else {
-                    r.reason.clone()
-                },
-            ],
-            Err(e) => {
-                let mut v = vec![self.name.clone(), self.definition.clone()];
-                v.extend(["-", "error", "-", "-", "-", "-", "-"].map(String::from));
-                v.push(e.clone());
-                v
-            }
+/// The cells of one row of the table.
+fn cells(row: &ScanRow) -> Vec<String> {
+    let show = |c: &Option<Const>| {
+        c.as_ref()
+            .map(|c| c.to_string())
+            .unwrap_or_else(|| "-".into())
+    };
+    match (&row.report, &row.error) {
+        (Some(r), _) => vec![
+            row.name.clone(),
+            row.definition.clone(),
+            show(&r.derivative_at_zero),
+            verdict_name(r.verdict).into(),
+            show(&r.bias),
+            show(&r.derivative_at_bias),
+            show(&row.leading_error),
+            remainder_order(r),
+            r.hidden.to_string(),
+            if r.verdict == Verdict::Admits {
+                String::new()
+            } else {
+                r.reason.clone()
+            },
+        ],
+        (None, e) => {
+            let mut v = vec![row.name.clone(), row.definition.clone()];
+            v.extend(["-", "error", "-", "-", "-", "-", "-"].map(String::from));
+            v.push(e.clone().unwrap_or_default());
+            v
         }
     }
 }
@@ -107,23 +88,6 @@ fn remainder_order(r: &GateReport) -> String {
         (None, true) => "exact".into(),
         (None, false) => format!(">{}", r.remainder.searched_degree),
     }
-}
-
-/// The leading error coefficient `sigma^(n+2)(b) / (6 sigma^(n)(b))`, read off the network's
-/// expansion (the coefficient of `x_1^3 x_2 ... x_n`).
-pub fn leading_error(r: &GateReport, n: usize) -> Option<Const> {
-    if r.verdict != Verdict::Admits {
-        return None;
-    }
-    let mut powers = vec![1; n];
-    powers[0] = 3;
-    Some(
-        r.expansion
-            .iter()
-            .find(|t| t.powers == powers)
-            .map(|t| t.coefficient.clone())
-            .unwrap_or_else(Const::zero),
-    )
 }
 
 const HEADER: [&str; 10] = [
@@ -168,86 +132,25 @@ pub fn aligned(header: &[&str], rows: &[Vec<String>]) -> String {
     out
 }
 
-fn analyze_all(items: Vec<(String, String, Expr)>, n: usize, timeout: Duration) -> Vec<Row> {
-    let (tx, rx) = mpsc::channel();
-    for (i, (_, _, expr)) in items.iter().enumerate() {
-        let (tx, tx_err) = (tx.clone(), tx.clone());
-        let expr = expr.clone();
-        let spawned = std::thread::Builder::new()
-            .stack_size(256 << 20)
-            .spawn(move || {
-                let options = GateOptions {
-                    inputs: n,
-                    ..GateOptions::default()
-                };
-                let result = std::panic::catch_unwind(|| analyze(&expr, &options))
-                    .map_err(|_| "internal error (a bug in taylorgate)".to_string())
-                    .and_then(|r| r.map_err(|e| e.to_string()));
-                let _ = tx.send((i, result));
-            });
-        if let Err(e) = spawned {
-            let _ = tx_err.send((i, Err(format!("cannot start a thread: {e}"))));
-        }
-    }
-    drop(tx);
-    let mut results: Vec<Option<Result<GateReport, String>>> = vec![None; items.len()];
-    let deadline = Instant::now() + timeout;
-    while results.iter().any(Option::is_none) {
-        let left = deadline.saturating_duration_since(Instant::now());
-        match rx.recv_timeout(left) {
-            Ok((i, r)) => results[i] = Some(r),
-            Err(_) => break,
-        }
-    }
-    items
-        .into_iter()
-        .zip(results)
-        .map(|((name, definition, _), r)| Row {
-            name,
-            definition,
-            result: r.unwrap_or_else(|| Err(format!("timeout after {} s", timeout.as_secs()))),
-        })
-        .collect()
-}
-
-fn items(args: &ScanArgs) -> Result<Vec<(String, String, Expr)>, crate::Error> {
-    let defs: Definitions = super::load_definitions(args.file.as_deref())?;
-    let inline = |e: &Expr| crate::diff::inline_definitions(e, &defs);
-    match &args.file {
-        None => crate::library::activations()
-            .iter()
-            .map(|a| Ok((a.name.clone(), a.text.clone(), inline(&a.expr)?)))
-            .collect(),
-        Some(path) => {
-            let src = std::fs::read_to_string(path)
-                .map_err(|e| crate::Error::Usage(format!("cannot read {}: {e}", path.display())))?;
-            let program = crate::parse::parse_program(&src, &crate::library::definitions())
-                .map_err(|e| e.with_path(&path.display().to_string()))?;
-            let mut out = Vec::new();
-            for s in &program.statements {
-                if let crate::expr::Statement::Function { name, params, body } = &s.statement {
-                    if params.len() == 1 {
-                        let x = Expr::Apply(name.clone(), vec![Expr::var("x")]);
-                        out.push((name.clone(), body.to_string(), inline(&x)?));
-                    }
-                }
-            }
-            Ok(out)
-        }
-    }
-}
-
 /// Runs `taylorgate scan`.
 pub fn run(args: &ScanArgs) -> Result<Outcome, crate::Error> {
     let n = args.inputs;
-    if n == 0 || n > crate::gate::MAX_INPUTS {
-        return Err(crate::Error::Usage(format!(
-            "--inputs must be between 1 and {}",
-            crate::gate::MAX_INPUTS
-        )));
-    }
-    let rows = analyze_all(items(args)?, n, Duration::from_secs(args.timeout.max(1)));
-    let table: Vec<Vec<String>> = rows.iter().map(|r| r.cells(n)).collect();
+    let session = Session::new();
+    let source = match &args.file {
+        Some(path) => Some((
+            std::fs::read_to_string(path)
+                .map_err(|e| crate::Error::Usage(format!("cannot read {}: {e}", path.display())))?,
+            path.display().to_string(),
+        )),
+        None => None,
+    };
+    let report = session.scan(
+        source.as_ref().map(|(s, p)| (s.as_str(), Some(p.as_str()))),
+        n,
+        Duration::from_secs(args.timeout.max(1)),
+    )?;
+    let rows = &report.rows;
+    let table: Vec<Vec<String>> = rows.iter().map(cells).collect();
     let header: Vec<String> = HEADER
         .iter()
         .map(|h| h.replace("(n)", &format!("({n})")))
@@ -283,35 +186,7 @@ pub fn run(args: &ScanArgs) -> Result<Outcome, crate::Error> {
             }
             o
         }
-        ScanFormat::Json => {
-            let v: Vec<serde_json::Value> = rows
-                .iter()
-                .map(|row| match &row.result {
-                    Ok(r) => json!({
-                        "name": row.name,
-                        "expr": row.definition,
-                        "derivative_at_zero": r.derivative_at_zero.as_ref().map(|c| c.to_string()),
-                        "admits": r.verdict == Verdict::Admits,
-                        "verdict": verdict_name(r.verdict),
-                        "bias": r.bias.as_ref().map(|c| c.to_string()),
-                        "derivative_at_bias": r.derivative_at_bias.as_ref().map(|c| c.to_string()),
-                        "leading_error": leading_error(r, n).map(|c| c.to_string()),
-                        "remainder_order": r.remainder.order,
-                        "exact": r.remainder.exact,
-                        "neurons": r.hidden,
-                        "reason": r.reason,
-                    }),
-                    Err(e) => json!({
-                        "name": row.name, "expr": row.definition, "admits": false,
-                        "verdict": "error", "bias": null, "derivative_at_bias": null,
-                        "leading_error": null, "remainder_order": null, "reason": e,
-                    }),
-                })
-                .collect();
-            let mut s = serde_json::to_string_pretty(&v).expect("JSON values print");
-            s.push('\n');
-            s
-        }
+        ScanFormat::Json => report.to_json(),
     };
     Ok(Outcome {
         output,

@@ -1,0 +1,1172 @@
+//! The library façade: a [`Session`] holds the definitions in scope and offers one entry point
+//! per command (`expand`, `diff`, `gate`, `prove`, `list`, `scan`). Each returns a report whose
+//! [`serde::Serialize`] form is the versioned JSON schema [`SCHEMA`] (documented as JSON Schema
+//! files in `schema/`). The command line and the Python package both go through it, so they
+//! produce the same data.
+//!
+//! Conventions of the schema `taylorgate/1`:
+//!
+//! * every object printed by a command has `"schema": "taylorgate/1"` and `"command"`;
+//! * exact values are strings in the language (`"ln(2)"`, `"-1/12"`, `"1"`), counts and
+//!   exponents are integers;
+//! * guaranteed decimals (when asked) sit under `"approx"`, an object whose keys mirror the
+//!   exact fields they approximate;
+//! * an error is `{"schema", "command", "error": {"kind", "message", "line", "column"}}`.
+//!
+//! ```
+//! use taylorgate::session::{ExpandRequest, Session};
+//!
+//! let session = Session::new();
+//! let report = session.expand(&ExpandRequest::new("softplus", 4))?;
+//! assert_eq!(report.coefficients[0].to_string(), "ln(2)");
+//! let json = serde_json::to_value(report.versioned())?;
+//! assert_eq!(json["schema"], "taylorgate/1");
+//! assert_eq!(json["coefficients"][4], "-1/192");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use crate::certificate::{self, Certificate, CertificateError};
+use crate::expr::{Definitions, Expr, Statement};
+use crate::gate::{self, GateOptions, GateReport, Term, Verdict};
+use crate::interval::guaranteed_digits;
+use crate::number::Const;
+use crate::prove::{self, BoundError, ClaimReport, ComparedTerm};
+use crate::series::{taylor, Series};
+use crate::Error;
+use num_rational::BigRational;
+use serde::{Serialize, Serializer};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+/// The version of the JSON schema every command's `--format json` follows.
+pub const SCHEMA: &str = "taylorgate/1";
+
+/// Exact constants serialize as their text in the language (`ln(2)`, `-1/12`).
+impl Serialize for Const {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// A report with the schema version and the command it answers, as printed.
+#[derive(Serialize)]
+pub struct Versioned<'a, T: Serialize> {
+    /// Always [`SCHEMA`].
+    pub schema: &'static str,
+    /// The command (`expand`, `diff`, `gate`, `prove`, `list`, `scan`).
+    pub command: &'static str,
+    /// The report's own fields.
+    #[serde(flatten)]
+    pub data: &'a T,
+}
+
+/// A report type: knows the command it answers.
+pub trait Report: Serialize + Sized {
+    /// The command name.
+    const COMMAND: &'static str;
+
+    /// The report with its schema version, ready to serialize.
+    fn versioned(&self) -> Versioned<'_, Self> {
+        Versioned {
+            schema: SCHEMA,
+            command: Self::COMMAND,
+            data: self,
+        }
+    }
+
+    /// Pretty-printed JSON with a trailing newline.
+    fn to_json(&self) -> String {
+        let mut s = serde_json::to_string_pretty(&self.versioned()).expect("reports serialize");
+        s.push('\n');
+        s
+    }
+}
+
+/// The definitions in scope (the built-in library, plus those of loaded files) and the entry
+/// points of the commands.
+#[derive(Clone, Debug)]
+pub struct Session {
+    defs: Definitions,
+}
+
+impl Default for Session {
+    fn default() -> Session {
+        Session::new()
+    }
+}
+
+impl Session {
+    /// A session with the built-in library of activations in scope.
+    pub fn new() -> Session {
+        Session {
+            defs: crate::library::definitions(),
+        }
+    }
+
+    /// The definitions in scope.
+    pub fn definitions(&self) -> &Definitions {
+        &self.defs
+    }
+
+    /// Adds the definitions of a `.tg` source text (`path` names it in error messages).
+    pub fn load_source(&mut self, src: &str, path: Option<&str>) -> Result<(), Error> {
+        let program = crate::parse::parse_program(src, &self.defs).map_err(|e| match path {
+            Some(p) => e.with_path(p),
+            None => e,
+        })?;
+        self.defs.extend_with(&program);
+        Ok(())
+    }
+
+    /// Adds the definitions of a `.tg` file.
+    pub fn load_file(&mut self, path: &std::path::Path) -> Result<(), Error> {
+        let src = read(path)?;
+        self.load_source(&src, Some(&path.display().to_string()))
+    }
+
+    /// An expression in `var` with the definitions inlined: the name of a one-argument
+    /// definition or built-in (`softplus`, `tanh`) means `name(var)`.
+    pub fn expression(&self, text: &str, var: &str) -> Result<Expr, Error> {
+        let name = text.trim();
+        if let Some(f) = crate::expr::Func::from_name(name).filter(|f| f.arity() == 1) {
+            return Ok(Expr::call(f, Expr::var(var)));
+        }
+        let expr = match self.defs.function(name) {
+            Some(def) if def.params.len() == 1 => {
+                Expr::Apply(name.to_string(), vec![Expr::var(var)])
+            }
+            Some(def) => {
+                return Err(Error::Usage(format!(
+                    "`{name}` takes {} arguments; this needs a function of one",
+                    def.params.len()
+                )))
+            }
+            None => crate::parse::parse_expr(text, &self.defs)?,
+        };
+        Ok(crate::diff::inline_definitions(&expr, &self.defs)?)
+    }
+
+    /// An activation: an expression in `x` only (or the name of a one-argument definition).
+    pub fn activation_expr(&self, text: &str) -> Result<Expr, Error> {
+        let inlined = self.expression(text, "x")?;
+        let mut free = inlined.free_variables();
+        free.retain(|v| v != "x");
+        if !free.is_empty() {
+            return Err(Error::Usage(format!(
+                "the activation must be an expression in x; it also uses {}",
+                free.join(", ")
+            )));
+        }
+        Ok(inlined)
+    }
+
+    /// An exact point such as `ln(3)` or `-1/2`.
+    pub fn parse_point(&self, text: &str) -> Result<Const, Error> {
+        let e = crate::parse::parse_expr(text, &self.defs)?;
+        let e = crate::diff::inline_definitions(&e, &self.defs)?;
+        Ok(Const::from_expr(&e)?)
+    }
+
+    /// `taylorgate expand`.
+    pub fn expand(&self, req: &ExpandRequest) -> Result<ExpandReport, Error> {
+        let expr = self.expression(&req.expr, &req.var)?;
+        let point = self.parse_point(&req.at)?;
+        let series = taylor(&expr, &req.var, &point, req.order)?;
+        let coefficients = series.coefficients().to_vec();
+        let approx = req.digits.map(|d| ExpandApprox {
+            coefficients: coefficients
+                .iter()
+                .map(|c| guaranteed_digits(c, d))
+                .collect(),
+        });
+        Ok(ExpandReport {
+            expression: req.expr.clone(),
+            variable: req.var.clone(),
+            point,
+            order: req.order,
+            coefficients,
+            notes: series.notes().to_vec(),
+            approx,
+            series,
+        })
+    }
+
+    /// `taylorgate diff`.
+    pub fn diff(&self, req: &DiffRequest) -> Result<DiffReport, Error> {
+        use crate::diff::{derivative, evaluate, DiffError, MAX_DERIVATIVE_ORDER};
+        if req.order == 0 || req.order > MAX_DERIVATIVE_ORDER {
+            return Err(Error::Usage(format!(
+                "the number of derivatives -n must be between 1 and {MAX_DERIVATIVE_ORDER}, not {}",
+                req.order
+            )));
+        }
+        let text = req.expr.trim();
+        let var = req.var.as_str();
+        let label = match self.defs.function(text) {
+            Some(def) if def.params.len() != 1 => {
+                return Err(DiffError::NotUnary(text.to_string()).into())
+            }
+            Some(_) => text.to_string(),
+            None if is_call(text) || text.chars().all(char::is_alphanumeric) => text.to_string(),
+            None => format!("({text})"),
+        };
+        let f = self.expression(text, var)?;
+        let mut derivatives = Vec::new();
+        let mut cur = f.clone();
+        for k in 1..=req.order {
+            cur = derivative(&cur, var).map_err(|e| DiffError::In {
+                label: format!("{label}{}", primes(k)),
+                source: Box::new(e),
+            })?;
+            derivatives.push(cur.clone());
+        }
+        // Values: f itself first, then each derivative in order. An `if` is only checked for
+        // agreement of its two sides at a switching point, so a derivative's value is only
+        // trusted once every lower derivative (and f) passed that check.
+        let (point, values) = match &req.at {
+            None => (None, None),
+            Some(p) => {
+                let at = self.parse_point(p)?;
+                let mut values = Vec::new();
+                for (k, e) in std::iter::once(&f).chain(&derivatives).enumerate() {
+                    let v = evaluate(e, var, &at).map_err(|e| DiffError::In {
+                        label: format!("{label}{}", primes(k as u32)),
+                        source: Box::new(e),
+                    })?;
+                    if k > 0 {
+                        values.push(v);
+                    }
+                }
+                (Some(at), Some(values))
+            }
+        };
+        let approx = match (&values, req.digits) {
+            (Some(values), Some(d)) => Some(DiffApprox {
+                values: values.iter().map(|v| guaranteed_digits(v, d)).collect(),
+            }),
+            _ => None,
+        };
+        Ok(DiffReport {
+            expression: text.to_string(),
+            variable: req.var.clone(),
+            order: req.order,
+            derivatives: derivatives.iter().map(Expr::to_string).collect(),
+            point,
+            values,
+            approx,
+        })
+    }
+
+    /// `taylorgate gate`: the analysis, the rigorous remainder bound on `|x_i| <= radius`, and
+    /// the certificate when `epsilon` is given.
+    pub fn gate(&self, req: &GateRequest) -> Result<GateResult, Error> {
+        let sigma = self.activation_expr(&req.activation)?;
+        let bias = req
+            .bias
+            .as_deref()
+            .map(|b| self.parse_point(b))
+            .transpose()?;
+        let radius = rational_option("radius", &req.radius)?;
+        let epsilon = req
+            .epsilon
+            .as_deref()
+            .map(|e| rational_option("epsilon", e))
+            .transpose()?;
+        // A certificate may need the Lagrange order n + 6 (when the order-(n+2) term vanishes).
+        let degree = req
+            .degree
+            .or_else(|| epsilon.as_ref().map(|_| req.inputs + 6));
+        let options = GateOptions {
+            inputs: req.inputs,
+            degree,
+            bias,
+        };
+        let report = gate::analyze(&sigma, &options).map_err(|e| Error::Usage(e.to_string()))?;
+        let admits = report.verdict == Verdict::Admits;
+        let remainder_bound = admits.then(|| certificate::remainder_bound(&report, &radius));
+        let certificate = match (&epsilon, admits) {
+            (Some(eps), true) => Some(certificate::certify(&report, eps, &radius)),
+            _ => None,
+        };
+        let data = GateData::new(&report, &remainder_bound, &certificate, req.digits);
+        Ok(GateResult {
+            report,
+            remainder_bound,
+            certificate,
+            data,
+        })
+    }
+
+    /// `taylorgate prove`: decides every claim of a `.tg` source text (`path` names it).
+    pub fn prove(&self, src: &str, path: Option<&str>, radius: &str) -> Result<ProveReport, Error> {
+        let program = crate::parse::parse_program(src, &self.defs).map_err(|e| match path {
+            Some(p) => e.with_path(p),
+            None => e,
+        })?;
+        let radius = rational_option("radius", radius)?;
+        let reports = prove::prove_program_with_bounds(&program, &self.defs, &radius);
+        if reports.is_empty() {
+            return Err(Error::Usage(format!(
+                "{} has no claim to prove",
+                path.unwrap_or("the text")
+            )));
+        }
+        Ok(ProveReport {
+            file: path.map(str::to_string),
+            claims: reports.iter().map(ClaimData::new).collect(),
+            reports,
+        })
+    }
+
+    /// `taylorgate prove FILE`.
+    pub fn prove_file(&self, path: &std::path::Path, radius: &str) -> Result<ProveReport, Error> {
+        let src = read(path)?;
+        self.prove(&src, Some(&path.display().to_string()), radius)
+    }
+
+    /// `taylorgate list`: the built-in library.
+    pub fn list() -> ListReport {
+        ListReport {
+            activations: crate::library::activations()
+                .iter()
+                .map(|a| ActivationData {
+                    name: a.name.clone(),
+                    definition: a.text.clone(),
+                    source: a.source.clone(),
+                })
+                .collect(),
+        }
+    }
+
+    /// `taylorgate scan`: the gate analysis of every activation of the library, or of the
+    /// one-argument functions of `source` (a `.tg` text) when given; each row computed on its
+    /// own thread, a row that fails or takes longer than `timeout` says so.
+    pub fn scan(
+        &self,
+        source: Option<(&str, Option<&str>)>,
+        inputs: usize,
+        timeout: Duration,
+    ) -> Result<ScanReport, Error> {
+        if inputs == 0 || inputs > gate::MAX_INPUTS {
+            return Err(Error::Usage(format!(
+                "the number of inputs must be between 1 and {}",
+                gate::MAX_INPUTS
+            )));
+        }
+        let inline = |e: &Expr, defs: &Definitions| crate::diff::inline_definitions(e, defs);
+        let items: Vec<(String, String, Expr)> = match source {
+            None => crate::library::activations()
+                .iter()
+                .map(|a| Ok((a.name.clone(), a.text.clone(), inline(&a.expr, &self.defs)?)))
+                .collect::<Result<_, Error>>()?,
+            Some((src, path)) => {
+                let program =
+                    crate::parse::parse_program(src, &self.defs).map_err(|e| match path {
+                        Some(p) => e.with_path(p),
+                        None => e,
+                    })?;
+                let mut defs = self.defs.clone();
+                defs.extend_with(&program);
+                let mut out = Vec::new();
+                for s in &program.statements {
+                    if let Statement::Function { name, params, body } = &s.statement {
+                        if params.len() == 1 {
+                            let x = Expr::Apply(name.clone(), vec![Expr::var("x")]);
+                            out.push((name.clone(), body.to_string(), inline(&x, &defs)?));
+                        }
+                    }
+                }
+                out
+            }
+        };
+        Ok(ScanReport {
+            inputs,
+            rows: analyze_all(items, inputs, timeout),
+        })
+    }
+}
+
+fn read(path: &std::path::Path) -> Result<String, Error> {
+    std::fs::read_to_string(path)
+        .map_err(|e| Error::Usage(format!("cannot read {}: {e}", path.display())))
+}
+
+fn rational_option(name: &str, text: &str) -> Result<BigRational, Error> {
+    certificate::parse_rational(text).map_err(|e| Error::Usage(format!("{name}: {e}")))
+}
+
+/// `f'`, `f''`, `f'''`, then `f^(4)`.
+pub fn primes(k: u32) -> String {
+    if k <= 3 {
+        "'".repeat(k as usize)
+    } else {
+        format!("^({k})")
+    }
+}
+
+/// Whether `text` reads as one call `name(...)`, so that `text'` is unambiguous.
+fn is_call(text: &str) -> bool {
+    let Some(open) = text.find('(') else {
+        return false;
+    };
+    let name = &text[..open];
+    if name.is_empty() || !name.chars().all(|c| c.is_alphanumeric() || c == '_') {
+        return false;
+    }
+    let mut depth = 0i64;
+    for (i, c) in text.char_indices().skip(open) {
+        match c {
+            '(' => depth += 1,
+            ')' => {
+                depth -= 1;
+                if depth == 0 {
+                    return i == text.len() - 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    false
+}
+
+// ---------------------------------------------------------------------------------------------
+// expand
+
+/// What `expand` computes.
+#[derive(Clone, Debug)]
+pub struct ExpandRequest {
+    /// The expression, or the name of a one-argument definition.
+    pub expr: String,
+    /// The expansion point (an exact expression).
+    pub at: String,
+    /// The highest coefficient index.
+    pub order: usize,
+    /// The variable.
+    pub var: String,
+    /// Guaranteed significant digits of every coefficient (`approx`).
+    pub digits: Option<u32>,
+}
+
+impl ExpandRequest {
+    /// `expr` in `x` at 0 through `order`, no digits.
+    pub fn new(expr: &str, order: usize) -> ExpandRequest {
+        ExpandRequest {
+            expr: expr.to_string(),
+            at: "0".into(),
+            order,
+            var: "x".into(),
+            digits: None,
+        }
+    }
+}
+
+/// The answer of `expand`.
+#[derive(Clone, Debug, Serialize)]
+pub struct ExpandReport {
+    /// The expression as given.
+    pub expression: String,
+    /// The variable.
+    pub variable: String,
+    /// The exact expansion point.
+    pub point: Const,
+    /// The highest coefficient index N (the remainder is `O((x-p)^(N+1))`).
+    pub order: usize,
+    /// The exact coefficients `c_0 .. c_N`.
+    pub coefficients: Vec<Const>,
+    /// Notes of the engine (e.g. a removable singularity).
+    pub notes: Vec<String>,
+    /// Guaranteed decimals, when asked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub approx: Option<ExpandApprox>,
+    /// The series itself.
+    #[serde(skip)]
+    pub series: Series,
+}
+
+impl Report for ExpandReport {
+    const COMMAND: &'static str = "expand";
+}
+
+/// Guaranteed decimals of an expansion (`null`: not separated from 0 at any precision tried).
+#[derive(Clone, Debug, Serialize)]
+pub struct ExpandApprox {
+    /// One per coefficient.
+    pub coefficients: Vec<Option<String>>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// diff
+
+/// What `diff` computes.
+#[derive(Clone, Debug)]
+pub struct DiffRequest {
+    /// The expression, or the name of a one-argument definition.
+    pub expr: String,
+    /// How many derivatives.
+    pub order: u32,
+    /// A point where to evaluate them.
+    pub at: Option<String>,
+    /// The variable.
+    pub var: String,
+    /// Guaranteed significant digits of every value (`approx`).
+    pub digits: Option<u32>,
+}
+
+/// The answer of `diff`.
+#[derive(Clone, Debug, Serialize)]
+pub struct DiffReport {
+    /// The expression as given.
+    pub expression: String,
+    /// The variable.
+    pub variable: String,
+    /// How many derivatives.
+    pub order: u32,
+    /// The derivatives `f', f'', ...`, simplified, in the language.
+    pub derivatives: Vec<String>,
+    /// The exact point, when asked.
+    pub point: Option<Const>,
+    /// The exact values `f'(p), f''(p), ...` at the point.
+    pub values: Option<Vec<Const>>,
+    /// Guaranteed decimals of the values, when asked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub approx: Option<DiffApprox>,
+}
+
+impl Report for DiffReport {
+    const COMMAND: &'static str = "diff";
+}
+
+/// Guaranteed decimals of the values of `diff`.
+#[derive(Clone, Debug, Serialize)]
+pub struct DiffApprox {
+    /// One per value.
+    pub values: Vec<Option<String>>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// gate
+
+/// What `gate` computes.
+#[derive(Clone, Debug)]
+pub struct GateRequest {
+    /// The activation (an expression in `x`, or a name).
+    pub activation: String,
+    /// Number of inputs n.
+    pub inputs: usize,
+    /// Total degree of the expansion (default n + 4).
+    pub degree: Option<usize>,
+    /// A forced bias (an exact expression).
+    pub bias: Option<String>,
+    /// The accuracy of a certificate (a decimal or fraction).
+    pub epsilon: Option<String>,
+    /// The radius of the input box (a decimal or fraction).
+    pub radius: String,
+    /// Guaranteed significant digits (`approx`).
+    pub digits: Option<u32>,
+}
+
+impl GateRequest {
+    /// The default analysis of `activation` with two inputs.
+    pub fn new(activation: &str) -> GateRequest {
+        GateRequest {
+            activation: activation.to_string(),
+            inputs: 2,
+            degree: None,
+            bias: None,
+            epsilon: None,
+            radius: "1".into(),
+            digits: None,
+        }
+    }
+}
+
+/// The answer of `gate`: the analysis and its rigorous bounds, and their serializable data.
+#[derive(Clone, Debug)]
+pub struct GateResult {
+    /// The analysis.
+    pub report: GateReport,
+    /// The rigorous remainder bound (when the gate is admitted).
+    pub remainder_bound: Option<Result<certificate::RemainderBound, CertificateError>>,
+    /// The certificate (when asked and admitted).
+    pub certificate: Option<Result<Certificate, CertificateError>>,
+    /// What `--format json` prints.
+    pub data: GateData,
+}
+
+/// A monomial `x_1^p_1 ... x_n^p_n` with its exact coefficient.
+#[derive(Clone, Debug, Serialize)]
+pub struct TermData {
+    /// The exponents.
+    pub powers: Vec<i32>,
+    /// The exact coefficient.
+    pub coefficient: Const,
+}
+
+fn terms(t: &[Term]) -> Vec<TermData> {
+    t.iter()
+        .map(|t| TermData {
+            powers: t.powers.clone(),
+            coefficient: t.coefficient.clone(),
+        })
+        .collect()
+}
+
+/// A rigorous bound `|R(x)| <= K |x|_inf^order` for `|x|_inf <= radius` (or why there is
+/// none: then only `error` is set).
+#[derive(Clone, Debug, Serialize, Default)]
+pub struct BoundData {
+    /// `K`, an exact rational (rounded up from the bound proved).
+    #[serde(rename = "K", skip_serializing_if = "Option::is_none")]
+    pub k: Option<String>,
+    /// The order of the bound.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order: Option<i64>,
+    /// The radius of the box, an exact rational.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub radius: Option<String>,
+    /// The norm of `|x|`: always `inf`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub norm: Option<&'static str>,
+    /// For claims `+ O(lambda^k)`: the scale variable.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub variable: Option<String>,
+    /// For claims `+ O(lambda^k)`: the other variables (bounded by the radius).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub others: Option<Vec<String>>,
+    /// For gates: the order of the Lagrange remainder used.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lagrange_order: Option<usize>,
+    /// For gates: the bound of the derivative of that order on the neuron arguments, an exact
+    /// rational.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub derivative_bound: Option<String>,
+    /// Why there is no bound.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// The remainder of a gate: its sharp order and leading terms, and a rigorous bound.
+#[derive(Clone, Debug, Serialize)]
+pub struct RemainderData {
+    /// The lowest degree with a term proved non-zero (`null`: none found, or exact).
+    pub order: Option<usize>,
+    /// The remainder is exactly zero.
+    pub exact: bool,
+    /// The terms of that degree.
+    pub leading: Vec<TermData>,
+    /// The highest degree searched.
+    pub searched_degree: usize,
+    /// The rigorous bound on the box (`null` when not computed).
+    pub bound: Option<BoundData>,
+}
+
+/// The epsilon-lambda certificate (or why there is none: then only `error` is set).
+#[derive(Clone, Debug, Serialize, Default)]
+pub struct CertificateData {
+    /// The requested accuracy, exact.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub epsilon: Option<String>,
+    /// The radius of the box, exact.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub radius: Option<String>,
+    /// The certified scale, exact.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lambda: Option<String>,
+    /// The proved bound of the error, exact (at most epsilon).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error_bound: Option<String>,
+    /// How the bound was obtained.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub method: Option<String>,
+    /// The order of the Lagrange remainder used.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lagrange_order: Option<usize>,
+    /// The bound of the derivative of that order, exact.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub derivative_bound: Option<String>,
+    /// Why there is no certificate.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// What `gate --format json` prints (and `scan` rows embed).
+#[derive(Clone, Debug, Serialize)]
+pub struct GateData {
+    /// The activation analysed, in `x`, definitions inlined.
+    pub activation: String,
+    /// Number of inputs n.
+    pub inputs: usize,
+    /// `verdict == "admits"`.
+    pub admits: bool,
+    /// `admits`, `does not admit` or `undecided`.
+    pub verdict: &'static str,
+    /// Why.
+    pub reason: String,
+    /// The bias b.
+    pub bias: Option<Const>,
+    /// `sigma^(n)(0)`.
+    pub derivative_at_zero: Option<Const>,
+    /// `sigma^(n)(b)`.
+    pub derivative_at_bias: Option<Const>,
+    /// The number of hidden neurons, 2^n.
+    pub hidden: usize,
+    /// The input weights, one row of signs per neuron, as exact strings.
+    #[serde(rename = "A1")]
+    pub a1: Vec<Vec<String>>,
+    /// The hidden biases (all b).
+    pub b1: Option<Vec<Const>>,
+    /// The output weights.
+    #[serde(rename = "A2")]
+    pub a2: Option<Vec<Const>>,
+    /// The total degree of the expansion.
+    pub degree: Option<usize>,
+    /// The network's exact expansion through `degree`.
+    pub expansion: Option<Vec<TermData>>,
+    /// Its remainder.
+    pub remainder: Option<RemainderData>,
+    /// The certificate, when asked.
+    pub certificate: Option<CertificateData>,
+    /// Guaranteed decimals, when asked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub approx: Option<GateApprox>,
+}
+
+/// Guaranteed decimals of a gate's exact values (keys as in [`GateData`]).
+#[derive(Clone, Debug, Serialize)]
+pub struct GateApprox {
+    /// Of the bias.
+    pub bias: Option<String>,
+    /// Of `sigma^(n)(b)`.
+    pub derivative_at_bias: Option<String>,
+    /// Of the output weights.
+    #[serde(rename = "A2")]
+    pub a2: Option<Vec<Option<String>>>,
+    /// Of the expansion's coefficients, in order.
+    pub expansion: Option<Vec<Option<String>>>,
+}
+
+fn verdict_name(v: Verdict) -> &'static str {
+    match v {
+        Verdict::Admits => "admits",
+        Verdict::DoesNotAdmit => "does not admit",
+        Verdict::Undecided => "undecided",
+    }
+}
+
+impl GateData {
+    fn new(
+        r: &GateReport,
+        bound: &Option<Result<certificate::RemainderBound, CertificateError>>,
+        cert: &Option<Result<Certificate, CertificateError>>,
+        digits: Option<u32>,
+    ) -> GateData {
+        let admits = r.verdict == Verdict::Admits;
+        let bound = bound.as_ref().map(|b| match b {
+            Ok(b) => BoundData {
+                k: Some(b.k.to_string()),
+                order: Some(b.order as i64),
+                radius: Some(b.radius.to_string()),
+                norm: Some("inf"),
+                lagrange_order: Some(b.detail.order),
+                derivative_bound: Some(b.detail.derivative_bound.to_string()),
+                ..BoundData::default()
+            },
+            Err(e) => BoundData {
+                error: Some(format!("no rigorous bound: {e}")),
+                ..BoundData::default()
+            },
+        });
+        let certificate = cert.as_ref().map(|c| match c {
+            Ok(c) => CertificateData {
+                epsilon: Some(c.epsilon.to_string()),
+                radius: Some(c.radius.to_string()),
+                lambda: Some(c.lambda.to_string()),
+                error_bound: Some(c.error_bound.to_string()),
+                method: Some(c.method.clone()),
+                lagrange_order: Some(c.detail.order),
+                derivative_bound: Some(c.detail.derivative_bound.to_string()),
+                error: None,
+            },
+            Err(e) => CertificateData {
+                error: Some(format!("no certificate: {e}")),
+                ..CertificateData::default()
+            },
+        });
+        let approx = digits.map(|d| {
+            let ap = |c: &Const| guaranteed_digits(c, d);
+            GateApprox {
+                bias: r.bias.as_ref().and_then(ap),
+                derivative_at_bias: r.derivative_at_bias.as_ref().and_then(ap),
+                a2: admits.then(|| r.a2.iter().map(ap).collect()),
+                expansion: admits.then(|| r.expansion.iter().map(|t| ap(&t.coefficient)).collect()),
+            }
+        });
+        GateData {
+            activation: r.activation.to_string(),
+            inputs: r.inputs,
+            admits,
+            verdict: verdict_name(r.verdict),
+            reason: r.reason.clone(),
+            bias: r.bias.clone(),
+            derivative_at_zero: r.derivative_at_zero.clone(),
+            derivative_at_bias: r.derivative_at_bias.clone(),
+            hidden: r.hidden,
+            a1: r
+                .a1
+                .iter()
+                .map(|row| row.iter().map(i32::to_string).collect())
+                .collect(),
+            b1: admits.then(|| vec![r.bias.clone().unwrap_or_else(Const::zero); r.hidden]),
+            a2: admits.then(|| r.a2.clone()),
+            degree: admits.then_some(r.degree),
+            expansion: admits.then(|| terms(&r.expansion)),
+            remainder: admits.then(|| RemainderData {
+                order: r.remainder.order,
+                exact: r.remainder.exact,
+                leading: terms(&r.remainder.leading),
+                searched_degree: r.remainder.searched_degree,
+                bound,
+            }),
+            certificate,
+            approx,
+        }
+    }
+}
+
+impl Report for GateData {
+    const COMMAND: &'static str = "gate";
+}
+
+// ---------------------------------------------------------------------------------------------
+// prove
+
+/// A compared monomial of a claim: the coefficients of both sides and their difference.
+#[derive(Clone, Debug, Serialize)]
+pub struct ComparedData {
+    /// The exponents.
+    pub powers: Vec<i32>,
+    /// The coefficient in the left side.
+    pub left: Const,
+    /// The coefficient in the right side.
+    pub right: Const,
+    /// `left - right`.
+    pub coefficient: Const,
+}
+
+fn compared(t: &[ComparedTerm]) -> Vec<ComparedData> {
+    t.iter()
+        .map(|t| ComparedData {
+            powers: t.powers.clone(),
+            left: t.left.clone(),
+            right: t.right.clone(),
+            coefficient: t.difference.clone(),
+        })
+        .collect()
+}
+
+/// The remainder `LHS - RHS` of a proved claim.
+#[derive(Clone, Debug, Serialize)]
+pub struct ClaimRemainderData {
+    /// The lowest order with a term proved non-zero.
+    pub order: Option<i64>,
+    /// `LHS - RHS` is exactly zero.
+    pub exact: bool,
+    /// The terms of that order.
+    pub leading: Vec<ComparedData>,
+    /// The rigorous bound (`null` unless proved).
+    pub bound: Option<BoundData>,
+}
+
+/// One claim of `prove`.
+#[derive(Clone, Debug, Serialize)]
+pub struct ClaimData {
+    /// Its line in the file.
+    pub line: usize,
+    /// The claim as written.
+    pub claim: String,
+    /// `proved`, `refuted` or `undecided`.
+    pub status: &'static str,
+    /// The variables of the claim.
+    pub variables: Vec<String>,
+    /// For `O(lambda^k)`: the variable; else `null` (total degree).
+    pub degree_in: Option<String>,
+    /// The claimed order k.
+    pub claimed_order: u32,
+    /// What was found.
+    pub message: String,
+    /// The terms that differ (refuted or undecided).
+    pub difference: Vec<ComparedData>,
+    /// The remainder.
+    pub remainder: ClaimRemainderData,
+}
+
+fn bound_of_claim(b: &Result<prove::RemainderBound, BoundError>) -> BoundData {
+    match b {
+        Ok(b) => BoundData {
+            k: Some(b.k.to_string()),
+            order: Some(b.order),
+            radius: Some(b.radius.to_string()),
+            norm: Some("inf"),
+            variable: b.variable.clone(),
+            others: b.variable.as_ref().map(|_| b.others.clone()),
+            ..BoundData::default()
+        },
+        Err(e) => BoundData {
+            error: Some(format!("no rigorous bound: {e}")),
+            ..BoundData::default()
+        },
+    }
+}
+
+impl ClaimData {
+    fn new(r: &ClaimReport) -> ClaimData {
+        ClaimData {
+            line: r.line,
+            claim: r.claim.clone(),
+            status: r.status.name(),
+            variables: r.variables.clone(),
+            degree_in: r.degree_in.clone(),
+            claimed_order: r.claimed,
+            message: r.message.clone(),
+            difference: compared(&r.difference),
+            remainder: ClaimRemainderData {
+                order: r.remainder_order,
+                exact: r.exact,
+                leading: compared(&r.remainder_leading),
+                bound: r.bound.as_ref().map(bound_of_claim),
+            },
+        }
+    }
+}
+
+/// The answer of `prove`.
+#[derive(Clone, Debug, Serialize)]
+pub struct ProveReport {
+    /// The file, when read from one.
+    pub file: Option<String>,
+    /// One per claim, in order.
+    pub claims: Vec<ClaimData>,
+    /// The reports themselves.
+    #[serde(skip)]
+    pub reports: Vec<ClaimReport>,
+}
+
+impl Report for ProveReport {
+    const COMMAND: &'static str = "prove";
+}
+
+// ---------------------------------------------------------------------------------------------
+// list and scan
+
+/// A named activation of the library.
+#[derive(Clone, Debug, Serialize)]
+pub struct ActivationData {
+    /// Its name.
+    pub name: String,
+    /// Its definition as written.
+    pub definition: String,
+    /// Where it comes from.
+    pub source: String,
+}
+
+/// The answer of `list`.
+#[derive(Clone, Debug, Serialize)]
+pub struct ListReport {
+    /// The library, in order.
+    pub activations: Vec<ActivationData>,
+}
+
+impl Report for ListReport {
+    const COMMAND: &'static str = "list";
+}
+
+/// One row of `scan`: the gate analysis of one activation (the fields of [`GateData`]), or the
+/// error that stopped it.
+#[derive(Clone, Debug, Serialize)]
+pub struct ScanRow {
+    /// The activation's name.
+    pub name: String,
+    /// Its definition as written.
+    pub definition: String,
+    /// The leading error coefficient (of `x_1^3 x_2 ... x_n`), when admitted.
+    pub leading_error: Option<Const>,
+    /// Why the row has no analysis (`null` when it has one).
+    pub error: Option<String>,
+    /// The analysis.
+    #[serde(flatten)]
+    pub gate: Option<GateData>,
+    /// The analysis itself (for the text renderings).
+    #[serde(skip)]
+    pub report: Option<GateReport>,
+}
+
+/// The answer of `scan`.
+#[derive(Clone, Debug, Serialize)]
+pub struct ScanReport {
+    /// Number of inputs n.
+    pub inputs: usize,
+    /// One per activation.
+    pub rows: Vec<ScanRow>,
+}
+
+impl Report for ScanReport {
+    const COMMAND: &'static str = "scan";
+}
+
+/// The leading error coefficient `sigma^(n+2)(b) / (6 sigma^(n)(b))`, read off the network's
+/// expansion (the coefficient of `x_1^3 x_2 ... x_n`).
+pub fn leading_error(r: &GateReport) -> Option<Const> {
+    if r.verdict != Verdict::Admits {
+        return None;
+    }
+    let mut powers = vec![1; r.inputs];
+    powers[0] = 3;
+    Some(
+        r.expansion
+            .iter()
+            .find(|t| t.powers == powers)
+            .map(|t| t.coefficient.clone())
+            .unwrap_or_else(Const::zero),
+    )
+}
+
+fn analyze_all(items: Vec<(String, String, Expr)>, n: usize, timeout: Duration) -> Vec<ScanRow> {
+    let (tx, rx) = mpsc::channel();
+    for (i, (_, _, expr)) in items.iter().enumerate() {
+        let (tx, tx_err) = (tx.clone(), tx.clone());
+        let expr = expr.clone();
+        let spawned = std::thread::Builder::new()
+            .stack_size(256 << 20)
+            .spawn(move || {
+                let options = GateOptions {
+                    inputs: n,
+                    ..GateOptions::default()
+                };
+                let result = std::panic::catch_unwind(|| gate::analyze(&expr, &options))
+                    .map_err(|_| "internal error (a bug in taylorgate)".to_string())
+                    .and_then(|r| r.map_err(|e| e.to_string()));
+                let _ = tx.send((i, result));
+            });
+        if let Err(e) = spawned {
+            let _ = tx_err.send((i, Err(format!("cannot start a thread: {e}"))));
+        }
+    }
+    drop(tx);
+    let mut results: Vec<Option<Result<GateReport, String>>> = vec![None; items.len()];
+    let deadline = Instant::now() + timeout;
+    while results.iter().any(Option::is_none) {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match rx.recv_timeout(left) {
+            Ok((i, r)) => results[i] = Some(r),
+            Err(_) => break,
+        }
+    }
+    items
+        .into_iter()
+        .zip(results)
+        .map(|((name, definition, _), r)| {
+            let r = r.unwrap_or_else(|| Err(format!("timeout after {} s", timeout.as_secs())));
+            match r {
+                Ok(report) => ScanRow {
+                    name,
+                    definition,
+                    leading_error: leading_error(&report),
+                    error: None,
+                    gate: Some(GateData::new(&report, &None, &None, None)),
+                    report: Some(report),
+                },
+                Err(e) => ScanRow {
+                    name,
+                    definition,
+                    leading_error: None,
+                    error: Some(e),
+                    gate: None,
+                    report: None,
+                },
+            }
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// errors
+
+/// An error as the schema prints it: `{"kind", "message", "line", "column"}`.
+#[derive(Clone, Debug, Serialize)]
+pub struct ErrorData {
+    /// The kind: `parse`, `math`, `limit`, `usage` (see [`error_kind`]) or `internal`.
+    pub kind: &'static str,
+    /// The message, as the text output prints it (for parse errors: with the caret lines).
+    pub message: String,
+    /// The 1-based line of the first error in the input, when known.
+    pub line: Option<usize>,
+    /// The 1-based column, when known.
+    pub column: Option<usize>,
+}
+
+impl ErrorData {
+    /// The data of an error.
+    pub fn new(error: &Error) -> ErrorData {
+        let (line, column) = match error {
+            Error::Parse(p) => p
+                .errors()
+                .first()
+                .map(|e| match e.line_col {
+                    pest::error::LineColLocation::Pos((l, c)) => (Some(l), Some(c)),
+                    pest::error::LineColLocation::Span((l, c), _) => (Some(l), Some(c)),
+                })
+                .unwrap_or((None, None)),
+            _ => (None, None),
+        };
+        ErrorData {
+            kind: error_kind(error),
+            message: error.to_string(),
+            line,
+            column,
+        }
+    }
+
+    /// A bug of taylorgate (a panic caught at the top).
+    pub fn internal() -> ErrorData {
+        ErrorData {
+            kind: "internal",
+            message: "internal error (a bug in taylorgate; please report the input)".into(),
+            line: None,
+            column: None,
+        }
+    }
+
+    /// The JSON object an erring command prints with `--format json`.
+    pub fn to_json(&self, command: &'static str) -> String {
+        #[derive(Serialize)]
+        struct Printed<'a> {
+            schema: &'static str,
+            command: &'static str,
+            error: &'a ErrorData,
+        }
+        let mut s = serde_json::to_string_pretty(&Printed {
+            schema: SCHEMA,
+            command,
+            error: self,
+        })
+        .expect("errors serialize");
+        s.push('\n');
+        s
+    }
+}
+
+/// The kind of an error: `parse` (bad input text), `limit` (a documented limit was exceeded),
+/// `math` (the mathematics failed: a pole, a domain error, an undecided zero test) or `usage`
+/// (a bad option, an unknown name, an unreadable file).
+pub fn error_kind(error: &Error) -> &'static str {
+    use crate::number::NumberError;
+    use crate::series::SeriesError;
+    match error {
+        Error::Parse(_) => "parse",
+        Error::Number(NumberError::TooLarge(_))
+        | Error::Series(SeriesError::OrderTooLarge { .. })
+        | Error::Series(SeriesError::Number(NumberError::TooLarge(_))) => "limit",
+        Error::Number(_) | Error::Diff(_) | Error::Series(_) => "math",
+        Error::Usage(_) => "usage",
+    }
+}
