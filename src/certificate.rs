@@ -291,6 +291,26 @@ fn scaled_bound(
     Some((e, b))
 }
 
+/// The rigorous bound of `sup_{|x_i| <= R} |f_lambda(x) - x_1...x_n|` at one scale `lambda`
+/// (the certificate's bound, without the search for `lambda`), rounded up to 3 digits.
+///
+/// # Errors
+/// [`CertificateError`] for a report that does not admit the gate or a failed enclosure.
+pub fn scaled_error_bound(
+    report: &GateReport,
+    lambda: &BigRational,
+    radius: &BigRational,
+) -> Result<BigRational, CertificateError> {
+    if !lambda.is_positive() || !radius.is_positive() {
+        return Err(CertificateError::Options(
+            "lambda and the radius must be > 0".into(),
+        ));
+    }
+    let ing = ingredients(report)?;
+    let b = box_bound(&ing, &(lambda * radius), ing.n + 1)?;
+    Ok(round_up_decimal(&(b.total() / pow(lambda, ing.n)), 3))
+}
+
 /// The certificate: the largest `lambda = j/2^k` (`16 <= j < 32`, or `lambda = 1`) whose
 /// rigorous bound of `sup_{|x_i| <= R} |f_lambda(x) - x_1...x_n|` is at most epsilon.
 ///

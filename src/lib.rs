@@ -69,6 +69,7 @@ pub mod scalar;
 pub mod series;
 pub mod session;
 pub mod shape;
+pub mod teach;
 
 pub use expr::{Definitions, Expr, Func, Program};
 pub use number::{Const, Sign, ZeroTest};

@@ -27,6 +27,8 @@ enum Command {
     List(commands::list::ListArgs),
     /// The gate analysis of every activation of the library (or of a file).
     Scan(commands::scan::ScanArgs),
+    /// Plots: the gate's error against lambda, its heat map, Taylor polynomials (SVG, PNG, CSV).
+    Plot(commands::plot::PlotArgs),
 }
 
 impl Command {
@@ -41,6 +43,7 @@ impl Command {
             Command::Prove(a) => ("prove", a.format == prove::ProveFormat::Json),
             Command::List(a) => ("list", a.format == list::ListFormat::Json),
             Command::Scan(a) => ("scan", a.format == scan::ScanFormat::Json),
+            Command::Plot(_) => ("plot", false),
         }
     }
 }
@@ -53,6 +56,7 @@ fn run(cli: Cli) -> Result<commands::Outcome, taylorgate::Error> {
         Command::Prove(args) => commands::prove::run(&args),
         Command::List(args) => commands::list::run(&args),
         Command::Scan(args) => commands::scan::run(&args),
+        Command::Plot(args) => commands::plot::run(&args),
     }
 }
 

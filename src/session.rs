@@ -26,7 +26,7 @@
 //! ```
 
 use crate::certificate::{self, Certificate, CertificateError};
-use crate::expr::{Definitions, Expr, Statement};
+use crate::expr::{Definitions, Expr, Program, Statement};
 use crate::gate::{self, GateOptions, GateReport, Term, Verdict};
 use crate::interval::guaranteed_digits;
 use crate::number::Const;
@@ -188,6 +188,7 @@ impl Session {
             notes: series.notes().to_vec(),
             approx,
             series,
+            expr,
         })
     }
 
@@ -254,6 +255,8 @@ impl Session {
             point,
             values,
             approx,
+            function: f,
+            derivative_exprs: derivatives,
         })
     }
 
@@ -293,6 +296,7 @@ impl Session {
             report,
             remainder_bound,
             certificate,
+            radius,
             data,
         })
     }
@@ -315,6 +319,7 @@ impl Session {
             file: path.map(str::to_string),
             claims: reports.iter().map(ClaimData::new).collect(),
             reports,
+            program,
         })
     }
 
@@ -481,6 +486,9 @@ pub struct ExpandReport {
     /// The series itself.
     #[serde(skip)]
     pub series: Series,
+    /// The expression expanded, definitions inlined.
+    #[serde(skip)]
+    pub expr: Expr,
 }
 
 impl Report for ExpandReport {
@@ -530,6 +538,12 @@ pub struct DiffReport {
     /// Guaranteed decimals of the values, when asked.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub approx: Option<DiffApprox>,
+    /// The function differentiated, definitions inlined.
+    #[serde(skip)]
+    pub function: Expr,
+    /// The derivatives themselves.
+    #[serde(skip)]
+    pub derivative_exprs: Vec<Expr>,
 }
 
 impl Report for DiffReport {
@@ -589,6 +603,8 @@ pub struct GateResult {
     pub remainder_bound: Option<Result<certificate::RemainderBound, CertificateError>>,
     /// The certificate (when asked and admitted).
     pub certificate: Option<Result<Certificate, CertificateError>>,
+    /// The radius of the input box of the bound.
+    pub radius: BigRational,
     /// What `--format json` prints.
     pub data: GateData,
 }
@@ -949,6 +965,9 @@ pub struct ProveReport {
     /// The reports themselves.
     #[serde(skip)]
     pub reports: Vec<ClaimReport>,
+    /// The program read.
+    #[serde(skip)]
+    pub program: Program,
 }
 
 impl Report for ProveReport {

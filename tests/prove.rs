@@ -167,10 +167,16 @@ fn bad_input_in_a_claim_file_is_exit_2_with_line_and_column() {
     assert_eq!(v["error"]["kind"], "parse");
     assert_eq!(v["error"]["line"], 2);
     assert!(v["error"]["column"].as_u64().is_some(), "{v}");
-    assert!(v["error"]["message"].as_str().unwrap().contains("2:"), "{v}");
+    assert!(
+        v["error"]["message"].as_str().unwrap().contains("2:"),
+        "{v}"
+    );
     let (code, v, _) = prove_text("claim tahn(x) = x + O(|x|^3)\n");
     assert_eq!(code, 2);
-    assert!(v["error"]["message"].as_str().unwrap().contains("tanh"), "{v}");
+    assert!(
+        v["error"]["message"].as_str().unwrap().contains("tanh"),
+        "{v}"
+    );
 }
 
 #[test]

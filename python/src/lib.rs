@@ -124,7 +124,7 @@ fn session(definitions: Option<String>) -> Result<Session, Error> {
     Ok(session)
 }
 
-/// expand(expr, at, order, var, definitions, digits) -> (JSON, text, LaTeX)
+/// expand(expr, at, order, var, definitions, digits) -> (JSON, text, Markdown report)
 #[pyfunction]
 #[pyo3(signature = (expr, at, order, var, definitions, digits))]
 fn expand(
@@ -145,8 +145,13 @@ fn expand(
             digits,
         })?;
         let text = taylorgate::commands::expand::render_text(&report);
-        let latex = taylorgate::commands::expand::render_latex(&report);
-        Ok((report.to_json(), text, latex))
+        let markdown = taylorgate::commands::expand::document(
+            &report,
+            taylorgate::teach::Format::Markdown,
+            taylorgate::teach::Lang::En,
+            false,
+        );
+        Ok((report.to_json(), text, markdown))
     })
 }
 
@@ -188,9 +193,37 @@ impl GateHandle {
         self.result.data.to_json()
     }
 
-    /// The derivation as `gate` prints it.
-    fn text(&self, digits: Option<u32>) -> String {
-        taylorgate::commands::gate::result_text(&self.result, digits)
+    /// The derivation as `gate --format FORMAT --lang LANG` prints it.
+    #[pyo3(signature = (format, lang, digits=None))]
+    fn derivation(&self, format: &str, lang: &str, digits: Option<u32>) -> PyResult<String> {
+        use taylorgate::teach::Format;
+        let format = match format {
+            "text" => Format::Text,
+            "markdown" => Format::Markdown,
+            "latex" => Format::Latex,
+            _ => {
+                return Err(UsageError::new_err(format!(
+                    "unknown format {format:?} (text, markdown or latex)"
+                )))
+            }
+        };
+        Ok(taylorgate::commands::gate::derivation(
+            &self.result,
+            format,
+            language(lang)?,
+            digits,
+            false,
+        ))
+    }
+
+    /// The plot of the worst error of the scaled gate against lambda, as SVG.
+    fn error_svg(&self, py: Python<'_>, lang: &str) -> PyResult<String> {
+        let lang = language(lang)?;
+        let (report, radius) = (self.result.report.clone(), self.result.radius.clone());
+        run(py, move || {
+            taylorgate::commands::plot::error_svg(&report, &radius, lang)
+                .map_err(|e| Error::Usage(e.to_string()))
+        })
     }
 
     /// A polynomial `[(powers, coefficient)]` in the gate's input names, as text.
@@ -208,6 +241,16 @@ impl GateHandle {
     /// The names of the inputs (`u, v` for two).
     fn input_names(&self) -> Vec<String> {
         taylorgate::gate::input_names(self.result.report.inputs)
+    }
+}
+
+fn language(lang: &str) -> PyResult<taylorgate::teach::Lang> {
+    match lang {
+        "en" => Ok(taylorgate::teach::Lang::En),
+        "pt" => Ok(taylorgate::teach::Lang::Pt),
+        _ => Err(UsageError::new_err(format!(
+            "no derivation in language {lang:?} (en or pt)"
+        ))),
     }
 }
 

@@ -49,6 +49,7 @@ __all__ = [
     "Derivatives",
     "Exact",
     "Gate",
+    "Plot",
     "InternalError",
     "LimitError",
     "MathError",
@@ -608,22 +609,16 @@ class Gate:
         )
 
     def derivation(self, format: str = "text", lang: str = "en") -> str:
-        """The derivation, step by step, as ``taylorgate gate`` prints it.
+        """The derivation, step by step, with the remainder bound: ``format`` is ``"text"``
+        (what ``taylorgate gate`` prints), ``"markdown"`` (with ``$...$`` mathematics) or
+        ``"latex"`` (a fragment); ``lang`` is ``"en"`` or ``"pt"``."""
+        return self._handle.derivation(format, lang)
 
-        ``format="text"`` is the command line's text. ``"markdown"`` wraps that text in a
-        Markdown document (TODO: the teaching issue's own Markdown and LaTeX derivations
-        replace this when they land); ``"latex"`` is not available yet. Only ``lang="en"``.
-        """
-        if lang != "en":
-            raise UsageError(f"no derivation in language {lang!r} (only 'en')")
-        text = self._handle.text(None)
-        if format == "text":
-            return text
-        if format == "markdown":
-            return f"### Multiplication gate of `{self.activation}`\n\n```text\n{text}```\n"
-        if format == "latex":
-            raise NotImplementedError("derivation(format='latex') is not available yet")
-        raise UsageError(f"unknown format {format!r} (text, markdown or latex)")
+    def plot(self, lang: str = "en") -> "Plot":
+        """The worst error of the scaled network over the box against the scale lambda
+        (log-log, rigorous enclosures at grid points, with the certificate's bound); Jupyter
+        shows it as SVG."""
+        return Plot(self._handle.error_svg(lang))
 
     def _summary_latex(self) -> str:
         if not self.admits or self.expansion is None:
@@ -649,6 +644,21 @@ class Gate:
         if self.remainder is not None:
             rows.append(f"| remainder | {self.remainder} |")
         return head + "\n\n| | |\n|---|---|\n" + "\n".join(rows) + "\n"
+
+
+class Plot:
+    """A picture (SVG); Jupyter shows it through ``_repr_svg_``."""
+
+    def __init__(self, svg: str) -> None:
+        self.svg = svg
+
+    def _repr_svg_(self) -> str:
+        return self.svg
+
+    def save(self, path: Union[str, "os.PathLike[str]"]) -> None:
+        """Writes the SVG to ``path``."""
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(self.svg)
 
 
 def _rational_text(value: Union[str, int, Fraction]) -> str:

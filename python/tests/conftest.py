@@ -41,6 +41,12 @@ def cli(*args, code=None):
     return out.returncode, data
 
 
+def cli_text(*args):
+    """Runs the command line as given; returns (exit code, standard output)."""
+    out = subprocess.run([cli_binary(), *args], capture_output=True, text=True, timeout=600)
+    return out.returncode, out.stdout
+
+
 @pytest.fixture(scope="session")
 def reference():
     return REFERENCE

@@ -20,7 +20,7 @@ def test_expand_matches_sympy_and_the_cli(case):
     for k, (got, want) in enumerate(zip(s.coefficients, case["coefficients"])):
         assert is_exact(got)
         assert same(got, want), f"c_{k} = {got}, SymPy: {want}"
-    _, data = cli("expand", case["expr"], "--at", case["point"], "--order", str(ORDER), code=0)
+    _, data = cli("expand", case["expr"], f"--at={case['point']}", "--order", str(ORDER), code=0)
     assert validate(s.data) == data
 
 
@@ -42,7 +42,7 @@ def test_expand_at_a_fraction_with_digits_and_definitions():
     assert s.coefficients == [Fraction(-9, 8), Fraction(11, 4), Fraction(-3, 2), Fraction(1)]
     assert s.point == Fraction(-1, 2)
     assert s.approx == ["-1.1250", "2.7500", "-1.5000", "1.0000"]
-    _, data = cli("expand", "x^3 + 2*x", "--at", "-1/2", "--order", "3", "--digits", "5", code=0)
+    _, data = cli("expand", "x^3 + 2*x", "--at=-1/2", "--order", "3", "--digits", "5", code=0)
     assert data["coefficients"] == s.data["coefficients"] and data["approx"] == s.data["approx"]
 
 

@@ -5,7 +5,7 @@ from fractions import Fraction
 import pytest
 
 import taylorgate as tg
-from conftest import REFERENCE, cli, validate
+from conftest import REFERENCE, cli, cli_text, validate
 from helpers import same
 
 CASES = REFERENCE["cases"]
@@ -46,12 +46,17 @@ def test_softplus_gate_attributes():
     assert r.order == 4 and r.leading == {(3, 1): Fraction(-1, 12), (1, 3): Fraction(-1, 12)}
     assert str(r) == "order 4: -1/12*u^3*v - 1/12*u*v^3"
     assert r.bound is not None and r.bound.order >= 4 and r.bound.K > 0
-    assert "ADMITS" in g.derivation()
-    md = g.derivation(format="markdown")
-    assert md.startswith("### ") and "ADMITS" in md
+    _, text = cli_text("gate", "softplus")
+    assert g.derivation() == text
+    assert g.derivation(format="markdown") == cli_text("gate", "softplus", "--format", "markdown")[1]
+    assert g.derivation(format="latex", lang="pt") == cli_text(
+        "gate", "softplus", "--format", "latex", "--lang", "pt"
+    )[1]
     assert "u v" in g._repr_latex_() and "| bias $b$ | $0$ |" in g._repr_markdown_()
     with pytest.raises(tg.UsageError):
         g.derivation(lang="xx")
+    svg = g.plot()._repr_svg_()
+    assert svg.lstrip().startswith("<svg") or svg.lstrip().startswith("<?xml")
 
 
 def test_certificate_is_the_cli_certificate():

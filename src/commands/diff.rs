@@ -12,8 +12,12 @@ pub enum Format {
     /// One line per derivative (and per value).
     #[default]
     Text,
-    /// The schema `taylorgate/1` (`schema/diff.json`).
+    /// The schema `taylorgate/1` (`schema/taylorgate-1.json`).
     Json,
+    /// LaTeX (a fragment; a whole document with `--standalone`).
+    Latex,
+    /// Markdown with `$...$` mathematics.
+    Markdown,
 }
 
 /// Arguments of `taylorgate diff`.
@@ -39,6 +43,12 @@ pub struct DiffArgs {
     /// Also print every value at `--at` to D guaranteed significant digits (JSON `approx`).
     #[arg(long)]
     pub digits: Option<u32>,
+    /// The language of the LaTeX and Markdown reports.
+    #[arg(long, value_enum, default_value_t = crate::teach::Lang::En)]
+    pub lang: crate::teach::Lang,
+    /// LaTeX: a complete document.
+    #[arg(long)]
+    pub standalone: bool,
 }
 
 /// `value` to `digits` guaranteed digits, or a note that no precision separated it from 0.
@@ -59,6 +69,27 @@ pub fn run(args: &DiffArgs) -> Result<Outcome, crate::Error> {
     })?;
     match args.format {
         Format::Json => Ok(Outcome::report(&report, super::Status::Done)),
+        Format::Latex | Format::Markdown => {
+            let doc = crate::teach::diff_document(
+                &report.function,
+                &report.variable,
+                &report.derivative_exprs,
+                report.point.as_ref().zip(report.values.as_deref()),
+                args.lang,
+            );
+            let format = if args.format == Format::Latex {
+                crate::teach::Format::Latex
+            } else {
+                crate::teach::Format::Markdown
+            };
+            Ok(Outcome::done(crate::teach::render(
+                &doc,
+                &crate::teach::RenderOptions {
+                    format,
+                    standalone: args.standalone,
+                },
+            )))
+        }
         Format::Text => {
             let (name, var) = ("f", &report.variable);
             let mut out = String::new();

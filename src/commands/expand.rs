@@ -17,9 +17,11 @@ pub enum Format {
     /// `c0 + c1*x + ... + O(x^(N+1))`.
     #[default]
     Text,
-    /// The same in LaTeX.
+    /// The expansion in LaTeX (a fragment; a whole document with `--standalone`).
     Latex,
-    /// The schema `taylorgate/1` (`schema/expand.json`).
+    /// The expansion in Markdown with `$...$` mathematics.
+    Markdown,
+    /// The schema `taylorgate/1` (`schema/taylorgate-1.json`).
     Json,
 }
 
@@ -46,6 +48,12 @@ pub struct ExpandArgs {
     /// Also print every coefficient to D guaranteed significant digits (JSON `approx`).
     #[arg(long)]
     pub digits: Option<u32>,
+    /// The language of the LaTeX and Markdown reports.
+    #[arg(long, value_enum, default_value_t = crate::teach::Lang::En)]
+    pub lang: crate::teach::Lang,
+    /// LaTeX: a complete document.
+    #[arg(long)]
+    pub standalone: bool,
 }
 
 /// Runs `taylorgate expand`.
@@ -71,7 +79,18 @@ pub fn run(args: &ExpandArgs) -> Result<Outcome, crate::Error> {
             }
             Outcome::done(with_notes(text, &report.series))
         }
-        Format::Latex => Outcome::done(with_notes(render_latex(&report), &report.series)),
+        Format::Latex => Outcome::done(document(
+            &report,
+            crate::teach::Format::Latex,
+            args.lang,
+            args.standalone,
+        )),
+        Format::Markdown => Outcome::done(document(
+            &report,
+            crate::teach::Format::Markdown,
+            args.lang,
+            false,
+        )),
         Format::Json => Outcome::report(&report, super::Status::Done),
     })
 }
@@ -86,14 +105,22 @@ pub fn render_text(report: &ExpandReport) -> String {
     )
 }
 
-/// The expansion in LaTeX.
-pub fn render_latex(report: &ExpandReport) -> String {
-    render(
-        &report.series,
+/// The expansion as a report of the teaching layer (LaTeX or Markdown).
+pub fn document(
+    report: &ExpandReport,
+    format: crate::teach::Format,
+    lang: crate::teach::Lang,
+    standalone: bool,
+) -> String {
+    let doc = crate::teach::expand_document(
+        &report.expr,
         &report.variable,
         &report.point,
-        &Style::Latex,
-    )
+        &report.coefficients,
+        &report.notes,
+        lang,
+    );
+    crate::teach::render(&doc, &crate::teach::RenderOptions { format, standalone })
 }
 
 fn with_notes(mut text: String, series: &Series) -> String {
@@ -106,7 +133,6 @@ fn with_notes(mut text: String, series: &Series) -> String {
 
 enum Style {
     Text,
-    Latex,
 }
 
 /// Whether a printed value needs parentheses as a factor (it is a sum or a difference).
@@ -135,7 +161,6 @@ fn render(series: &Series, var: &str, point: &Const, style: &Style) -> String {
             };
             let p = match style {
                 Style::Text => p.to_string(),
-                Style::Latex => p.to_latex(),
             };
             format!("({var} {op} {p})")
         }
@@ -144,7 +169,6 @@ fn render(series: &Series, var: &str, point: &Const, style: &Style) -> String {
         match (k, style) {
             (1, _) => base.clone(),
             (_, Style::Text) => format!("{base}^{k}"),
-            (_, Style::Latex) => format!("{base}^{{{k}}}"),
         }
     };
     let mut out = String::new();
@@ -156,7 +180,6 @@ fn render(series: &Series, var: &str, point: &Const, style: &Style) -> String {
         let magnitude = if negative { -c } else { c.clone() };
         let text = match style {
             Style::Text => magnitude.to_string(),
-            Style::Latex => magnitude.to_latex(),
         };
         let is_one = magnitude
             .to_rational()
@@ -169,14 +192,12 @@ fn render(series: &Series, var: &str, point: &Const, style: &Style) -> String {
             let factor = if is_compound(&text) {
                 match style {
                     Style::Text => format!("({text})"),
-                    Style::Latex => format!("\\left({text}\\right)"),
                 }
             } else {
                 text
             };
             match style {
                 Style::Text => format!("{factor}*{}", power(k)),
-                Style::Latex => format!("{factor} {}", power(k)),
             }
         };
         if out.is_empty() {
@@ -188,7 +209,6 @@ fn render(series: &Series, var: &str, point: &Const, style: &Style) -> String {
     }
     let remainder = match style {
         Style::Text => format!("O({})", power(series.order())),
-        Style::Latex => format!("O\\left({}\\right)", power(series.order())),
     };
     if out.is_empty() {
         remainder

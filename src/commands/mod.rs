@@ -9,6 +9,7 @@ pub mod diff;
 pub mod expand;
 pub mod gate;
 pub mod list;
+pub mod plot;
 pub mod prove;
 pub mod scan;
 

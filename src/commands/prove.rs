@@ -12,8 +12,12 @@ use std::path::PathBuf;
 pub enum ProveFormat {
     /// One paragraph per claim.
     Text,
-    /// The schema `taylorgate/1` (`schema/prove.json`).
+    /// The schema `taylorgate/1` (`schema/taylorgate-1.json`).
     Json,
+    /// LaTeX (a fragment; a whole document with `--standalone`).
+    Latex,
+    /// Markdown with `$...$` mathematics.
+    Markdown,
 }
 
 /// Arguments of `taylorgate prove`.
@@ -27,6 +31,12 @@ pub struct ProveArgs {
     /// The radius r of the box |x_i| <= r of the rigorous remainder bounds.
     #[arg(long, default_value = "1")]
     pub radius: String,
+    /// The language of the LaTeX and Markdown reports.
+    #[arg(long, value_enum, default_value_t = crate::teach::Lang::En)]
+    pub lang: crate::teach::Lang,
+    /// LaTeX: a complete document.
+    #[arg(long)]
+    pub standalone: bool,
 }
 
 /// Runs `taylorgate prove`.
@@ -43,6 +53,28 @@ pub fn run(args: &ProveArgs) -> Result<Outcome, crate::Error> {
     };
     Ok(match args.format {
         ProveFormat::Json => Outcome::report(&report, status),
+        ProveFormat::Latex | ProveFormat::Markdown => {
+            let path = args.file.display().to_string();
+            let source = crate::teach::ClaimSource {
+                path: &path,
+                program: &report.program,
+            };
+            let format = if args.format == ProveFormat::Latex {
+                crate::teach::Format::Latex
+            } else {
+                crate::teach::Format::Markdown
+            };
+            Outcome {
+                output: crate::teach::render(
+                    &crate::teach::prove_document(&source, &report.reports, args.lang),
+                    &crate::teach::RenderOptions {
+                        format,
+                        standalone: args.standalone,
+                    },
+                ),
+                status,
+            }
+        }
         ProveFormat::Text => Outcome {
             output: report
                 .reports

@@ -19,6 +19,8 @@ pub enum ScanFormat {
     Csv,
     /// The schema `taylorgate/1` (`schema/scan.json`).
     Json,
+    /// LaTeX: one paragraph per activation (a whole document with `--standalone`).
+    Latex,
 }
 
 /// Arguments of `taylorgate scan`.
@@ -36,6 +38,12 @@ pub struct ScanArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = ScanFormat::Text)]
     pub format: ScanFormat,
+    /// The language of the LaTeX report.
+    #[arg(long, value_enum, default_value_t = crate::teach::Lang::En)]
+    pub lang: crate::teach::Lang,
+    /// LaTeX: a complete document.
+    #[arg(long)]
+    pub standalone: bool,
 }
 
 /// The cells of one row of the table.
@@ -158,6 +166,13 @@ pub fn run(args: &ScanArgs) -> Result<Outcome, crate::Error> {
     let header: Vec<&str> = header.iter().map(String::as_str).collect();
     let output = match args.format {
         ScanFormat::Text => aligned(&header, &table),
+        ScanFormat::Latex => crate::teach::render(
+            &crate::teach::scan_document(rows, args.lang),
+            &crate::teach::RenderOptions {
+                format: crate::teach::Format::Latex,
+                standalone: args.standalone,
+            },
+        ),
         ScanFormat::Markdown => {
             let esc = |s: &str| format!("`{}`", s.replace('|', "\\|"));
             let mut o = format!(

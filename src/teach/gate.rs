@@ -1,0 +1,1032 @@
+//! The derivation of the multiplication gate, for `n` inputs and any activation, with the
+//! exact values of the report.
+
+use super::doc::{fill, symbol, words, Block, Document, Inline, Math, Row, Section};
+use super::lang::{Lang, Messages};
+use super::math::{
+    big_o, decimal, decimal_down, decimal_up, deriv_at, int, joined, monomial, polynomial, power,
+    product, signed_sum, var_latex,
+};
+use crate::certificate::{BoxBound, Certificate, CertificateError, RemainderBound};
+use crate::gate::{derivative_from_coefficient, input_names, GateReport, Verdict};
+use crate::number::Const;
+use num_bigint::BigInt;
+
+/// What the derivation shows beyond the report: the rigorous bound, the certificate, digits.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct GateExtras<'a> {
+    /// The rigorous remainder bound on a box (section "A rigorous bound").
+    pub remainder: Option<&'a Result<RemainderBound, CertificateError>>,
+    /// The epsilon-lambda certificate (section "Certificate").
+    pub certificate: Option<&'a Result<Certificate, CertificateError>>,
+    /// Guaranteed significant digits of the exact values (section "Decimal values").
+    pub digits: Option<u32>,
+}
+
+fn para(template: &str, args: &[Math]) -> Block {
+    Block::Para(fill(template, args))
+}
+
+fn m(t: &str, l: &str) -> Math {
+    Math::new(t, l)
+}
+
+/// The next total degree above `d` with the parity of `n`: every surviving term of the
+/// network has total degree `= n (mod 2)`, so a truncation after degree `d` leaves a remainder
+/// of this order.
+pub fn next_degree(d: usize, n: usize) -> usize {
+    if (d + 1) % 2 == n % 2 {
+        d + 1
+    } else {
+        d + 2
+    }
+}
+
+/// The derivation document of a gate report.
+pub fn gate_document(r: &GateReport, extras: &GateExtras<'_>, lang: Lang) -> Document {
+    let msg = lang.messages();
+    let sigma = Math::expr(&r.activation);
+    let title = fill(msg.title, &[sigma.clone()]);
+    let n = r.inputs;
+    let mut doc = Document {
+        title,
+        intro: vec![],
+        sections: vec![],
+        lang: lang.code(),
+    };
+    doc.intro.push(Block::Display(vec![Row::eq(
+        m("σ(x)", r"\sigma(x)"),
+        sigma.clone(),
+    )]));
+    let verdict = match r.verdict {
+        Verdict::Admits => msg.verdict_admits,
+        Verdict::DoesNotAdmit => msg.verdict_not,
+        Verdict::Undecided => msg.verdict_undecided,
+    };
+    doc.intro.push(para(
+        verdict,
+        &[Math::same(n.to_string()), Math::same(r.hidden.to_string())],
+    ));
+    if r.verdict != Verdict::Admits {
+        let mut p = words(format!("{} ", msg.reason));
+        p.push(Inline::Text(r.reason.clone()));
+        doc.intro.push(Block::Para(p));
+        return doc;
+    }
+    let ctx = Ctx::new(r, msg);
+    doc.sections.push(ctx.network());
+    doc.sections.push(ctx.taylor());
+    doc.sections.push(ctx.signed_sum());
+    if n == 2 {
+        doc.sections.push(ctx.even_part());
+    }
+    doc.sections.push(ctx.result());
+    doc.sections.push(ctx.scaling());
+    if !r.remainder.exact {
+        if let Some(b) = extras.remainder {
+            doc.sections.push(ctx.bound(b));
+        }
+        if let Some(c) = extras.certificate {
+            doc.sections.push(ctx.certificate(c));
+        }
+    }
+    let notes = ctx.notes();
+    if !notes.is_empty() {
+        doc.sections.push(Section {
+            heading: words(msg.h_notes),
+            blocks: vec![Block::List(notes)],
+        });
+    }
+    if let Some(d) = extras.digits {
+        doc.sections.push(ctx.digits(d));
+    }
+    doc
+}
+
+/// The report's values under short names.
+struct Ctx<'a> {
+    r: &'a GateReport,
+    msg: &'static Messages,
+    n: usize,
+    names: Vec<String>,
+    b: Const,
+    dn: Const,
+    /// `f(u, v)` / `f(x_1, ..., x_n)`.
+    f_of: Math,
+    prod: Math,
+}
+
+impl<'a> Ctx<'a> {
+    fn new(r: &'a GateReport, msg: &'static Messages) -> Ctx<'a> {
+        let names = input_names(r.inputs);
+        let args_text = names.join(", ");
+        let args_latex = names
+            .iter()
+            .map(|x| var_latex(x))
+            .collect::<Vec<_>>()
+            .join(", ");
+        Ctx {
+            r,
+            msg,
+            n: r.inputs,
+            b: r.bias.clone().unwrap_or_else(Const::zero),
+            dn: r.derivative_at_bias.clone().unwrap_or_else(Const::zero),
+            f_of: m(&format!("f({args_text})"), &format!("f({args_latex})")),
+            prod: product(&names),
+            names,
+        }
+    }
+
+    /// `σ^(k)(b) = k! c_k`, when the expansion reached degree `k`.
+    fn derivative(&self, k: usize) -> Option<Const> {
+        self.r
+            .taylor
+            .get(k)
+            .map(|c| derivative_from_coefficient(c, k))
+    }
+
+    fn dn_b(&self) -> Math {
+        deriv_at(self.n, "b")
+    }
+
+    fn network(&self) -> Section {
+        let (msg, n) = (self.msg, self.n);
+        let mut blocks = vec![para(
+            msg.network_layer,
+            &[
+                Math::same(n.to_string()),
+                Math::same(self.r.hidden.to_string()),
+                m("s ∈ {+1, -1}^n", r"s \in \{+1, -1\}^n"),
+            ],
+        )];
+        blocks.push(Block::Display(vec![
+            Row::eq(
+                self.f_of.clone(),
+                m(
+                    "Σ_s A2_s σ(b + s·x)",
+                    r"\sum_{s} A_{2,s}\, \sigma(b + s\cdot x)",
+                ),
+            ),
+            Row::eq(
+                m("A2_s", "A_{2,s}"),
+                Math::new(
+                    format!("s_1⋯s_n / (2^n {})", self.dn_b().text),
+                    format!(r"\frac{{s_1 \cdots s_n}}{{2^n\, {}}}", self.dn_b().latex),
+                ),
+            ),
+        ]));
+        blocks.push(para(msg.network_values, &[]));
+        let mut rows = vec![Row::eq(symbol("b"), Math::konst(&self.b))];
+        if n <= 3 {
+            let a1 = self
+                .r
+                .a1
+                .iter()
+                .map(|row| {
+                    row.iter()
+                        .map(|x| x.to_string())
+                        .collect::<Vec<_>>()
+                        .join(" & ")
+                })
+                .collect::<Vec<_>>();
+            let a1_text = self
+                .r
+                .a1
+                .iter()
+                .map(|row| format!("{row:?}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            rows.push(Row::eq(
+                symbol("A1"),
+                Math::new(
+                    format!("[{a1_text}]"),
+                    format!(r"\begin{{pmatrix}} {} \end{{pmatrix}}", a1.join(r" \\ ")),
+                ),
+            ));
+            let a2: Vec<Math> = self.r.a2.iter().map(Math::konst).collect();
+            rows.push(Row::eq(
+                symbol("A2"),
+                Math::new(
+                    format!(
+                        "({})",
+                        a2.iter()
+                            .map(|a| a.text.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                    format!(
+                        r"\begin{{pmatrix}} {} \end{{pmatrix}}",
+                        a2.iter()
+                            .map(|a| a.latex.as_str())
+                            .collect::<Vec<_>>()
+                            .join(" & ")
+                    ),
+                ),
+            ));
+        }
+        blocks.push(Block::Display(rows));
+        if n == 2 {
+            blocks.push(para(msg.network_two, &[]));
+            blocks.push(Block::Display(vec![Row::eq(
+                m("f(u, v)", "f(u, v)"),
+                m(
+                    "[σ(b+u+v) + σ(b-u-v) - σ(b+u-v) - σ(b-u+v)] / (4 σ''(b))",
+                    r"\frac{\sigma(b+u+v) + \sigma(b-u-v) - \sigma(b+u-v) - \sigma(b-u+v)}{4\, \sigma''(b)}",
+                ),
+            )]));
+        }
+        Section {
+            heading: words(msg.h_network),
+            blocks,
+        }
+    }
+
+    fn taylor(&self) -> Section {
+        let (msg, n) = (self.msg, self.n);
+        let mut blocks = Vec::new();
+        if !self.b.is_zero() {
+            let zero_vanishes = self
+                .r
+                .derivative_at_zero
+                .as_ref()
+                .is_some_and(Const::is_zero);
+            blocks.push(if zero_vanishes {
+                para(
+                    msg.bias_shift_vanishes,
+                    &[deriv_at(n, "0"), Math::konst(&self.b)],
+                )
+            } else {
+                para(msg.bias_shift_other, &[Math::konst(&self.b)])
+            });
+        }
+        blocks.push(para(
+            msg.taylor_intro,
+            &[m("c_k = σ^(k)(b)/k!", r"c_k = \frac{\sigma^{(k)}(b)}{k!}")],
+        ));
+        let terms: Vec<(Const, Math)> = self
+            .r
+            .taylor
+            .iter()
+            .enumerate()
+            .map(|(k, c)| (c.clone(), power("t", k)))
+            .collect();
+        let mut pieces = signed_sum(&terms);
+        let d = self.r.taylor.len().saturating_sub(1);
+        let exact_series = self.r.polynomial_piece
+            && crate::gate::active_piece(&self.r.activation, &self.b)
+                .and_then(|p| crate::gate::polynomial_degree(&p, "x"))
+                .is_some_and(|deg| deg <= d);
+        if !exact_series {
+            pieces.push(big_o("t", "t", d + 1).prefixed("+ "));
+        }
+        blocks.push(Block::Display(vec![Row::eq_pieces(
+            m("σ(b + t)", r"\sigma(b + t)"),
+            pieces,
+        )]));
+        blocks.push(para(
+            msg.taylor_dn,
+            &[
+                Math::new(
+                    format!("{} = {n}! c_{n} = {}", self.dn_b().text, self.dn),
+                    format!(
+                        r"{} = {n}!\, c_{{{n}}} = {}",
+                        self.dn_b().latex,
+                        self.dn.to_latex()
+                    ),
+                ),
+                m("≠ 0", r"\neq 0"),
+            ],
+        ));
+        Section {
+            heading: words(msg.h_taylor),
+            blocks,
+        }
+    }
+
+    fn signed_sum(&self) -> Section {
+        let (msg, n) = (self.msg, self.n);
+        let mut blocks = vec![para(msg.sum_expand, &[])];
+        blocks.push(Block::Display(vec![
+            Row::eq(
+                self.f_of.clone(),
+                Math::new(
+                    format!("1/(2^n {}) Σ_k c_k P_k(x)", self.dn_b().text),
+                    format!(
+                        r"\frac{{1}}{{2^n\, {}}} \sum_{{k \ge 0}} c_k\, P_k(x)",
+                        self.dn_b().latex
+                    ),
+                ),
+            ),
+            Row::eq(
+                m("P_k(x)", "P_k(x)"),
+                m(
+                    "Σ_s s_1⋯s_n (s·x)^k",
+                    r"\sum_{s} s_1 \cdots s_n\, (s\cdot x)^k",
+                ),
+            ),
+        ]));
+        blocks.push(para(
+            msg.sum_multinomial,
+            &[
+                symbol("alpha_fact"),
+                m(
+                    "s^α = s_1^α_1 ⋯ s_n^α_n",
+                    r"s^\alpha = s_1^{\alpha_1}\cdots s_n^{\alpha_n}",
+                ),
+            ],
+        ));
+        blocks.push(Block::Display(vec![
+            Row::eq(
+                m("(s·x)^k", r"(s\cdot x)^k"),
+                m(
+                    "Σ_(|α|=k) k!/α! s^α x^α",
+                    r"\sum_{|\alpha| = k} \frac{k!}{\alpha!}\, s^\alpha x^\alpha",
+                ),
+            ),
+            Row::rel(
+                m("Σ_s s_1⋯s_n s^α", r"\sum_{s} s_1\cdots s_n\, s^\alpha"),
+                Math::same("="),
+                vec![
+                    m(
+                        "Π_i (Σ_(s_i=±1) s_i^(α_i+1))",
+                        r"\prod_{i=1}^{n} \Bigl(\sum_{s_i = \pm 1} s_i^{\alpha_i + 1}\Bigr)",
+                    ),
+                    m(
+                        "= Π_i (1 + (-1)^(α_i+1))",
+                        r"= \prod_{i=1}^{n} \bigl(1 + (-1)^{\alpha_i + 1}\bigr)",
+                    ),
+                ],
+            ),
+            Row::eq(
+                Math::default(),
+                m(
+                    "2^n if every α_i is odd, 0 otherwise",
+                    r"\begin{cases} 2^n & \text{if every } \alpha_i \text{ is odd} \\ 0 & \text{otherwise} \end{cases}",
+                ),
+            ),
+        ]));
+        blocks.push(para(msg.sum_survive, &[]));
+        blocks.push(Block::List(vec![
+            fill(msg.sum_constant, &[]),
+            fill(msg.sum_low, &[Math::same(n.to_string())]),
+            fill(
+                msg.sum_parity,
+                &[
+                    m("|α| ≡ n (mod 2)", r"|\alpha| \equiv n \pmod 2"),
+                    Math::same(n.to_string()),
+                ],
+            ),
+        ]));
+        blocks.push(para(msg.sum_formula, &[]));
+        blocks.push(Block::Display(vec![Row::eq(
+            self.f_of.clone(),
+            Math::new(
+                format!("Σ_(α all odd) σ^(|α|)(b) / ({} α!) x^α", self.dn_b().text),
+                format!(
+                    r"\sum_{{\alpha\ \text{{odd}}}} \frac{{\sigma^{{(|\alpha|)}}(b)}}{{{}\, \alpha!}}\, x^\alpha",
+                    self.dn_b().latex
+                ),
+            ),
+        )]));
+        let norm2 = Math::new(
+            self.names
+                .iter()
+                .map(|x| format!("{x}^2"))
+                .collect::<Vec<_>>()
+                .join(" + "),
+            self.names
+                .iter()
+                .map(|x| format!("{}^{{2}}", var_latex(x)))
+                .collect::<Vec<_>>()
+                .join(" + "),
+        );
+        blocks.push(para(
+            msg.sum_lowest,
+            &[
+                m("α = (1, …, 1)", r"\alpha = (1, \ldots, 1)"),
+                self.prod.clone(),
+                Math::same((n + 2).to_string()),
+            ],
+        ));
+        blocks.push(Block::Display(vec![Row::eq(
+            Math::new(
+                format!("[degree {}]", n + 2),
+                format!(r"[\text{{degree }} {}]", n + 2),
+            ),
+            Math::new(
+                format!(
+                    "{} / (6 {}) {}*({})",
+                    deriv_at(n + 2, "b").text,
+                    self.dn_b().text,
+                    self.prod.text,
+                    norm2.text
+                ),
+                format!(
+                    r"\frac{{{}}}{{6\, {}}}\, {} \left({}\right)",
+                    deriv_at(n + 2, "b").latex,
+                    self.dn_b().latex,
+                    self.prod.latex,
+                    norm2.latex
+                ),
+            ),
+        )]));
+        Section {
+            heading: words(msg.h_sum),
+            blocks,
+        }
+    }
+
+    /// For two inputs: the even part and the binomial identities that do the work.
+    fn even_part(&self) -> Section {
+        let msg = self.msg;
+        let mut blocks = vec![para(msg.even_intro, &[])];
+        blocks.push(Block::Display(vec![
+            Row::eq_pieces(
+                m("E(t)", "E(t)"),
+                vec![
+                    m("σ(b+t) + σ(b-t)", r"\sigma(b+t) + \sigma(b-t)"),
+                    m("= 2 Σ_k c_2k t^2k", r"= 2 \sum_{k \ge 0} c_{2k}\, t^{2k}"),
+                ],
+            ),
+            Row::eq(
+                m("f(u, v)", "f(u, v)"),
+                m(
+                    "[E(u+v) - E(u-v)] / (4 σ''(b))",
+                    r"\frac{E(u+v) - E(u-v)}{4\, \sigma''(b)}",
+                ),
+            ),
+        ]));
+        blocks.push(para(msg.even_binomial, &[]));
+        blocks.push(Block::Display(vec![Row::eq(
+            m("(u+v)^m - (u-v)^m", "(u+v)^m - (u-v)^m"),
+            m(
+                "Σ_j C(m,j) (1 - (-1)^j) u^(m-j) v^j = 2 Σ_(j odd) C(m,j) u^(m-j) v^j",
+                r"\sum_{j} \binom{m}{j} \bigl(1 - (-1)^j\bigr) u^{m-j} v^j = 2 \sum_{j\ \text{odd}} \binom{m}{j} u^{m-j} v^j",
+            ),
+        )]));
+        let top = self.r.degree.clamp(2, 8);
+        let mut rows = Vec::new();
+        for mm in (2..=top).step_by(2) {
+            rows.push(binomial_identity(mm));
+        }
+        blocks.push(Block::Display(rows));
+        let c2 = self.r.taylor.get(2).cloned().unwrap_or_else(Const::zero);
+        blocks.push(para(
+            msg.even_first,
+            &[
+                Math::new(
+                    format!("c_2 = σ''(b)/2 = {c2}"),
+                    format!(r"c_2 = \frac{{\sigma''(b)}}{{2}} = {}", c2.to_latex()),
+                ),
+                m(
+                    "2 c_2 · 4uv / (4 σ''(b)) = uv",
+                    r"\frac{2 c_2 \cdot 4uv}{4\, \sigma''(b)} = uv",
+                ),
+            ],
+        ));
+        Section {
+            heading: words(msg.h_even),
+            blocks,
+        }
+    }
+
+    fn result(&self) -> Section {
+        let (msg, n, r) = (self.msg, self.n, self.r);
+        let d = r.degree;
+        let mut blocks = Vec::new();
+        let mut pieces = polynomial(&r.expansion, &self.names);
+        if r.remainder.exact {
+            blocks.push(para(msg.result_exact, &[]));
+            blocks.push(Block::Display(vec![Row::eq_pieces(
+                self.f_of.clone(),
+                pieces,
+            )]));
+            blocks.push(para(msg.result_exact_why, &[]));
+            return Section {
+                heading: words(msg.h_result),
+                blocks,
+            };
+        }
+        let next = next_degree(d, n);
+        blocks.push(para(
+            msg.result_intro,
+            &[Math::same(d.to_string()), symbol("norm_x")],
+        ));
+        pieces.push(big_o("|x|", "|x|", next).prefixed("+ "));
+        blocks.push(Block::Display(vec![Row::eq_pieces(
+            self.f_of.clone(),
+            pieces,
+        )]));
+        if next == d + 2 {
+            blocks.push(para(
+                msg.result_sharp,
+                &[
+                    Math::same((d + 1).to_string()),
+                    Math::same(next.to_string()),
+                ],
+            ));
+        }
+        let remainder_name = m(
+            &format!("R(x) = {} - {}", self.f_of.text, self.prod.text),
+            &format!("R(x) = {} - {}", self.f_of.latex, self.prod.latex),
+        );
+        match r.remainder.order {
+            Some(k) => {
+                blocks.push(para(
+                    msg.result_leading,
+                    &[remainder_name, Math::same(k.to_string())],
+                ));
+                let mut lead = polynomial(&r.remainder.leading, &self.names);
+                lead.push(big_o("|x|", "|x|", k + 2).prefixed("+ "));
+                blocks.push(Block::Display(vec![Row::eq_pieces(
+                    m("R(x)", "R(x)"),
+                    lead,
+                )]));
+                if let Some(dk) = self.derivative(n + 2) {
+                    let coef = dk.checked_div(&(&int(6) * &self.dn)).ok();
+                    let args = [
+                        Math::new(
+                            format!("{} = {dk}", deriv_at(n + 2, "b").text),
+                            format!("{} = {}", deriv_at(n + 2, "b").latex, dk.to_latex()),
+                        ),
+                        coef.as_ref().map(Math::konst).unwrap_or_default(),
+                    ];
+                    if k == n + 2 {
+                        blocks.push(para(msg.result_coefficient, &args));
+                    } else {
+                        blocks.push(para(msg.result_vanishing, &args[..1]));
+                    }
+                }
+            }
+            None => blocks.push(para(
+                msg.result_none,
+                &[
+                    Math::same(r.remainder.searched_degree.to_string()),
+                    big_o("|x|", "|x|", next_degree(r.remainder.searched_degree, n)),
+                ],
+            )),
+        }
+        Section {
+            heading: words(msg.h_result),
+            blocks,
+        }
+    }
+
+    fn scaling(&self) -> Section {
+        let (msg, n, r) = (self.msg, self.n, self.r);
+        let mut blocks = vec![para(
+            msg.scaling_intro,
+            &[
+                m("A1 → λ A1", r"A_1 \to \lambda A_1"),
+                Math::new(
+                    format!("A2 → λ^-{n} A2"),
+                    format!(r"A_2 \to \lambda^{{-{n}}} A_2"),
+                ),
+            ],
+        )];
+        let f_lambda = Math::new(
+            self.f_of.text.replacen('f', "f_λ", 1),
+            self.f_of.latex.replacen('f', r"f_\lambda", 1),
+        );
+        blocks.push(Block::Display(vec![Row::eq(
+            f_lambda.clone(),
+            Math::new(
+                format!(
+                    "λ^-{n} f({})",
+                    self.names
+                        .iter()
+                        .map(|x| format!("λ{x}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                format!(
+                    r"\lambda^{{-{n}}} f({})",
+                    self.names
+                        .iter()
+                        .map(|x| format!(r"\lambda {}", var_latex(x)))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ),
+        )]));
+        if r.remainder.exact {
+            blocks.push(para(msg.scaling_exact, &[]));
+        } else {
+            let k = r.remainder.order.unwrap_or(r.remainder.searched_degree + 1);
+            blocks.push(para(msg.scaling_power, &[m("λ^(m-n)", r"\lambda^{m-n}")]));
+            let mut pieces = vec![self.prod.clone()];
+            if r.remainder.order.is_some() {
+                let lead = joined(&polynomial(&r.remainder.leading, &self.names));
+                pieces.push(Math::new(
+                    format!("+ λ^{} ({})", k - n, lead.text),
+                    format!(r"+ \lambda^{{{}}} \left({}\right)", k - n, lead.latex),
+                ));
+                pieces.push(big_o("λ", r"\lambda", k - n + 2).prefixed("+ "));
+            } else {
+                pieces.push(big_o("λ", r"\lambda", next_degree(k - 1, n) - n).prefixed("+ "));
+            }
+            blocks.push(Block::Display(vec![Row::eq_pieces(f_lambda, pieces)]));
+            blocks.push(para(msg.scaling_limit, &[symbol("lambda_to_0")]));
+        }
+        Section {
+            heading: words(msg.h_scaling),
+            blocks,
+        }
+    }
+
+    /// The inequality chain of a bound of `sup |R(y)|` over `|y|_inf <= r`.
+    fn chain(&self, bb: &BoxBound, r_math: &Math) -> Vec<Block> {
+        let (msg, n) = (self.msg, self.n);
+        let mo = bb.order;
+        let mut blocks = vec![para(
+            msg.bound_lagrange,
+            &[
+                Math::same(mo.to_string()),
+                Math::new(
+                    format!("σ(b + t) = Σ_(k<{mo}) c_k t^k + σ^({mo})(ξ) t^{mo}/{mo}!"),
+                    format!(
+                        r"\sigma(b + t) = \sum_{{k < {mo}}} c_k t^k + \frac{{\sigma^{{({mo})}}(\xi)\, t^{{{mo}}}}}{{{mo}!}}"
+                    ),
+                ),
+            ],
+        )];
+        let mm = Math::new(format!("M_{mo}"), format!("M_{{{mo}}}"));
+        let sm = Math::new(format!("S_{mo}"), format!("S_{{{mo}}}"));
+        blocks.push(para(
+            msg.bound_ingredients,
+            &[
+                r_math.clone(),
+                Math::new(
+                    format!(
+                        "[{}, {}]",
+                        decimal_down(&bb.arguments.0).text,
+                        decimal_up(&bb.arguments.1).text
+                    ),
+                    format!(
+                        r"[{}, {}]",
+                        decimal_down(&bb.arguments.0).latex,
+                        decimal_up(&bb.arguments.1).latex
+                    ),
+                ),
+                Math::new(
+                    format!(
+                        "{} = sup |σ^({mo})| ≤ {}",
+                        mm.text,
+                        decimal_up(&bb.derivative_bound).text
+                    ),
+                    format!(
+                        r"{} = \sup |\sigma^{{({mo})}}| \le {}",
+                        mm.latex,
+                        decimal_up(&bb.derivative_bound).latex
+                    ),
+                ),
+                Math::new(
+                    format!("{} = Σ_s |s_1 + ⋯ + s_n|^{mo} = {}", sm.text, bb.corner_sum),
+                    format!(
+                        r"{} = \sum_s |s_1 + \cdots + s_n|^{{{mo}}} = {}",
+                        sm.latex, bb.corner_sum
+                    ),
+                ),
+                symbol("Ad"),
+            ],
+        ));
+        let sup = Math::new(
+            format!("sup_(|y|_∞ ≤ {}) |R(y)|", r_math.text),
+            format!(r"\sup_{{|y|_\infty \le {}}} |R(y)|", r_math.latex),
+        );
+        blocks.push(Block::Display(vec![
+            Row::rel(
+                sup,
+                m("≤", r"\le"),
+                vec![
+                    Math::new(
+                        format!("Σ_({n}<d<{mo}) A_d r^d"),
+                        format!(r"\sum_{{{n} < d < {mo}}} A_d\, r^d"),
+                    ),
+                    Math::new(
+                        format!(
+                            "+ {} {} r^{mo} / ({mo}! 2^{n} |{}|)",
+                            mm.text,
+                            sm.text,
+                            self.dn_b().text
+                        ),
+                        format!(
+                            r"+ \frac{{{} {}\, r^{{{mo}}}}}{{{mo}!\, 2^{{{n}}}\, |{}|}}",
+                            mm.latex,
+                            sm.latex,
+                            self.dn_b().latex
+                        ),
+                    ),
+                ],
+            ),
+            Row::rel(
+                Math::default(),
+                m("≤", r"\le"),
+                vec![
+                    decimal_up(&bb.polynomial),
+                    decimal_up(&bb.tail).prefixed("+ "),
+                    decimal_up(&bb.total()).prefixed("= "),
+                ],
+            ),
+        ]));
+        blocks
+    }
+
+    fn bound(&self, b: &Result<RemainderBound, CertificateError>) -> Section {
+        let msg = self.msg;
+        let mut blocks = Vec::new();
+        match b {
+            Ok(b) => {
+                let r = decimal(&b.radius);
+                blocks.extend(self.chain(&b.detail, &r));
+                blocks.push(para(
+                    msg.bound_result,
+                    &[Math::new(
+                        format!(
+                            "|R(x)| ≤ {} |x|_∞^{} for |x|_∞ ≤ {}",
+                            decimal_up(&b.k).text,
+                            b.order,
+                            r.text
+                        ),
+                        format!(
+                            r"|R(x)| \le {}\, |x|_\infty^{{{}}} \quad (|x|_\infty \le {})",
+                            decimal_up(&b.k).latex,
+                            b.order,
+                            r.latex
+                        ),
+                    )],
+                ));
+            }
+            Err(e) => blocks.push(Block::Para(words(format!("{} {e}", msg.bound_none)))),
+        }
+        Section {
+            heading: words(msg.h_bound),
+            blocks,
+        }
+    }
+
+    fn certificate(&self, c: &Result<Certificate, CertificateError>) -> Section {
+        let (msg, n) = (self.msg, self.n);
+        let mut blocks = Vec::new();
+        match c {
+            Ok(c) => {
+                let lr = &c.lambda * &c.radius;
+                let lam = decimal(&c.lambda);
+                let big_r = decimal(&c.radius);
+                let eps = decimal(&c.epsilon);
+                blocks.push(para(
+                    msg.cert_intro,
+                    &[
+                        Math::new(
+                            format!("λ = {}", lam.text),
+                            format!(r"\lambda = {}", lam.latex),
+                        ),
+                        Math::new(
+                            format!("|x_i| ≤ R = {}", big_r.text),
+                            format!(r"|x_i| \le R = {}", big_r.latex),
+                        ),
+                        Math::new(
+                            format!("ε = {}", eps.text),
+                            format!(r"\varepsilon = {}", eps.latex),
+                        ),
+                    ],
+                ));
+                blocks.push(Block::Display(vec![Row::eq(
+                    Math::new(
+                        format!("f_λ(x) - {}", self.prod.text),
+                        format!(r"f_\lambda(x) - {}", self.prod.latex),
+                    ),
+                    Math::new(
+                        format!("R(λx) / λ^{n}, |λ x_i| ≤ λR = {}", decimal(&lr).text),
+                        format!(
+                            r"\frac{{R(\lambda x)}}{{\lambda^{{{n}}}}}, \qquad |\lambda x_i| \le \lambda R = {}",
+                            decimal(&lr).latex
+                        ),
+                    ),
+                )]));
+                let r_math = m("λR", r"\lambda R");
+                blocks.extend(self.chain(&c.detail, &r_math));
+                blocks.push(para(msg.cert_final, &[]));
+                blocks.push(Block::Display(vec![Row::rel(
+                    Math::new(
+                        format!("sup_(|x_i| ≤ R) |f_λ(x) - {}|", self.prod.text),
+                        format!(r"\sup_{{|x_i| \le R}} |f_\lambda(x) - {}|", self.prod.latex),
+                    ),
+                    m("≤", r"\le"),
+                    vec![
+                        Math::new(
+                            format!("{} / λ^{n}", decimal_up(&c.detail.total()).text),
+                            format!(
+                                r"\frac{{{}}}{{\lambda^{{{n}}}}}",
+                                decimal_up(&c.detail.total()).latex
+                            ),
+                        ),
+                        decimal(&c.error_bound).after("≤ ", r"\le "),
+                        eps.after("≤ ε = ", r"\le \varepsilon = "),
+                    ],
+                )]));
+            }
+            Err(e) => blocks.push(Block::Para(words(format!("{} {e}", msg.cert_none)))),
+        }
+        Section {
+            heading: words(msg.h_certificate),
+            blocks,
+        }
+    }
+
+    fn notes(&self) -> Vec<Vec<Inline>> {
+        let (msg, n) = (self.msg, self.n);
+        let mut notes = Vec::new();
+        if n == 2 {
+            // R(u, -u) = -sum_{k>=2} 2 c_2k (2u)^2k / (4 sigma''(b)): its first non-zero term.
+            let first = self
+                .r
+                .taylor
+                .iter()
+                .enumerate()
+                .skip(4)
+                .step_by(2)
+                .find(|(_, c)| !c.is_zero());
+            match first {
+                Some((k, c)) if !self.r.remainder.exact => {
+                    let scale = Const::from_rational(num_rational::BigRational::from_integer(
+                        BigInt::from(2) << (k as u32),
+                    ));
+                    // -2 c_k 2^k / (4 sigma''(b)) = -c_k 2^k / (2 sigma''(b))
+                    let value = (&(-&(c * &scale))).checked_div(&(&int(4) * &self.dn)).ok();
+                    if let Some(v) = value {
+                        let lead = signed_sum(&[(v, power("u", k))]);
+                        notes.push(fill(
+                            msg.note_slides_order,
+                            &[
+                                m("O((u+v)^3)", r"O\bigl((u+v)^3\bigr)"),
+                                Math::same(
+                                    self.r
+                                        .remainder
+                                        .order
+                                        .map_or_else(|| "?".into(), |k| k.to_string()),
+                                ),
+                                symbol("u_eq_minus_v"),
+                                Math::new(
+                                    format!("R(u, -u) = {} + O(u^{})", joined(&lead).text, k + 2),
+                                    format!(
+                                        r"R(u, -u) = {} + O(u^{{{}}})",
+                                        joined(&lead).latex,
+                                        k + 2
+                                    ),
+                                ),
+                            ],
+                        ));
+                    }
+                }
+                _ => notes.push(fill(
+                    msg.note_slides_order_exact,
+                    &[m("O((u+v)^3)", r"O\bigl((u+v)^3\bigr)")],
+                )),
+            }
+            notes.push(fill(
+                msg.note_slides_half,
+                &[m("u^2 σ''/2", r"\frac{u^2 \sigma''}{2}"), m("2uv", "2uv")],
+            ));
+        }
+        notes.push(fill(
+            msg.note_paper_lambda,
+            &[symbol("lambda_to_inf"), symbol("lambda_to_0")],
+        ));
+        if n >= 3 {
+            notes.push(fill(
+                msg.note_eq28,
+                &[Math::new(
+                    format!("2^n {}", self.dn_b().text),
+                    format!(r"2^n\, {}", self.dn_b().latex),
+                )],
+            ));
+        }
+        if n == 2 {
+            if let Some(d4) = self.derivative(4) {
+                let coef = d4.checked_div(&(&int(12) * &self.dn)).ok();
+                if let Some(coef) = coef {
+                    let mut sq = signed_sum(&[(int(1), power("x", 2)), (coef, power("x", 4))]);
+                    if !self.r.remainder.exact {
+                        sq.push(big_o("x", "x", 6).prefixed("+ "));
+                    }
+                    let sq = joined(&sq);
+                    notes.push(fill(
+                        msg.note_squaring,
+                        &[
+                            m(
+                                "[σ(b+x) + σ(b-x) - 2σ(b)] / σ''(b)",
+                                r"\frac{\sigma(b+x) + \sigma(b-x) - 2\sigma(b)}{\sigma''(b)}",
+                            ),
+                            sq,
+                            m("1/(2 σ''(0))", r"\frac{1}{2\sigma''(0)}"),
+                            m("x^2/2", r"x^2/2"),
+                        ],
+                    ));
+                }
+            }
+        }
+        notes
+    }
+
+    fn digits(&self, digits: u32) -> Section {
+        let msg = self.msg;
+        let approx = |c: &Const| match crate::interval::guaranteed_digits(c, digits) {
+            Some(d) => {
+                let latex = match d.split_once('e') {
+                    Some((mant, exp)) => format!(r"{mant} \cdot 10^{{{exp}}}"),
+                    None => d.clone(),
+                };
+                Math::new(d, latex)
+            }
+            None => Math::new("?", r"\text{?}"),
+        };
+        let mut rows = vec![Row::rel(
+            self.dn_b(),
+            m("≈", r"\approx"),
+            vec![approx(&self.dn)],
+        )];
+        for t in &self.r.expansion {
+            rows.push(Row::rel(
+                Math::new(
+                    format!("[{}]", monomial(&t.powers, &self.names).text),
+                    format!(r"[{}]", monomial(&t.powers, &self.names).latex),
+                ),
+                m("≈", r"\approx"),
+                vec![approx(&t.coefficient)],
+            ));
+        }
+        Section {
+            heading: words(msg.h_digits),
+            blocks: vec![
+                para(msg.digits_intro, &[Math::same(digits.to_string())]),
+                Block::Display(rows),
+            ],
+        }
+    }
+}
+
+/// `(u+v)^m - (u-v)^m = 2 sum_{j odd} C(m, j) u^(m-j) v^j`, expanded, and factored as
+/// `g uv (...)` when that is shorter.
+fn binomial_identity(mm: usize) -> Row {
+    let mut coefs: Vec<(usize, BigInt)> = Vec::new();
+    let mut binom = BigInt::from(1);
+    for j in 0..=mm {
+        if j % 2 == 1 {
+            coefs.push((j, &binom * 2));
+        }
+        binom = binom * (mm - j) / (j + 1);
+    }
+    let names = vec!["u".to_string(), "v".to_string()];
+    let g = coefs.iter().fold(BigInt::from(0), |a, (_, c)| {
+        num_integer::Integer::gcd(&a, c)
+    });
+    let terms: Vec<(Const, Math)> = coefs
+        .iter()
+        .map(|(j, c)| {
+            (
+                Const::from_rational(num_rational::BigRational::from_integer(c.clone())),
+                monomial(&[(mm - j) as i32, *j as i32], &names),
+            )
+        })
+        .collect();
+    let mut rhs = signed_sum(&terms);
+    if coefs.len() > 1 {
+        let inner: Vec<(Const, Math)> = coefs
+            .iter()
+            .map(|(j, c)| {
+                (
+                    Const::from_rational(num_rational::BigRational::from_integer(c / &g)),
+                    monomial(&[(mm - j - 1) as i32, (*j - 1) as i32], &names),
+                )
+            })
+            .collect();
+        let inner = joined(&signed_sum(&inner));
+        rhs.push(Math::new(
+            format!("= {g}uv({})", inner.text),
+            format!(r"= {g}uv\left({}\right)", inner.latex),
+        ));
+    }
+    Row::eq_pieces(
+        Math::new(
+            format!("(u+v)^{mm} - (u-v)^{mm}"),
+            format!("(u+v)^{{{mm}}} - (u-v)^{{{mm}}}"),
+        ),
+        rhs,
+    )
+}
+
+impl Math {
+    /// `self` with a prefix in both spellings (`+ `, `= `).
+    pub fn prefixed(&self, p: &str) -> Math {
+        Math::new(format!("{p}{}", self.text), format!("{p}{}", self.latex))
+    }
+
+    /// `self` after a prefix spelt differently in text and LaTeX (`≤ ` and `\le `).
+    pub fn after(&self, text: &str, latex: &str) -> Math {
+        Math::new(
+            format!("{text}{}", self.text),
+            format!("{latex}{}", self.latex),
+        )
+    }
+}

@@ -1,0 +1,246 @@
+//! The words of taylorgate's derivations, one table per language.
+//!
+//! A template is prose: `{}` takes the next argument (a piece of mathematics), `{name}` a
+//! named symbol (see `doc::symbol`); everything else is words (no TeX, no `^`).
+
+mod en;
+mod pt;
+
+/// The languages of the derivations.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Lang {
+    /// English.
+    #[default]
+    En,
+    /// Portuguese.
+    Pt,
+}
+
+impl Lang {
+    /// The message table of the language.
+    pub fn messages(self) -> &'static Messages {
+        match self {
+            Lang::En => &en::MESSAGES,
+            Lang::Pt => &pt::MESSAGES,
+        }
+    }
+
+    /// The ISO 639-1 code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Pt => "pt",
+        }
+    }
+}
+
+/// Every message of the derivations and plots (templates; see the module documentation).
+#[derive(Debug)]
+pub struct Messages {
+    /// Message `title`.
+    pub title: &'static str,
+    /// Message `verdict_admits`.
+    pub verdict_admits: &'static str,
+    /// Message `verdict_not`.
+    pub verdict_not: &'static str,
+    /// Message `verdict_undecided`.
+    pub verdict_undecided: &'static str,
+    /// Message `reason`.
+    pub reason: &'static str,
+    /// Message `h_network`.
+    pub h_network: &'static str,
+    /// Message `network_layer`.
+    pub network_layer: &'static str,
+    /// Message `network_values`.
+    pub network_values: &'static str,
+    /// Message `network_two`.
+    pub network_two: &'static str,
+    /// Message `h_taylor`.
+    pub h_taylor: &'static str,
+    /// Message `bias_shift_vanishes`.
+    pub bias_shift_vanishes: &'static str,
+    /// Message `bias_shift_other`.
+    pub bias_shift_other: &'static str,
+    /// Message `taylor_intro`.
+    pub taylor_intro: &'static str,
+    /// Message `taylor_dn`.
+    pub taylor_dn: &'static str,
+    /// Message `h_sum`.
+    pub h_sum: &'static str,
+    /// Message `sum_expand`.
+    pub sum_expand: &'static str,
+    /// Message `sum_multinomial`.
+    pub sum_multinomial: &'static str,
+    /// Message `sum_survive`.
+    pub sum_survive: &'static str,
+    /// Message `sum_constant`.
+    pub sum_constant: &'static str,
+    /// Message `sum_low`.
+    pub sum_low: &'static str,
+    /// Message `sum_parity`.
+    pub sum_parity: &'static str,
+    /// Message `sum_formula`.
+    pub sum_formula: &'static str,
+    /// Message `sum_lowest`.
+    pub sum_lowest: &'static str,
+    /// Message `h_even`.
+    pub h_even: &'static str,
+    /// Message `even_intro`.
+    pub even_intro: &'static str,
+    /// Message `even_binomial`.
+    pub even_binomial: &'static str,
+    /// Message `even_first`.
+    pub even_first: &'static str,
+    /// Message `h_result`.
+    pub h_result: &'static str,
+    /// Message `result_exact`.
+    pub result_exact: &'static str,
+    /// Message `result_exact_why`.
+    pub result_exact_why: &'static str,
+    /// Message `result_intro`.
+    pub result_intro: &'static str,
+    /// Message `result_sharp`.
+    pub result_sharp: &'static str,
+    /// Message `result_leading`.
+    pub result_leading: &'static str,
+    /// Message `result_coefficient`.
+    pub result_coefficient: &'static str,
+    /// Message `result_vanishing`.
+    pub result_vanishing: &'static str,
+    /// Message `result_none`.
+    pub result_none: &'static str,
+    /// Message `h_scaling`.
+    pub h_scaling: &'static str,
+    /// Message `scaling_intro`.
+    pub scaling_intro: &'static str,
+    /// Message `scaling_exact`.
+    pub scaling_exact: &'static str,
+    /// Message `scaling_power`.
+    pub scaling_power: &'static str,
+    /// Message `scaling_limit`.
+    pub scaling_limit: &'static str,
+    /// Message `h_bound`.
+    pub h_bound: &'static str,
+    /// Message `bound_lagrange`.
+    pub bound_lagrange: &'static str,
+    /// Message `bound_ingredients`.
+    pub bound_ingredients: &'static str,
+    /// Message `bound_result`.
+    pub bound_result: &'static str,
+    /// Message `bound_none`.
+    pub bound_none: &'static str,
+    /// Message `h_certificate`.
+    pub h_certificate: &'static str,
+    /// Message `cert_intro`.
+    pub cert_intro: &'static str,
+    /// Message `cert_final`.
+    pub cert_final: &'static str,
+    /// Message `cert_none`.
+    pub cert_none: &'static str,
+    /// Message `h_notes`.
+    pub h_notes: &'static str,
+    /// Message `note_slides_order`.
+    pub note_slides_order: &'static str,
+    /// Message `note_slides_order_exact`.
+    pub note_slides_order_exact: &'static str,
+    /// Message `note_slides_half`.
+    pub note_slides_half: &'static str,
+    /// Message `note_paper_lambda`.
+    pub note_paper_lambda: &'static str,
+    /// Message `note_eq28`.
+    pub note_eq28: &'static str,
+    /// Message `note_squaring`.
+    pub note_squaring: &'static str,
+    /// Message `h_digits`.
+    pub h_digits: &'static str,
+    /// Message `digits_intro`.
+    pub digits_intro: &'static str,
+    /// Message `prove_title`.
+    pub prove_title: &'static str,
+    /// Message `prove_line`.
+    pub prove_line: &'static str,
+    /// Message `prove_definitions`.
+    pub prove_definitions: &'static str,
+    /// Message `prove_claim`.
+    pub prove_claim: &'static str,
+    /// Message `prove_proved_total`.
+    pub prove_proved_total: &'static str,
+    /// Message `prove_proved_in`.
+    pub prove_proved_in: &'static str,
+    /// Message `prove_exact`.
+    pub prove_exact: &'static str,
+    /// Message `prove_sharp`.
+    pub prove_sharp: &'static str,
+    /// Message `prove_bound`.
+    pub prove_bound: &'static str,
+    /// Message `prove_bound_none`.
+    pub prove_bound_none: &'static str,
+    /// Message `prove_refuted`.
+    pub prove_refuted: &'static str,
+    /// Message `prove_undecided`.
+    pub prove_undecided: &'static str,
+    /// Message `prove_left`.
+    pub prove_left: &'static str,
+    /// Message `prove_right`.
+    pub prove_right: &'static str,
+    /// Message `prove_searched`.
+    pub prove_searched: &'static str,
+    /// Message `expand_title`.
+    pub expand_title: &'static str,
+    /// Message `expand_intro`.
+    pub expand_intro: &'static str,
+    /// Message `expand_notes`.
+    pub expand_notes: &'static str,
+    /// Message `diff_title`.
+    pub diff_title: &'static str,
+    /// Message `diff_intro`.
+    pub diff_intro: &'static str,
+    /// Message `diff_values`.
+    pub diff_values: &'static str,
+    /// Message `scan_title`.
+    pub scan_title: &'static str,
+    /// Message `scan_intro`.
+    pub scan_intro: &'static str,
+    /// Message `scan_activation`.
+    pub scan_activation: &'static str,
+    /// Message `scan_verdict`.
+    pub scan_verdict: &'static str,
+    /// Message `scan_bias`.
+    pub scan_bias: &'static str,
+    /// Message `scan_derivative`.
+    pub scan_derivative: &'static str,
+    /// Message `scan_leading`.
+    pub scan_leading: &'static str,
+    /// Message `scan_yes`.
+    pub scan_yes: &'static str,
+    /// Message `scan_no`.
+    pub scan_no: &'static str,
+    /// Message `scan_undecided`.
+    pub scan_undecided: &'static str,
+    /// Message `plot_error_title`.
+    pub plot_error_title: &'static str,
+    /// Message `plot_error_x`.
+    pub plot_error_x: &'static str,
+    /// Message `plot_error_y`.
+    pub plot_error_y: &'static str,
+    /// Message `plot_measured`.
+    pub plot_measured: &'static str,
+    /// Message `plot_bound`.
+    pub plot_bound: &'static str,
+    /// Message `plot_slope`.
+    pub plot_slope: &'static str,
+    /// Message `plot_heat_title`.
+    pub plot_heat_title: &'static str,
+    /// Message `plot_heat_x`.
+    pub plot_heat_x: &'static str,
+    /// Message `plot_heat_y`.
+    pub plot_heat_y: &'static str,
+    /// Message `plot_taylor_title`.
+    pub plot_taylor_title: &'static str,
+    /// Message `plot_taylor_x`.
+    pub plot_taylor_x: &'static str,
+    /// Message `plot_function`.
+    pub plot_function: &'static str,
+    /// Message `plot_order`.
+    pub plot_order: &'static str,
+}

@@ -1,0 +1,449 @@
+//! One document, three renderings: plain text, Markdown (KaTeX/MathJax math), LaTeX.
+
+use super::doc::{Block, Document, Inline, Row};
+
+/// The formats a document renders to.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Format {
+    /// Plain text with Unicode symbols.
+    #[default]
+    Text,
+    /// Markdown with `$...$` and `$$...$$` mathematics.
+    Markdown,
+    /// LaTeX (a fragment, or a whole document with `standalone`).
+    Latex,
+}
+
+/// How to render.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct RenderOptions {
+    /// The format.
+    pub format: Format,
+    /// LaTeX only: a complete document (`\documentclass` ... `\end{document}`).
+    pub standalone: bool,
+}
+
+/// Renders a document.
+pub fn render(doc: &Document, options: &RenderOptions) -> String {
+    match options.format {
+        Format::Text => text(doc),
+        Format::Markdown => markdown(doc),
+        Format::Latex => latex(doc, options.standalone),
+    }
+}
+
+// ------------------------------------------------------------------------------------ text
+
+const TEXT_WIDTH: usize = 92;
+
+fn text_inlines(p: &[Inline]) -> String {
+    p.iter()
+        .map(|i| match i {
+            Inline::Text(t) => t.clone(),
+            Inline::Math(m) => m.text.clone(),
+        })
+        .collect()
+}
+
+/// Greedy word wrap with an indent.
+fn wrap(s: &str, indent: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut line = String::new();
+    for word in s.split(' ').filter(|w| !w.is_empty()) {
+        if !line.is_empty()
+            && indent.len() + line.chars().count() + 1 + word.chars().count() > width
+        {
+            out.push_str(indent);
+            out.push_str(&line);
+            out.push('\n');
+            line.clear();
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        out.push_str(indent);
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out
+}
+
+fn text_rows(rows: &[Row], indent: &str) -> String {
+    let width = rows
+        .iter()
+        .map(|r| r.lhs.text.chars().count())
+        .max()
+        .unwrap_or(0);
+    let mut out = String::new();
+    for r in rows {
+        let pad = width - r.lhs.text.chars().count();
+        let rhs = r
+            .rhs
+            .iter()
+            .map(|m| m.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
+        out.push_str(&format!(
+            "{indent}{}{} {} {rhs}\n",
+            r.lhs.text,
+            " ".repeat(pad),
+            r.rel.text
+        ));
+    }
+    out
+}
+
+fn text_blocks(blocks: &[Block], indent: &str, out: &mut String) {
+    for b in blocks {
+        match b {
+            Block::Para(p) => out.push_str(&wrap(&text_inlines(p), indent, TEXT_WIDTH)),
+            Block::Display(rows) => out.push_str(&text_rows(rows, &format!("{indent}    "))),
+            Block::List(items) => {
+                for item in items {
+                    let body = wrap(&text_inlines(item), &format!("{indent}  "), TEXT_WIDTH);
+                    out.push_str(&format!("{indent}- {}", body.trim_start()));
+                }
+            }
+        }
+    }
+}
+
+fn text(doc: &Document) -> String {
+    let title = text_inlines(&doc.title);
+    let mut out = format!("{title}\n{}\n", "=".repeat(title.chars().count()));
+    text_blocks(&doc.intro, "", &mut out);
+    for (i, s) in doc.sections.iter().enumerate() {
+        out.push_str(&format!("\n{}. {}\n", i + 1, text_inlines(&s.heading)));
+        text_blocks(&s.blocks, "   ", &mut out);
+    }
+    out
+}
+
+// -------------------------------------------------------------------- LaTeX line breaking
+
+/// A rough width of LaTeX mathematics, in units of about one digit: fractions count their
+/// wider part, scripts 0.7, spacing operators 2. Conservative, for choosing line breaks.
+pub(crate) fn latex_width(s: &str) -> f64 {
+    fn group(chars: &[char], i: &mut usize) -> String {
+        // After a command: read one `{...}` group (or one character).
+        while *i < chars.len() && chars[*i] == ' ' {
+            *i += 1;
+        }
+        if *i < chars.len() && chars[*i] == '{' {
+            let mut depth = 0;
+            let start = *i + 1;
+            while *i < chars.len() {
+                match chars[*i] {
+                    '{' => depth += 1,
+                    '}' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            let g: String = chars[start..*i].iter().collect();
+                            *i += 1;
+                            return g;
+                        }
+                    }
+                    _ => {}
+                }
+                *i += 1;
+            }
+            chars[start..].iter().collect()
+        } else if *i < chars.len() {
+            *i += 1;
+            chars[*i - 1].to_string()
+        } else {
+            String::new()
+        }
+    }
+    let chars: Vec<char> = s.chars().collect();
+    let mut w = 0.0;
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        match c {
+            '\\' => {
+                let start = i + 1;
+                i += 1;
+                while i < chars.len() && chars[i].is_ascii_alphabetic() {
+                    i += 1;
+                }
+                if i == start && i < chars.len() {
+                    // `\,` `\{` `\\` ...
+                    w += if chars[i] == ',' { 0.3 } else { 1.0 };
+                    i += 1;
+                    continue;
+                }
+                let name: String = chars[start..i].iter().collect();
+                match name.as_str() {
+                    "frac" | "dfrac" | "tfrac" => {
+                        let a = group(&chars, &mut i);
+                        let b = group(&chars, &mut i);
+                        w += latex_width(&a).max(latex_width(&b)) + 0.6;
+                    }
+                    "sqrt" => w += latex_width(&group(&chars, &mut i)) + 1.5,
+                    "text" | "mathrm" | "operatorname" | "mathit" => {
+                        w += group(&chars, &mut i).chars().count() as f64 * 0.9
+                    }
+                    "left" | "right" | "big" | "Big" | "bigl" | "bigr" | "displaystyle" => {}
+                    "quad" => w += 2.0,
+                    "qquad" => w += 4.0,
+                    "cdot" | "le" | "ge" | "leq" | "geq" | "ne" | "neq" | "approx" | "to"
+                    | "in" | "mapsto" | "times" | "pm" => w += 2.0,
+                    "sum" | "prod" => w += 1.6,
+                    "ln" | "exp" | "sin" | "cos" | "tan" | "sup" | "max" | "min" | "tanh"
+                    | "sinh" | "cosh" | "arctan" | "arcsin" | "arccos" => {
+                        w += name.len() as f64 * 0.9
+                    }
+                    "cdots" | "ldots" | "dots" => w += 2.5,
+                    "begin" | "end" => {
+                        group(&chars, &mut i);
+                    }
+                    _ => w += 1.0,
+                }
+            }
+            '^' | '_' => {
+                i += 1;
+                let g = group(&chars, &mut i);
+                w += 0.7 * latex_width(&g);
+            }
+            '{' | '}' | ' ' | '&' => i += 1,
+            '+' | '-' | '=' | '<' | '>' => {
+                w += 2.0;
+                i += 1;
+            }
+            ',' | ';' | '(' | ')' | '|' | '\'' | '.' => {
+                w += 0.6;
+                i += 1;
+            }
+            _ => {
+                w += 1.0;
+                i += 1;
+            }
+        }
+    }
+    w
+}
+
+/// Width (in [`latex_width`] units) a displayed line may take: article at 10 pt gives 345 pt.
+const LATEX_LINE: f64 = 56.0;
+
+/// The lines of a row: pieces grouped so that no line is wider than [`LATEX_LINE`].
+fn break_row(r: &Row) -> Vec<String> {
+    let lead = latex_width(&r.lhs.latex) + latex_width(&r.rel.latex) + 1.0;
+    let room_first = LATEX_LINE - lead;
+    // Continuation lines start under the relation, after a `\quad`.
+    let room_next = LATEX_LINE - lead.min(LATEX_LINE / 2.0) - 2.0;
+    let mut lines: Vec<String> = Vec::new();
+    let mut current = String::new();
+    let mut used = 0.0;
+    for piece in &r.rhs {
+        let w = latex_width(&piece.latex);
+        let room = if lines.is_empty() {
+            room_first
+        } else {
+            room_next
+        };
+        if !current.is_empty() && used + w > room {
+            lines.push(std::mem::take(&mut current));
+            used = 0.0;
+        }
+        if !current.is_empty() {
+            current.push(' ');
+        }
+        current.push_str(&piece.latex);
+        used += w + 0.5;
+    }
+    lines.push(current);
+    lines
+}
+
+/// The rows of a display as the body of `align*` / `aligned`.
+fn aligned_body(rows: &[Row]) -> String {
+    let mut lines = Vec::new();
+    for r in rows {
+        // A long left-hand side takes a line of its own.
+        let long_lhs = latex_width(&r.lhs.latex) > LATEX_LINE / 2.0;
+        let parts = break_row(r);
+        for (i, p) in parts.iter().enumerate() {
+            if i == 0 {
+                if long_lhs {
+                    lines.push(format!("& {} \\\\", r.lhs.latex));
+                    lines.push(format!("&\\quad {} {p}", r.rel.latex));
+                } else {
+                    lines.push(format!("{} &{} {p}", r.lhs.latex, r.rel.latex));
+                }
+            } else {
+                lines.push(format!("&\\quad {p}"));
+            }
+        }
+    }
+    lines.join(" \\\\\n")
+}
+
+// -------------------------------------------------------------------------------- Markdown
+
+fn md_escape(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    for c in s.chars() {
+        if matches!(
+            c,
+            '\\' | '*' | '_' | '`' | '$' | '<' | '>' | '[' | ']' | '#'
+        ) {
+            o.push('\\');
+        }
+        o.push(c);
+    }
+    o
+}
+
+fn md_inlines(p: &[Inline]) -> String {
+    p.iter()
+        .map(|i| match i {
+            Inline::Text(t) => md_escape(t),
+            Inline::Math(m) => format!("${}$", m.latex.trim()),
+        })
+        .collect()
+}
+
+fn md_blocks(blocks: &[Block], out: &mut String) {
+    for b in blocks {
+        match b {
+            Block::Para(p) => {
+                out.push_str(&md_inlines(p));
+                out.push_str("\n\n");
+            }
+            Block::Display(rows) => {
+                out.push_str("$$\n\\begin{aligned}\n");
+                out.push_str(&aligned_body(rows));
+                out.push_str("\n\\end{aligned}\n$$\n\n");
+            }
+            Block::List(items) => {
+                for item in items {
+                    out.push_str(&format!("- {}\n", md_inlines(item)));
+                }
+                out.push('\n');
+            }
+        }
+    }
+}
+
+fn markdown(doc: &Document) -> String {
+    let mut out = format!("# {}\n\n", md_inlines(&doc.title));
+    md_blocks(&doc.intro, &mut out);
+    for (i, s) in doc.sections.iter().enumerate() {
+        out.push_str(&format!("## {}. {}\n\n", i + 1, md_inlines(&s.heading)));
+        md_blocks(&s.blocks, &mut out);
+    }
+    out
+}
+
+// ----------------------------------------------------------------------------------- LaTeX
+
+/// Prose for LaTeX: special characters escaped, mathematical Unicode symbols as math.
+pub(crate) fn tex_escape(s: &str) -> String {
+    let mut o = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\\' => o.push_str(r"\textbackslash{}"),
+            '{' | '}' | '$' | '&' | '%' | '#' | '_' => {
+                o.push('\\');
+                o.push(c);
+            }
+            '^' => o.push_str(r"\^{}"),
+            '~' => o.push_str(r"\~{}"),
+            '<' => o.push_str("$<$"),
+            '>' => o.push_str("$>$"),
+            '|' => o.push_str("$|$"),
+            _ => match unicode_math(c) {
+                Some(m) => {
+                    o.push('$');
+                    o.push_str(m);
+                    o.push('$');
+                }
+                None => o.push(c),
+            },
+        }
+    }
+    o
+}
+
+fn unicode_math(c: char) -> Option<&'static str> {
+    Some(match c {
+        'σ' => r"\sigma",
+        'λ' => r"\lambda",
+        'ε' => r"\varepsilon",
+        'α' => r"\alpha",
+        'ξ' => r"\xi",
+        'π' => r"\pi",
+        'Σ' => r"\Sigma",
+        '≠' => r"\neq",
+        '≤' => r"\le",
+        '≥' => r"\ge",
+        '≈' => r"\approx",
+        '·' => r"\cdot",
+        '→' => r"\to",
+        '∞' => r"\infty",
+        '∈' => r"\in",
+        '⋯' => r"\cdots",
+        '±' => r"\pm",
+        '×' => r"\times",
+        '²' => r"^2",
+        _ => return None,
+    })
+}
+
+fn tex_inlines(p: &[Inline]) -> String {
+    p.iter()
+        .map(|i| match i {
+            Inline::Text(t) => tex_escape(t),
+            Inline::Math(m) => format!("${}$", m.latex.trim()),
+        })
+        .collect()
+}
+
+fn tex_blocks(blocks: &[Block], out: &mut String) {
+    for b in blocks {
+        match b {
+            Block::Para(p) => {
+                out.push_str(&tex_inlines(p));
+                out.push_str("\n\n");
+            }
+            Block::Display(rows) => {
+                out.push_str("\\begin{align*}\n");
+                out.push_str(&aligned_body(rows));
+                out.push_str("\n\\end{align*}\n");
+            }
+            Block::List(items) => {
+                out.push_str("\\begin{itemize}\n");
+                for item in items {
+                    out.push_str(&format!("\\item {}\n", tex_inlines(item)));
+                }
+                out.push_str("\\end{itemize}\n");
+            }
+        }
+    }
+}
+
+fn latex(doc: &Document, standalone: bool) -> String {
+    let mut body = String::new();
+    body.push_str(&format!("\\section*{{{}}}\n", tex_inlines(&doc.title)));
+    tex_blocks(&doc.intro, &mut body);
+    for (i, s) in doc.sections.iter().enumerate() {
+        body.push_str(&format!(
+            "\n\\subsection*{{{}.~{}}}\n",
+            i + 1,
+            tex_inlines(&s.heading)
+        ));
+        tex_blocks(&s.blocks, &mut body);
+    }
+    if !standalone {
+        return body;
+    }
+    format!(
+        "\\documentclass[10pt]{{article}}\n\\usepackage[utf8]{{inputenc}}\n\\usepackage{{amsmath}}\n\\renewcommand{{\\labelitemi}}{{$\\bullet$}}\n\\emergencystretch=3em\n\\allowdisplaybreaks\n% generated by taylorgate (lang: {})\n\\begin{{document}}\n{body}\\end{{document}}\n",
+        doc.lang
+    )
+}
