@@ -39,6 +39,9 @@ fn bench(c: &mut Criterion) {
             digits: None,
             epsilon: Some("1e-6".into()),
             radius: "2".into(),
+            lang: Default::default(),
+            standalone: false,
+            plot: None,
         };
         c.bench_function(&format!("gate_command/{name}"), |b| {
             b.iter(|| run(&args).expect("gate"))

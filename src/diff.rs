@@ -120,57 +120,57 @@ pub fn inline_definitions(expr: &Expr, defs: &Definitions) -> Result<Expr, DiffE
 /// assert!(check_constants(&parse_expr("x + 1/0", &defs).unwrap()).is_err());
 /// ```
 pub fn check_constants(expr: &Expr) -> Result<(), DiffError> {
-    fn has_variable(e: &Expr) -> bool {
-        match e {
-            Expr::Var(_) => true,
-            Expr::Num(_) | Expr::Pi | Expr::E => false,
-            Expr::Neg(a) | Expr::Deriv(_, _, a) => has_variable(a),
-            Expr::Bin(_, a, b) => has_variable(a) || has_variable(b),
-            Expr::Call(_, args) | Expr::Apply(_, args) | Expr::Vector(args) => {
-                args.iter().any(has_variable)
-            }
-            Expr::If(c, a, b) => {
-                has_variable(&c.lhs) || has_variable(&c.rhs) || has_variable(a) || has_variable(b)
-            }
+    fn check(e: &Expr) -> Result<(), DiffError> {
+        if matches!(
+            e,
+            Expr::Num(_) | Expr::Pi | Expr::E | Expr::Vector(_) | Expr::Apply(..) | Expr::Deriv(..)
+        ) {
+            return Ok(());
         }
-    }
-    fn walk(e: &Expr) -> Result<(), DiffError> {
-        if !has_variable(e) {
-            if matches!(
-                e,
-                Expr::Num(_)
-                    | Expr::Pi
-                    | Expr::E
-                    | Expr::Vector(_)
-                    | Expr::Apply(..)
-                    | Expr::Deriv(..)
-            ) {
-                return Ok(());
-            }
-            return match Const::from_expr(e) {
-                Err(
-                    source @ (NumberError::DivisionByZero
-                    | NumberError::Domain { .. }
-                    | NumberError::NotReal(..)
-                    | NumberError::TooLarge(_)),
-                ) => Err(DiffError::In {
-                    label: format!("`{e}`:"),
-                    source: Box::new(DiffError::Number(source)),
-                }),
-                _ => Ok(()),
-            };
-        }
-        match e {
-            Expr::Neg(a) | Expr::Deriv(_, _, a) => walk(a),
-            Expr::Bin(_, a, b) => walk(a).and(walk(b)),
-            Expr::Call(_, args) | Expr::Apply(_, args) | Expr::Vector(args) => {
-                args.iter().try_for_each(walk)
-            }
-            Expr::If(c, a, b) => walk(&c.lhs).and(walk(&c.rhs)).and(walk(a)).and(walk(b)),
+        match Const::from_expr(e) {
+            Err(
+                source @ (NumberError::DivisionByZero
+                | NumberError::Domain { .. }
+                | NumberError::NotReal(..)
+                | NumberError::TooLarge(_)),
+            ) => Err(DiffError::In {
+                label: format!("`{e}`:"),
+                source: Box::new(DiffError::Number(source)),
+            }),
             _ => Ok(()),
         }
     }
-    walk(expr)
+    /// Whether `e` has a variable; checks each maximal constant part below `e` on the way
+    /// (one pass: every node is visited once).
+    fn walk(e: &Expr) -> Result<bool, DiffError> {
+        let children: Vec<&Expr> = match e {
+            Expr::Var(_) => return Ok(true),
+            Expr::Num(_) | Expr::Pi | Expr::E => return Ok(false),
+            Expr::Neg(a) | Expr::Deriv(_, _, a) => vec![a],
+            Expr::Bin(_, a, b) => vec![a, b],
+            Expr::Call(_, args) | Expr::Apply(_, args) | Expr::Vector(args) => {
+                args.iter().collect()
+            }
+            Expr::If(c, a, b) => vec![&c.lhs, &c.rhs, a, b],
+        };
+        let flags = children
+            .iter()
+            .map(|c| walk(c))
+            .collect::<Result<Vec<bool>, _>>()?;
+        let has = flags.iter().any(|&f| f);
+        if has {
+            for (c, f) in children.iter().zip(flags) {
+                if !f {
+                    check(c)?;
+                }
+            }
+        }
+        Ok(has)
+    }
+    if !walk(expr)? {
+        check(expr)?;
+    }
+    Ok(())
 }
 
 fn inline(e: &Expr, defs: &Definitions, bound: &[String], depth: usize) -> Result<Expr, DiffError> {

@@ -107,6 +107,9 @@ pub struct Remainder {
     pub leading: Vec<Term>,
     /// The degree through which the expansion was searched.
     pub searched_degree: usize,
+    /// The lowest term whose coefficient could not be proved zero or non-zero, when it leaves
+    /// the order undecided (then `order` is `None`).
+    pub undecided: Option<Term>,
 }
 
 /// Everything [`analyze`] found.
@@ -391,6 +394,7 @@ pub fn analyze(sigma: &Expr, options: &GateOptions) -> Result<GateReport, GateEr
             exact: false,
             leading: vec![],
             searched_degree: degree,
+            undecided: None,
         },
         polynomial_piece: false,
     };
@@ -515,9 +519,9 @@ pub fn analyze(sigma: &Expr, options: &GateOptions) -> Result<GateReport, GateEr
     let mut coefficients = c;
     loop {
         let expansion = expand_network(&coefficients, &dn, n, d)?;
-        let leading = leading_remainder(&expansion, n);
+        let sharp = sharp_remainder(&expansion, n);
         let done =
-            leading.is_some() || report.polynomial_piece || d + 4 > MAX_DEGREE || d >= degree + 8;
+            sharp.nonzero_found || report.polynomial_piece || d + 4 > MAX_DEGREE || d >= degree + 8;
         // A higher order may not exist (a switching point whose sides agree only through d):
         // then report what is proved through d.
         let next = if done {
@@ -535,11 +539,12 @@ pub fn analyze(sigma: &Expr, options: &GateOptions) -> Result<GateReport, GateEr
                     .collect();
             }
             report.remainder.searched_degree = d;
-            match leading {
-                Some((order, terms)) => {
-                    report.remainder.order = Some(order);
-                    report.remainder.leading = terms;
+            match sharp.order {
+                Some(order) => {
+                    report.remainder.order = Some(order as usize);
+                    report.remainder.leading = sharp.leading;
                 }
+                None if sharp.undecided.is_some() => report.remainder.undecided = sharp.undecided,
                 None => report.remainder.exact = report.polynomial_piece,
             }
             break;
@@ -702,21 +707,19 @@ pub fn input_names(n: usize) -> Vec<String> {
     }
 }
 
-/// The lowest total degree among terms other than the product, and those terms.
-fn leading_remainder(expansion: &[Term], n: usize) -> Option<(usize, Vec<Term>)> {
+/// The sharp remainder of an expansion: the terms other than the product, by total degree.
+fn sharp_remainder(expansion: &[Term], n: usize) -> crate::remainder::Sharp<Term> {
     let product = vec![1; n];
-    let rest: Vec<&Term> = expansion.iter().filter(|t| t.powers != product).collect();
-    let order = rest
+    let rest: Vec<Term> = expansion
         .iter()
-        .map(|t| t.powers.iter().sum::<i32>() as usize)
-        .min()?;
-    Some((
-        order,
-        rest.into_iter()
-            .filter(|t| t.powers.iter().sum::<i32>() as usize == order)
-            .cloned()
-            .collect(),
-    ))
+        .filter(|t| t.powers != product)
+        .cloned()
+        .collect();
+    crate::remainder::sharp(
+        &rest,
+        |t| t.powers.iter().map(|&p| i64::from(p)).sum(),
+        |t| &t.coefficient,
+    )
 }
 
 /// A sum of terms `c * m` as text in the language, `-` folded into the sign of a term:

@@ -33,10 +33,11 @@
 
 use crate::diff;
 use crate::expr::{BinOp, CmpOp, Definitions, Expr, Func};
+use crate::ir::{Cond, Domain, LowerError, Lowering, Piece, Side};
 use crate::number::{Const, NumberError, Sign, ZeroTest};
 use crate::series::{self, SeriesError};
 use num_traits::Signed;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use thiserror::Error;
 
@@ -80,6 +81,26 @@ pub enum MultiError {
 pub const MAX_TERMS: usize = 2_000_000;
 /// Largest integer power expanded by repeated multiplication.
 pub const MAX_POWER: u64 = 10_000;
+/// Largest exponent of a variable in a monomial (`u^(2^31)` is refused, never wrapped).
+pub const MAX_EXPONENT: i64 = i32::MAX as i64;
+
+/// `a + b` for exponent vectors, in checked 64-bit arithmetic, within [`MAX_EXPONENT`].
+fn add_exponents(a: &[i32], b: &[i32]) -> Result<Vec<i32>, MultiError> {
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| {
+            let e = i64::from(*x) + i64::from(*y);
+            i32::try_from(e)
+                .ok()
+                .filter(|e| i64::from(e.unsigned_abs()) <= MAX_EXPONENT)
+                .ok_or_else(|| {
+                    MultiError::TooLarge(format!(
+                        "an exponent {e} beyond the limit {MAX_EXPONENT} of a monomial"
+                    ))
+                })
+        })
+        .collect()
+}
 
 /// The variables of a computation and their weights in the truncation.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -299,14 +320,15 @@ impl MultiSeries {
 
     /// `self * other`, with the order of the result computed exactly.
     ///
-    /// **Panics** when the product has more than [`MAX_TERMS`] terms; code whose sizes depend
-    /// on input uses [`MultiSeries::try_mul`].
+    /// **Panics** when the product has more than [`MAX_TERMS`] terms or an exponent beyond
+    /// [`MAX_EXPONENT`]; code whose sizes depend on input uses [`MultiSeries::try_mul`].
     pub fn mul(&self, other: &MultiSeries) -> MultiSeries {
         self.try_mul(other)
             .expect("series products within MAX_TERMS never fail")
     }
 
-    /// `self * other`, refusing results with more than [`MAX_TERMS`] terms.
+    /// `self * other`, refusing results with more than [`MAX_TERMS`] terms or an exponent
+    /// beyond [`MAX_EXPONENT`].
     pub fn try_mul(&self, other: &MultiSeries) -> Result<MultiSeries, MultiError> {
         let va = self.valuation();
         let vb = other.valuation();
@@ -336,7 +358,7 @@ impl MultiSeries {
                         continue;
                     }
                 }
-                let e: Vec<i32> = ea.iter().zip(eb).map(|(x, y)| x + y).collect();
+                let e = add_exponents(ea, eb)?;
                 let p = ca * cb;
                 match terms.get_mut(&e) {
                     Some(acc) => *acc = &*acc + &p,
@@ -558,20 +580,36 @@ impl From<crate::shape::ShapeError> for MultiError {
 
 /// Evaluates expressions (networks, claims) to truncated series in a [`Space`].
 ///
+/// The expression is lowered to the graph ([`crate::ir`]), which resolves definitions, vectors
+/// and matrices; the graph is then evaluated in the domain of several-variable series.
 /// One-parameter functions (built-ins and user definitions) applied to a vector act entry by
-/// entry; the parameters of user functions are scalars. `A * x` is a matrix-vector product
-/// when `A` is a matrix, a row-times-column (dot) product when both are vectors, a matrix
-/// product for two matrices, and scaling when one side is a scalar. `+` and `-` act entry by
-/// entry (a scalar is broadcast); `/` divides by a scalar.
+/// entry; `A * x` is a matrix-vector product when `A` is a matrix, a row-times-column (dot)
+/// product when both are vectors, a matrix product for two matrices, and scaling when one side
+/// is a scalar. `+` and `-` act entry by entry (a scalar is broadcast); `/` divides by a scalar.
 pub struct Evaluator<'a> {
     defs: &'a Definitions,
     space: Arc<Space>,
     target: i64,
 }
 
-type Bindings = HashMap<String, Value>;
+impl From<LowerError> for MultiError {
+    fn from(e: LowerError) -> MultiError {
+        match e {
+            LowerError::UnknownFunction(name) => MultiError::UnknownName(name),
+            LowerError::Shape(s) => MultiError::Shape(s.0),
+            LowerError::Derivative(d) => MultiError::Diff(d),
+            e @ (LowerError::Arity { .. } | LowerError::Recursive(_) | LowerError::TooLarge) => {
+                MultiError::TooLarge(e.to_string())
+            }
+        }
+    }
+}
 
-const MAX_CALL_DEPTH: usize = 200;
+impl From<crate::ir::Cancelled> for MultiError {
+    fn from(c: crate::ir::Cancelled) -> MultiError {
+        MultiError::Number(c.into())
+    }
+}
 
 impl<'a> Evaluator<'a> {
     /// An evaluator in `space` that truncates non-polynomial results at weight `target`.
@@ -590,188 +628,113 @@ impl<'a> Evaluator<'a> {
 
     /// Evaluates `expr` (free names are the space's variables or definitions).
     pub fn eval(&self, expr: &Expr) -> Result<Value, MultiError> {
-        self.eval_in(expr, &Bindings::new(), 0)
+        let mut lowering = Lowering::new(self.defs);
+        let root = lowering.lower(expr)?;
+        let domain = Several {
+            space: self.space.clone(),
+            target: self.target,
+        };
+        let mut evaluator = crate::ir::Evaluator::new(lowering.graph(), domain);
+        root.map_into(&mut |&id| evaluator.value(id))
     }
+}
 
-    fn constant(&self, c: Const) -> Value {
-        Value::Scalar(MultiSeries::constant(&self.space, c))
+/// Several-variable series as a domain of the graph evaluator.
+struct Several {
+    space: Arc<Space>,
+    target: i64,
+}
+
+impl Domain for Several {
+    type V = MultiSeries;
+    type Error = MultiError;
+
+    fn number(&mut self, q: &num_rational::BigRational) -> Result<MultiSeries, MultiError> {
+        Ok(MultiSeries::constant(
+            &self.space,
+            Const::from_rational(q.clone()),
+        ))
     }
-
-    fn eval_in(&self, expr: &Expr, env: &Bindings, depth: usize) -> Result<Value, MultiError> {
-        if depth > MAX_CALL_DEPTH {
-            return Err(MultiError::TooLarge(format!(
-                "definitions nested more than {MAX_CALL_DEPTH} deep"
-            )));
-        }
-        match expr {
-            Expr::Num(q) => Ok(self.constant(Const::from_rational(q.clone()))),
-            Expr::Pi => Ok(self.constant(Const::pi())),
-            Expr::E => Ok(self.constant(Const::e())),
-            Expr::Var(name) => {
-                if let Some(v) = env.get(name) {
-                    return Ok(v.clone());
-                }
-                if let Some(i) = self.space.index(name) {
-                    return Ok(Value::Scalar(MultiSeries::variable(&self.space, i)));
-                }
-                if let Some(value) = self.defs.constant(name) {
-                    return self.eval_in(value, &Bindings::new(), depth + 1);
-                }
-                Err(MultiError::UnknownName(name.clone()))
-            }
-            Expr::Neg(a) => self.eval_in(a, env, depth)?.map(&mut |s| Ok(s.neg())),
-            Expr::Bin(op, a, b) => {
-                let a = self.eval_in(a, env, depth)?;
-                let b = self.eval_in(b, env, depth)?;
-                self.binary(*op, a, b)
-            }
-            Expr::Vector(items) => Ok(Value::Vector(
-                items
-                    .iter()
-                    .map(|x| self.eval_in(x, env, depth))
-                    .collect::<Result<_, _>>()?,
-            )),
-            Expr::Call(func, args) => {
-                let args: Vec<Value> = args
-                    .iter()
-                    .map(|x| self.eval_in(x, env, depth))
-                    .collect::<Result<_, _>>()?;
-                self.builtin(*func, args)
-            }
-            Expr::Apply(name, args) => {
-                let def = self
-                    .defs
-                    .function(name)
-                    .ok_or_else(|| MultiError::UnknownName(name.clone()))?;
-                let args: Vec<Value> = args
-                    .iter()
-                    .map(|x| self.eval_in(x, env, depth))
-                    .collect::<Result<_, _>>()?;
-                if def.params.len() != args.len() {
-                    return Err(MultiError::Shape(format!(
-                        "{name} takes {} arguments, {} given",
-                        def.params.len(),
-                        args.len()
-                    )));
-                }
-                if def.params.len() == 1 {
-                    let body = def.body.clone();
-                    let param = def.params[0].clone();
-                    let arg = args.into_iter().next().expect("one argument");
-                    return arg.map(&mut |s| {
-                        let mut env = Bindings::new();
-                        env.insert(param.clone(), Value::Scalar(s.clone()));
-                        Ok(self.eval_in(&body, &env, depth + 1)?.into_scalar(name)?)
-                    });
-                }
-                let mut env = Bindings::new();
-                for (p, a) in def.params.iter().zip(args) {
-                    env.insert(p.clone(), a);
-                }
-                self.eval_in(&def.body, &env, depth + 1)
-            }
-            Expr::Deriv(name, k, arg) => {
-                let t = "__t";
-                let f = diff::inline_definitions(
-                    &Expr::Deriv(name.clone(), *k, Box::new(Expr::var(t))),
-                    self.defs,
-                )?;
-                let arg = self.eval_in(arg, env, depth)?;
-                arg.map(&mut |s| s.compose_expr(&f, t, self.target))
-            }
-            Expr::If(cond, a, b) => {
-                let lhs = self
-                    .eval_in(&cond.lhs, env, depth)?
-                    .into_scalar("a condition")?;
-                let rhs = self
-                    .eval_in(&cond.rhs, env, depth)?
-                    .into_scalar("a condition")?;
-                let d = lhs.sub(&rhs);
-                self.piecewise(
-                    &d,
-                    cond.op,
-                    &format!("the condition {}", cond_text(cond)),
-                    || self.eval_in(a, env, depth),
-                    || self.eval_in(b, env, depth),
-                )
-            }
+    fn pi(&mut self) -> Result<MultiSeries, MultiError> {
+        Ok(MultiSeries::constant(&self.space, Const::pi()))
+    }
+    fn e(&mut self) -> Result<MultiSeries, MultiError> {
+        Ok(MultiSeries::constant(&self.space, Const::e()))
+    }
+    fn variable(&mut self, name: &str) -> Result<MultiSeries, MultiError> {
+        match self.space.index(name) {
+            Some(i) => Ok(MultiSeries::variable(&self.space, i)),
+            None => Err(MultiError::UnknownName(name.to_string())),
         }
     }
-
-    /// Chooses the branch of a piecewise definition by the sign of `d`'s constant term
-    /// (`d op 0`); at the switching point both sides must agree through the order.
-    fn piecewise(
-        &self,
-        d: &MultiSeries,
-        op: CmpOp,
-        what: &str,
-        then: impl FnOnce() -> Result<Value, MultiError>,
-        otherwise: impl FnOnce() -> Result<Value, MultiError>,
-    ) -> Result<Value, MultiError> {
-        let (c0, _) = d.split_constant(what)?;
-        let sign = c0.sign();
-        let holds = match (sign, op) {
+    fn neg(&mut self, a: &MultiSeries) -> Result<MultiSeries, MultiError> {
+        Ok(a.neg())
+    }
+    fn add(&mut self, a: &MultiSeries, b: &MultiSeries) -> Result<MultiSeries, MultiError> {
+        Ok(a.add(b))
+    }
+    fn sub(&mut self, a: &MultiSeries, b: &MultiSeries) -> Result<MultiSeries, MultiError> {
+        Ok(a.sub(b))
+    }
+    fn mul(&mut self, a: &MultiSeries, b: &MultiSeries) -> Result<MultiSeries, MultiError> {
+        Ok(a.try_mul(b)?.bound(self.target))
+    }
+    fn div(&mut self, a: &MultiSeries, b: &MultiSeries) -> Result<MultiSeries, MultiError> {
+        let inv = b.recip(self.target)?;
+        Ok(a.try_mul(&inv)?.bound(self.target))
+    }
+    fn pow(
+        &mut self,
+        base: &MultiSeries,
+        exponent: &MultiSeries,
+        _: bool,
+    ) -> Result<MultiSeries, MultiError> {
+        self.power(base, exponent)
+    }
+    fn call(&mut self, func: Func, a: &MultiSeries) -> Result<MultiSeries, MultiError> {
+        a.compose_expr(&Expr::call(func, Expr::var("__t")), "__t", self.target)
+    }
+    fn side(&mut self, cond: Cond<'_, MultiSeries>) -> Result<Side, MultiError> {
+        let what = piece_text(cond.piece);
+        let (c0, _) = cond.d.split_constant(what)?;
+        Ok(match (c0.sign(), cond.op) {
             (Sign::Positive, CmpOp::Gt | CmpOp::Ge) | (Sign::Negative, CmpOp::Lt | CmpOp::Le) => {
-                Some(true)
+                Side::Then
             }
             (Sign::Positive, CmpOp::Lt | CmpOp::Le) | (Sign::Negative, CmpOp::Gt | CmpOp::Ge) => {
-                Some(false)
+                Side::Other
             }
-            (Sign::Zero, _) => None,
+            (Sign::Zero, _) => Side::Both,
             (Sign::Unknown, _) => return Err(MultiError::UndecidedSign(format!("{c0} in {what}"))),
-        };
-        match holds {
-            Some(true) => then(),
-            Some(false) => otherwise(),
-            None => {
-                // Exactly at the switching point the piece is chosen by the sign of the higher
-                // terms, which varies: the value is determined only where both sides agree.
-                let a = then()?;
-                let b = otherwise()?;
-                match (a, b) {
-                    (Value::Scalar(a), Value::Scalar(b)) if a.agrees_with(&b) => {
-                        let order = min_order(a.order(), b.order());
-                        Ok(Value::Scalar(a.with_order(order)))
-                    }
-                    _ => Err(MultiError::Kink(what.to_string())),
-                }
-            }
+        })
+    }
+    /// Exactly at the switching point the piece is chosen by the sign of the higher terms,
+    /// which varies: the value is determined only where both sides agree.
+    fn join(
+        &mut self,
+        cond: Cond<'_, MultiSeries>,
+        a: &MultiSeries,
+        b: &MultiSeries,
+    ) -> Result<MultiSeries, MultiError> {
+        if a.agrees_with(b) {
+            let order = min_order(a.order(), b.order());
+            Ok(a.with_order(order))
+        } else {
+            Err(MultiError::Kink(piece_text(cond.piece).to_string()))
         }
     }
+}
 
-    fn binary(&self, op: BinOp, a: Value, b: Value) -> Result<Value, MultiError> {
-        use crate::shape::Value::{Scalar, Vector};
-        match op {
-            BinOp::Add => a.zip_with(b, &|x, y| Ok::<_, MultiError>(x.add(y))),
-            BinOp::Sub => a.zip_with(b, &|x, y| Ok::<_, MultiError>(x.sub(y))),
-            BinOp::Mul => match (a, b) {
-                (Scalar(x), Scalar(y)) => Ok(Scalar(x.try_mul(&y)?.bound(self.target))),
-                (Scalar(x), v @ Vector(_)) | (v @ Vector(_), Scalar(x)) => {
-                    v.map(&mut |y| Ok(x.try_mul(y)?.bound(self.target)))
-                }
-                (Vector(x), Vector(y)) => {
-                    Value::product(x, y, &|| MultiSeries::zero(&self.space), &|acc, p, q| {
-                        Ok::<_, MultiError>(acc.add(&p.try_mul(q)?.bound(self.target)))
-                    })
-                }
-            },
-            BinOp::Div => {
-                let y = b.into_scalar("a divisor")?;
-                let inv = self.reciprocal(&y)?;
-                a.map(&mut |x| Ok(x.try_mul(&inv)?.bound(self.target)))
-            }
-            BinOp::Pow => {
-                let base = a.into_scalar("the base of a power")?;
-                let exponent = b.into_scalar("an exponent")?;
-                self.power(&base, &exponent).map(Value::Scalar)
-            }
-        }
+fn piece_text(piece: Piece) -> &'static str {
+    match piece {
+        Piece::If => "the condition of an `if`",
+        Piece::Abs => "abs at 0",
+        Piece::Min => "min at the point where its arguments are equal",
+        Piece::Max => "max at the point where its arguments are equal",
     }
+}
 
-    fn reciprocal(&self, y: &MultiSeries) -> Result<MultiSeries, MultiError> {
-        y.recip(self.target)
-    }
-
+impl Several {
     fn power(&self, base: &MultiSeries, exponent: &MultiSeries) -> Result<MultiSeries, MultiError> {
         if exponent.is_constant() && exponent.order().is_none() {
             let k = exponent.constant_term();
@@ -804,57 +767,4 @@ impl<'a> Evaluator<'a> {
         let product = exponent.try_mul(&ln_b)?.truncate(self.target);
         product.compose_expr(&Expr::call(Func::Exp, Expr::var("__t")), "__t", self.target)
     }
-
-    fn builtin(&self, func: Func, args: Vec<Value>) -> Result<Value, MultiError> {
-        match func {
-            Func::Min | Func::Max => {
-                let mut it = args.into_iter();
-                let (a, b) = (it.next(), it.next());
-                let (Some(a), Some(b)) = (a, b) else {
-                    return Err(MultiError::Shape(format!("{func} takes two arguments")));
-                };
-                let a = a.into_scalar("an argument of min/max")?;
-                let b = b.into_scalar("an argument of min/max")?;
-                let d = a.sub(&b);
-                let op = if func == Func::Max {
-                    CmpOp::Gt
-                } else {
-                    CmpOp::Lt
-                };
-                let what = format!("{func} at the point where its arguments are equal");
-                self.piecewise(
-                    &d,
-                    op,
-                    &what,
-                    || Ok(Value::Scalar(a)),
-                    || Ok(Value::Scalar(b)),
-                )
-            }
-            Func::Abs => {
-                let arg = args
-                    .into_iter()
-                    .next()
-                    .ok_or_else(|| MultiError::Shape("abs takes one argument".into()))?;
-                arg.map(&mut |s| {
-                    let positive = || Ok(Value::Scalar(s.clone()));
-                    let negative = || Ok(Value::Scalar(s.neg()));
-                    Ok(self
-                        .piecewise(s, CmpOp::Gt, "abs at 0", positive, negative)?
-                        .into_scalar("abs")?)
-                })
-            }
-            _ => {
-                let arg = args
-                    .into_iter()
-                    .next()
-                    .ok_or_else(|| MultiError::Shape(format!("{func} takes one argument")))?;
-                let f = Expr::call(func, Expr::var("__t"));
-                arg.map(&mut |s| s.compose_expr(&f, "__t", self.target))
-            }
-        }
-    }
-}
-
-fn cond_text(cond: &crate::expr::Cond) -> String {
-    format!("{} {} {}", cond.lhs, cond.op.symbol(), cond.rhs)
 }

@@ -259,21 +259,11 @@ pub fn prove_claim(claim: &Claim, line: usize, defs: &Definitions) -> ClaimRepor
         // Proved. The sharp remainder: the lowest non-zero term at or beyond k.
         report.status = ClaimStatus::Proved;
         let rest = compared_terms(&diff, &lhs, &rhs, |w| w >= k);
-        let decided: Vec<&ComparedTerm> = rest
-            .iter()
-            .filter(|t| t.difference.zero_test() == ZeroTest::NonZero)
-            .collect();
-        if let Some(w) = decided.iter().map(|t| space.weight(&t.powers)).min() {
-            let has_unknown_below = rest.iter().any(|t| {
-                t.difference.zero_test() == ZeroTest::Unknown && space.weight(&t.powers) < w
-            });
-            if !has_unknown_below {
+        let sharp = crate::remainder::sharp(&rest, |t| space.weight(&t.powers), |t| &t.difference);
+        if sharp.nonzero_found {
+            if let Some(w) = sharp.order {
                 report.remainder_order = Some(w);
-                report.remainder_leading = rest
-                    .iter()
-                    .filter(|t| space.weight(&t.powers) == w)
-                    .cloned()
-                    .collect();
+                report.remainder_leading = sharp.leading;
             }
             report.message = format!("every term below degree {k} vanishes");
             return report;

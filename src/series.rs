@@ -253,7 +253,8 @@ pub fn taylor(expr: &Expr, var: &str, point: &Const, n: usize) -> Result<Series,
                 notes: Vec::new(),
             });
         }
-        match eval::taylor_in::<num_rational::BigRational>(expr, var, p, n) {
+        let (graph, root) = eval::lower(expr)?;
+        match eval::taylor_graph::<num_rational::BigRational>(&graph, root, var, p, n) {
             Ok((t, notes)) => {
                 return Ok(Series {
                     coefficients: t.c.iter().map(Coeff::to_const).collect(),
@@ -263,8 +264,14 @@ pub fn taylor(expr: &Expr, var: &str, point: &Const, n: usize) -> Result<Series,
             Err(Fail::NotRational) => {}
             Err(e) => return Err(e.into()),
         }
+        let (t, notes) = eval::taylor_graph::<Const>(&graph, root, var, point.clone(), n)?;
+        return Ok(Series {
+            coefficients: t.c,
+            notes,
+        });
     }
-    let (t, notes) = eval::taylor_in::<Const>(expr, var, point.clone(), n)?;
+    let (graph, root) = eval::lower(expr)?;
+    let (t, notes) = eval::taylor_graph::<Const>(&graph, root, var, point.clone(), n)?;
     Ok(Series {
         coefficients: t.c,
         notes,
@@ -294,7 +301,8 @@ pub fn taylor_rational(
         c.extend(rest);
         return Ok(Some(c));
     }
-    match eval::taylor_in::<num_rational::BigRational>(expr, var, point.clone(), n) {
+    let (graph, root) = eval::lower(expr)?;
+    match eval::taylor_graph::<num_rational::BigRational>(&graph, root, var, point.clone(), n) {
         Ok((t, _)) => Ok(Some(t.c)),
         Err(Fail::NotRational) => Ok(None),
         Err(e) => Err(e.into()),

@@ -221,23 +221,33 @@ impl Session {
             })?;
             derivatives.push(cur.clone());
         }
-        // Values: f itself first, then each derivative in order. An `if` is only checked for
-        // agreement of its two sides at a switching point, so a derivative's value is only
-        // trusted once every lower derivative (and f) passed that check.
         let (point, values) = match &req.at {
             None => (None, None),
             Some(p) => {
                 let at = self.parse_point(p)?;
-                let mut values = Vec::new();
-                for (k, e) in std::iter::once(&f).chain(&derivatives).enumerate() {
-                    let v = evaluate(e, var, &at).map_err(|e| DiffError::In {
-                        label: format!("{label}{}", primes(k as u32)),
-                        source: Box::new(e),
-                    })?;
-                    if k > 0 {
-                        values.push(v);
+                // The values are k! c_k of the exact Taylor series at the point (a removable
+                // singularity such as sin(x)/x at 0 has them; a simplified derivative may
+                // extend the domain, as sqrt(x)^2 -> x would). When the series does not exist,
+                // the evaluation of the symbolic derivatives names the failing derivative if it
+                // can.
+                let values = match taylor(&f, var, &at, req.order as usize) {
+                    Ok(s) => s
+                        .coefficients()
+                        .iter()
+                        .enumerate()
+                        .skip(1)
+                        .map(|(k, c)| gate::derivative_from_coefficient(c, k))
+                        .collect::<Vec<_>>(),
+                    Err(series_error) => {
+                        for (k, e) in std::iter::once(&f).chain(&derivatives).enumerate() {
+                            evaluate(e, var, &at).map_err(|e| DiffError::In {
+                                label: format!("{label}{}", primes(k as u32)),
+                                source: Box::new(e),
+                            })?;
+                        }
+                        return Err(series_error.into());
                     }
-                }
+                };
                 (Some(at), Some(values))
             }
         };
@@ -672,6 +682,9 @@ pub struct RemainderData {
     pub leading: Vec<TermData>,
     /// The highest degree searched.
     pub searched_degree: usize,
+    /// The lowest term whose coefficient the zero test could not decide (then no order is
+    /// stated below it).
+    pub undecided: Option<TermData>,
     /// The rigorous bound on the box (`null` when not computed).
     pub bound: Option<BoundData>,
 }
@@ -841,6 +854,10 @@ impl GateData {
                 exact: r.remainder.exact,
                 leading: terms(&r.remainder.leading),
                 searched_degree: r.remainder.searched_degree,
+                undecided: r.remainder.undecided.as_ref().map(|t| TermData {
+                    powers: t.powers.clone(),
+                    coefficient: t.coefficient.clone(),
+                }),
                 bound,
             }),
             certificate,

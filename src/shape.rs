@@ -26,7 +26,7 @@ use thiserror::Error;
 pub struct ShapeError(pub String);
 
 /// A scalar, or a vector of values (a matrix is a vector of rows).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Value<S> {
     /// A scalar.
     Scalar(S),
@@ -48,12 +48,27 @@ impl<S: Clone> Value<S> {
 
     /// `f` applied to every scalar entry.
     pub fn map<E>(&self, f: &mut dyn FnMut(&S) -> Result<S, E>) -> Result<Value<S>, E> {
+        self.map_into(f)
+    }
+
+    /// `f` applied to every scalar entry, into values of another type.
+    pub fn map_into<T, E>(&self, f: &mut dyn FnMut(&S) -> Result<T, E>) -> Result<Value<T>, E> {
         Ok(match self {
             Value::Scalar(s) => Value::Scalar(f(s)?),
             Value::Vector(v) => {
-                Value::Vector(v.iter().map(|x| x.map(f)).collect::<Result<_, _>>()?)
+                Value::Vector(v.iter().map(|x| x.map_into(f)).collect::<Result<_, _>>()?)
             }
         })
+    }
+
+    /// The scalar entries, in order.
+    pub fn leaves(&self) -> Vec<S> {
+        let mut out = Vec::new();
+        let _ = self.map_into(&mut |x| {
+            out.push(x.clone());
+            Ok::<_, ShapeError>(())
+        });
+        out
     }
 
     /// `f` entry by entry on two values of the same shape, a scalar broadcast to the other's

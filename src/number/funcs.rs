@@ -3,7 +3,8 @@
 use super::factor::{exact_root, factor};
 use super::field::{self, exp_split, rat, Atom, Mono, Poly};
 use super::{Const, NumberError, Repr, Sign, ZeroTest};
-use crate::expr::{BinOp, CmpOp, Expr, Func};
+use crate::expr::{CmpOp, Expr, Func};
+use crate::ir::{Cond, Domain, LowerError, Side};
 use num_bigint::BigInt;
 use num_rational::BigRational;
 use num_traits::{One, Signed, ToPrimitive, Zero};
@@ -438,98 +439,101 @@ pub(super) fn apply(func: Func, args: &[Const]) -> Result<Const, NumberError> {
     }
 }
 
-/// `1 / divisor`, keeping its factored form: `1/(a*b) = (1/a)(1/b)` and `1/a^n = (1/a)^n`, so
-/// that a printed quotient `n/((e + 1)^2*(pi + 1))` reads back to the same normal form.
-fn eval_recip(divisor: &Expr, bindings: &[(&str, Const)]) -> Result<Const, NumberError> {
-    match divisor {
-        Expr::Bin(BinOp::Mul, a, b) => Ok(&eval_recip(a, bindings)? * &eval_recip(b, bindings)?),
-        Expr::Bin(BinOp::Pow, base, n) => {
-            let k = eval(n, bindings)?;
-            match k.to_rational() {
-                Some(k) if k.is_integer() && k.is_positive() => match k.numer().to_i64() {
-                    Some(k) if k <= 1024 => eval_recip(base, bindings)?.pow_int(k),
-                    _ => eval(base, bindings)?.pow(&Const::from_rational(k))?.recip(),
-                },
-                _ => eval(base, bindings)?.pow(&k)?.recip(),
+/// Exact constants as a domain of the graph evaluator ([`crate::ir`]): the variables bound to
+/// values; an `if` exactly at its switching point takes the common value of its two pieces.
+pub(crate) struct Exact<'b> {
+    pub bindings: &'b [(&'b str, Const)],
+}
+
+impl Domain for Exact<'_> {
+    type V = Const;
+    type Error = NumberError;
+    const FACTOR_DIVISORS: bool = true;
+
+    fn number(&mut self, q: &BigRational) -> Result<Const, NumberError> {
+        Ok(Const::from_rational(q.clone()))
+    }
+    fn pi(&mut self) -> Result<Const, NumberError> {
+        Ok(Const::pi())
+    }
+    fn e(&mut self) -> Result<Const, NumberError> {
+        Ok(Const::e())
+    }
+    fn variable(&mut self, name: &str) -> Result<Const, NumberError> {
+        self.bindings
+            .iter()
+            .rev()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v.clone())
+            .ok_or_else(|| NumberError::NotConstant(name.to_string()))
+    }
+    fn neg(&mut self, a: &Const) -> Result<Const, NumberError> {
+        Ok(-a)
+    }
+    fn add(&mut self, a: &Const, b: &Const) -> Result<Const, NumberError> {
+        Ok(a + b)
+    }
+    fn sub(&mut self, a: &Const, b: &Const) -> Result<Const, NumberError> {
+        Ok(a - b)
+    }
+    fn mul(&mut self, a: &Const, b: &Const) -> Result<Const, NumberError> {
+        Ok(a * b)
+    }
+    fn div(&mut self, a: &Const, b: &Const) -> Result<Const, NumberError> {
+        a.checked_div(b)
+    }
+    fn recip(&mut self, a: &Const) -> Result<Const, NumberError> {
+        a.recip()
+    }
+    fn pow(&mut self, base: &Const, exponent: &Const, _: bool) -> Result<Const, NumberError> {
+        base.pow(exponent)
+    }
+    fn call(&mut self, func: Func, a: &Const) -> Result<Const, NumberError> {
+        apply(func, std::slice::from_ref(a))
+    }
+    fn side(&mut self, cond: Cond<'_, Const>) -> Result<Side, NumberError> {
+        Ok(match cond.d.sign() {
+            Sign::Unknown => return Err(NumberError::UndecidedSign(cond.d.to_string())),
+            Sign::Zero => Side::Both,
+            s => {
+                let holds = match cond.op {
+                    CmpOp::Lt | CmpOp::Le => s == Sign::Negative,
+                    CmpOp::Gt | CmpOp::Ge => s == Sign::Positive,
+                };
+                if holds {
+                    Side::Then
+                } else {
+                    Side::Other
+                }
             }
+        })
+    }
+    fn join(&mut self, cond: Cond<'_, Const>, a: &Const, b: &Const) -> Result<Const, NumberError> {
+        if (a - b).zero_test() == ZeroTest::Zero {
+            Ok(a.clone())
+        } else {
+            Err(NumberError::Switching {
+                condition: format!("{} {} {}", cond.lhs, cond.op.symbol(), cond.rhs),
+                left: a.to_string(),
+                right: b.to_string(),
+            })
         }
-        _ => eval(divisor, bindings)?.recip(),
     }
 }
 
-/// Evaluates a constant expression.
+/// Evaluates a constant expression (lowered to the graph, then evaluated exactly).
 pub(super) fn eval(expr: &Expr, bindings: &[(&str, Const)]) -> Result<Const, NumberError> {
-    match expr {
-        Expr::Num(q) => Ok(Const::from_rational(q.clone())),
-        Expr::Pi => Ok(Const::pi()),
-        Expr::E => Ok(Const::e()),
-        Expr::Var(name) => bindings
-            .iter()
-            .rev()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.clone())
-            .ok_or_else(|| NumberError::NotConstant(name.clone())),
-        Expr::Neg(a) => Ok(-eval(a, bindings)?),
-        Expr::Bin(BinOp::Div, a, b) => {
-            let x = eval(a, bindings)?;
-            if x.is_zero() {
-                // 0/b still needs b != 0.
-                eval_recip(b, bindings)?;
-                return Ok(x);
-            }
-            Ok(&x * &eval_recip(b, bindings)?)
-        }
-        Expr::Bin(op, a, b) => {
-            let x = eval(a, bindings)?;
-            let y = eval(b, bindings)?;
-            match op {
-                BinOp::Add => Ok(&x + &y),
-                BinOp::Sub => Ok(&x - &y),
-                BinOp::Mul => Ok(&x * &y),
-                BinOp::Pow => x.pow(&y),
-                BinOp::Div => x.checked_div(&y),
-            }
-        }
-        Expr::Call(f, args) => {
-            let vals = args
-                .iter()
-                .map(|a| eval(a, bindings))
-                .collect::<Result<Vec<_>, _>>()?;
-            apply(*f, &vals)
-        }
-        Expr::If(cond, then, otherwise) => {
-            let l = eval(&cond.lhs, bindings)?;
-            let r = eval(&cond.rhs, bindings)?;
-            let d = &l - &r;
-            let holds = match d.sign() {
-                Sign::Unknown => return Err(NumberError::UndecidedSign(d.to_string())),
-                Sign::Zero => {
-                    let a = eval(then, bindings)?;
-                    let b = eval(otherwise, bindings)?;
-                    return if (&a - &b).zero_test() == ZeroTest::Zero {
-                        Ok(a)
-                    } else {
-                        Err(NumberError::Switching {
-                            condition: format!("{l} {} {r}", cond.op.symbol()),
-                            left: a.to_string(),
-                            right: b.to_string(),
-                        })
-                    };
-                }
-                s => match cond.op {
-                    CmpOp::Lt | CmpOp::Le => s == Sign::Negative,
-                    CmpOp::Gt | CmpOp::Ge => s == Sign::Positive,
-                },
-            };
-            eval(if holds { then } else { otherwise }, bindings)
-        }
-        Expr::Apply(name, _) => Err(NumberError::NotConstant(format!(
+    let defs = crate::expr::Definitions::new();
+    let mut lowering = crate::ir::Lowering::new(&defs);
+    let root = lowering.lower(expr).map_err(|e| match e {
+        LowerError::UnknownFunction(name) => NumberError::NotConstant(format!(
             "{name}(...) (definitions must be inlined before evaluation)"
-        ))),
-        Expr::Deriv(name, order, _) => Err(NumberError::NotConstant(format!(
-            "{name}{}(...) (derivatives must be computed before evaluation)",
-            "'".repeat((*order).min(16) as usize)
-        ))),
-        Expr::Vector(_) => Err(NumberError::NotConstant("a vector".to_string())),
-    }
+        )),
+        LowerError::Shape(_) => NumberError::NotConstant("a vector".to_string()),
+        e => NumberError::NotConstant(e.to_string()),
+    })?;
+    let root = root
+        .into_scalar("a vector")
+        .map_err(|_| NumberError::NotConstant("a vector".to_string()))?;
+    crate::ir::Evaluator::new(lowering.graph(), Exact { bindings }).value(root)
 }

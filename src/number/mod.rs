@@ -66,6 +66,9 @@ pub enum NumberError {
     /// A free variable where a constant was expected.
     #[error("`{0}` is not a constant here")]
     NotConstant(String),
+    /// The evaluation was cancelled (a deadline or a memory budget).
+    #[error(transparent)]
+    Cancelled(#[from] crate::ir::Cancelled),
     /// A power that is not a real number, e.g. `(-2)^(1/2)`.
     #[error("{0} is not a real number")]
     NotReal(String),

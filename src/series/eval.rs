@@ -4,31 +4,152 @@
 use super::coeff::{Coeff, Fail};
 use super::ops::Trunc;
 use super::SeriesError;
-use crate::expr::{BinOp, CmpOp, Expr, Func};
+use crate::expr::{CmpOp, Definitions, Expr, Func};
+use crate::ir::{Cancelled, Cond, Domain, Evaluator, Graph, Id, LowerError, Lowering, Piece, Side};
 use crate::number::{NumberError, Sign};
+use num_rational::BigRational;
 
 /// How many extra orders the working order may grow by (to absorb divisions by series of high
 /// valuation) before giving up.
 const MAX_EXTRA_ORDERS: usize = 64;
 
-struct Ctx<'a, C> {
-    var: &'a str,
+/// Truncated series of one variable as a domain of the graph evaluator ([`crate::ir`]):
+/// every value is known through (at most) the working order `n`.
+struct Trunc1<C> {
+    var: String,
     point: C,
-    /// The working order: every intermediate series is known through (at most) this order.
     n: usize,
     notes: Vec<String>,
 }
 
-impl<C: Coeff> Ctx<'_, C> {
+impl<C: Coeff> Trunc1<C> {
     fn at(&self) -> String {
         format!("{} = {}", self.var, self.point.describe())
     }
 }
 
-/// Coefficients `c_0 .. c_n` of `expr` at `point`, growing the working order while divisions
-/// lose orders.
+impl From<Cancelled> for Fail {
+    fn from(c: Cancelled) -> Fail {
+        Fail::Series(SeriesError::Number(c.into()))
+    }
+}
+
+impl<C: Coeff> Domain for Trunc1<C> {
+    type V = Trunc<C>;
+    type Error = Fail;
+
+    fn number(&mut self, q: &BigRational) -> Result<Trunc<C>, Fail> {
+        Ok(Trunc::constant(C::rational(q.clone()), self.n))
+    }
+    fn pi(&mut self) -> Result<Trunc<C>, Fail> {
+        Ok(Trunc::constant(C::pi()?, self.n))
+    }
+    fn e(&mut self) -> Result<Trunc<C>, Fail> {
+        Ok(Trunc::constant(C::e()?, self.n))
+    }
+    fn variable(&mut self, name: &str) -> Result<Trunc<C>, Fail> {
+        if name == self.var {
+            Ok(Trunc::variable(self.point.clone(), self.n))
+        } else {
+            Err(NumberError::NotConstant(name.to_string()).into())
+        }
+    }
+    fn neg(&mut self, a: &Trunc<C>) -> Result<Trunc<C>, Fail> {
+        Ok(a.neg())
+    }
+    fn add(&mut self, a: &Trunc<C>, b: &Trunc<C>) -> Result<Trunc<C>, Fail> {
+        Ok(a.add(b))
+    }
+    fn sub(&mut self, a: &Trunc<C>, b: &Trunc<C>) -> Result<Trunc<C>, Fail> {
+        Ok(a.sub(b))
+    }
+    fn mul(&mut self, a: &Trunc<C>, b: &Trunc<C>) -> Result<Trunc<C>, Fail> {
+        Ok(a.mul(b))
+    }
+    fn div(&mut self, a: &Trunc<C>, b: &Trunc<C>) -> Result<Trunc<C>, Fail> {
+        let at = self.at();
+        a.div(b, &move || {
+            format!("division by a series with a zero of higher order at {at}")
+        })
+    }
+    fn pow(&mut self, base: &Trunc<C>, e: &Trunc<C>, constant: bool) -> Result<Trunc<C>, Fail> {
+        let at = self.at();
+        if !constant {
+            // a^b = exp(b ln a).
+            let what = move || format!("the base of a power vanishes at {at}");
+            return e.mul(&base.ln(&what)?).exp();
+        }
+        let Some(r) = e.c.first() else {
+            return Ok(Trunc::zeros(0));
+        };
+        match r.as_rational() {
+            Some(q) if q.is_integer() => {
+                let what = move || format!("negative power of a series vanishing at {at}");
+                base.pow_int(&q.to_integer(), self.n, &what)
+            }
+            _ => {
+                let what = move || format!("non-integer power of a series vanishing at {at}");
+                base.pow_const(r, &what)
+            }
+        }
+    }
+    fn call(&mut self, func: Func, a: &Trunc<C>) -> Result<Trunc<C>, Fail> {
+        let at = self.at();
+        let what = move || format!("{func} at {at}");
+        apply_func(func, std::slice::from_ref(a), &what, &mut self.notes)
+    }
+    fn side(&mut self, cond: Cond<'_, Trunc<C>>) -> Result<Side, Fail> {
+        let Some(d0) = cond.d.c.first() else {
+            return Ok(Side::Both);
+        };
+        Ok(match d0.sign() {
+            Sign::Unknown => return Err(NumberError::UndecidedSign(d0.describe()).into()),
+            Sign::Zero => Side::Both,
+            s if holds(cond.op, s) => Side::Then,
+            _ => Side::Other,
+        })
+    }
+    fn join(
+        &mut self,
+        cond: Cond<'_, Trunc<C>>,
+        a: &Trunc<C>,
+        b: &Trunc<C>,
+    ) -> Result<Trunc<C>, Fail> {
+        let at = self.at();
+        let what = move || match cond.piece {
+            Piece::If => format!("`if` switches at {at}"),
+            Piece::Abs => format!("abs at {at}"),
+            Piece::Min => format!("min at {at}"),
+            Piece::Max => format!("max at {at}"),
+        };
+        choose(
+            cond.d,
+            cond.op,
+            a.clone(),
+            b.clone(),
+            &what,
+            &mut self.notes,
+        )
+    }
+}
+
+/// Coefficients `c_0 .. c_n` of a built-in-only expression at `point`.
+#[cfg(test)]
 pub(crate) fn taylor_in<C: Coeff>(
     expr: &Expr,
+    var: &str,
+    point: C,
+    n: usize,
+) -> Result<(Trunc<C>, Vec<String>), Fail> {
+    let (graph, root) = lower(expr)?;
+    taylor_graph(&graph, root, var, point, n)
+}
+
+/// Coefficients `c_0 .. c_n` of node `root` at `point`, growing the working order while
+/// divisions lose orders.
+pub(crate) fn taylor_graph<C: Coeff>(
+    graph: &Graph,
+    root: Id,
     var: &str,
     point: C,
     n: usize,
@@ -36,16 +157,18 @@ pub(crate) fn taylor_in<C: Coeff>(
     let want = n + 1;
     let mut work = want;
     loop {
-        let mut ctx = Ctx {
-            var,
+        let domain = Trunc1 {
+            var: var.to_string(),
             point: point.clone(),
             n: work,
             notes: Vec::new(),
         };
-        let grow = match series(expr, &mut ctx) {
+        let mut evaluator = Evaluator::new(graph, domain);
+        let grow = match evaluator.value(root) {
             Ok(mut s) if s.order() >= want => {
                 s.c.truncate(want);
-                return Ok((s, ctx.notes));
+                let notes = std::mem::take(&mut evaluator.domain_mut().notes);
+                return Ok((s, notes));
             }
             Ok(s) => want - s.order(),
             Err(Fail::NeedMoreTerms) => (work / 2).max(4),
@@ -63,103 +186,28 @@ pub(crate) fn taylor_in<C: Coeff>(
     }
 }
 
-pub(crate) fn contains_var(e: &Expr, var: &str) -> bool {
-    match e {
-        Expr::Num(_) | Expr::Pi | Expr::E => false,
-        Expr::Var(v) => v == var,
-        Expr::Neg(a) => contains_var(a, var),
-        Expr::Bin(_, a, b) => contains_var(a, var) || contains_var(b, var),
-        Expr::Call(_, args) | Expr::Apply(_, args) | Expr::Vector(args) => {
-            args.iter().any(|a| contains_var(a, var))
-        }
-        Expr::Deriv(_, _, a) => contains_var(a, var),
-        Expr::If(c, a, b) => {
-            contains_var(&c.lhs, var)
-                || contains_var(&c.rhs, var)
-                || contains_var(a, var)
-                || contains_var(b, var)
-        }
-    }
+/// Lowers a built-in-only expression to one scalar node.
+pub(crate) fn lower(expr: &Expr) -> Result<(Graph, Id), SeriesError> {
+    let defs = Definitions::new();
+    let mut lowering = Lowering::new(&defs);
+    let root = lowering.lower(expr).map_err(|e| match e {
+        LowerError::UnknownFunction(name) => SeriesError::Unsupported(format!(
+            "the definition `{name}` (inline definitions first)"
+        )),
+        e => SeriesError::Unsupported(e.to_string()),
+    })?;
+    let root = root
+        .into_scalar("the expression")
+        .map_err(|_| SeriesError::Unsupported("a vector".into()))?;
+    Ok((lowering.into_graph(), root))
 }
 
-fn series<C: Coeff>(e: &Expr, ctx: &mut Ctx<C>) -> Result<Trunc<C>, Fail> {
-    let n = ctx.n;
-    Ok(match e {
-        Expr::Num(q) => Trunc::constant(C::rational(q.clone()), n),
-        Expr::Pi => Trunc::constant(C::pi()?, n),
-        Expr::E => Trunc::constant(C::e()?, n),
-        Expr::Var(v) if v == ctx.var => Trunc::variable(ctx.point.clone(), n),
-        Expr::Var(v) => return Err(NumberError::NotConstant(v.clone()).into()),
-        Expr::Neg(a) => series(a, ctx)?.neg(),
-        Expr::Bin(op, a, b) => binary(*op, a, b, ctx)?,
-        Expr::Call(func, args) => {
-            let args = args
-                .iter()
-                .map(|a| series(a, ctx))
-                .collect::<Result<Vec<_>, _>>()?;
-            let at = ctx.at();
-            let what = move || format!("{func} at {at}");
-            apply_func(*func, &args, &what, &mut ctx.notes)?
-        }
-        Expr::If(cond, a, b) => {
-            let d = series(&cond.lhs, ctx)?.sub(&series(&cond.rhs, ctx)?);
-            let (a, b) = (series(a, ctx)?, series(b, ctx)?);
-            let at = ctx.at();
-            let what = move || format!("`if` switches at {at}");
-            choose(&d, cond.op, a, b, &what, &mut ctx.notes)?
-        }
-        Expr::Apply(name, _) | Expr::Deriv(name, _, _) => {
-            return Err(SeriesError::Unsupported(format!(
-                "the definition `{name}` (inline definitions first)"
-            ))
-            .into())
-        }
-        Expr::Vector(_) => return Err(SeriesError::Unsupported("a vector".into()).into()),
-    })
-}
-
-fn binary<C: Coeff>(op: BinOp, a: &Expr, b: &Expr, ctx: &mut Ctx<C>) -> Result<Trunc<C>, Fail> {
-    if op == BinOp::Pow {
-        return power(a, b, ctx);
-    }
-    let (x, y) = (series(a, ctx)?, series(b, ctx)?);
-    Ok(match op {
-        BinOp::Add => x.add(&y),
-        BinOp::Sub => x.sub(&y),
-        BinOp::Mul => x.mul(&y),
-        BinOp::Div => {
-            let at = ctx.at();
-            x.div(&y, &move || {
-                format!("division by a series with a zero of higher order at {at}")
-            })?
-        }
-        BinOp::Pow => unreachable!("handled above"),
-    })
-}
-
-fn power<C: Coeff>(a: &Expr, b: &Expr, ctx: &mut Ctx<C>) -> Result<Trunc<C>, Fail> {
-    let base = series(a, ctx)?;
-    let at = ctx.at();
-    if contains_var(b, ctx.var) {
-        // a^b = exp(b ln a).
-        let what = move || format!("the base of a power vanishes at {at}");
-        let e = series(b, ctx)?;
-        return e.mul(&base.ln(&what)?).exp();
-    }
-    let saved = ctx.n;
-    ctx.n = 1;
-    let r = series(b, ctx);
-    ctx.n = saved;
-    let r = r?.c.swap_remove(0);
-    match r.as_rational() {
-        Some(q) if q.is_integer() => {
-            let what = move || format!("negative power of a series vanishing at {at}");
-            base.pow_int(&q.to_integer(), ctx.n, &what)
-        }
-        _ => {
-            let what = move || format!("non-integer power of a series vanishing at {at}");
-            base.pow_const(&r, &what)
-        }
+fn holds(op: CmpOp, s: Sign) -> bool {
+    match op {
+        CmpOp::Lt => s == Sign::Negative,
+        CmpOp::Le => s != Sign::Positive,
+        CmpOp::Gt => s == Sign::Positive,
+        CmpOp::Ge => s != Sign::Negative,
     }
 }
 
@@ -247,12 +295,7 @@ fn choose<C: Coeff>(
     what: &dyn Fn() -> String,
     notes: &mut Vec<String>,
 ) -> Result<Trunc<C>, Fail> {
-    let holds = |s: Sign| match op {
-        CmpOp::Lt => s == Sign::Negative,
-        CmpOp::Le => s != Sign::Positive,
-        CmpOp::Gt => s == Sign::Positive,
-        CmpOp::Ge => s != Sign::Negative,
-    };
+    let holds = |s: Sign| holds(op, s);
     let Some(d0) = d.c.first() else {
         return Ok(a.add(&b).truncate_to(0));
     };
@@ -298,5 +341,25 @@ impl<C: Coeff> Trunc<C> {
     fn truncate_to(mut self, n: usize) -> Trunc<C> {
         self.c.truncate(n);
         self
+    }
+}
+
+/// Whether `e` mentions the variable `var` (used by the fast path's own walker).
+pub(crate) fn contains_var(e: &Expr, var: &str) -> bool {
+    match e {
+        Expr::Num(_) | Expr::Pi | Expr::E => false,
+        Expr::Var(v) => v == var,
+        Expr::Neg(a) => contains_var(a, var),
+        Expr::Bin(_, a, b) => contains_var(a, var) || contains_var(b, var),
+        Expr::Call(_, args) | Expr::Apply(_, args) | Expr::Vector(args) => {
+            args.iter().any(|a| contains_var(a, var))
+        }
+        Expr::Deriv(_, _, a) => contains_var(a, var),
+        Expr::If(c, a, b) => {
+            contains_var(&c.lhs, var)
+                || contains_var(&c.rhs, var)
+                || contains_var(a, var)
+                || contains_var(b, var)
+        }
     }
 }

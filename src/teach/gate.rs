@@ -46,7 +46,7 @@ pub fn next_degree(d: usize, n: usize) -> usize {
 pub fn gate_document(r: &GateReport, extras: &GateExtras<'_>, lang: Lang) -> Document {
     let msg = lang.messages();
     let sigma = Math::expr(&r.activation);
-    let title = fill(msg.title, &[sigma.clone()]);
+    let title = fill(msg.title, std::slice::from_ref(&sigma));
     let n = r.inputs;
     let mut doc = Document {
         title,
@@ -558,6 +558,25 @@ impl<'a> Ctx<'a> {
                     }
                 }
             }
+            None if r.remainder.undecided.is_some() => {
+                let t = r.remainder.undecided.as_ref().expect("checked");
+                let degree: i64 = t.powers.iter().map(|&p| p as i64).sum();
+                let monomial = polynomial(
+                    &[crate::gate::Term {
+                        powers: t.powers.clone(),
+                        coefficient: Const::one(),
+                    }],
+                    &self.names,
+                );
+                blocks.push(para(
+                    msg.result_undecided,
+                    &[
+                        Math::konst(&t.coefficient),
+                        joined(&monomial),
+                        Math::same(degree.to_string()),
+                    ],
+                ));
+            }
             None => blocks.push(para(
                 msg.result_none,
                 &[
@@ -853,7 +872,7 @@ impl<'a> Ctx<'a> {
                         BigInt::from(2) << (k as u32),
                     ));
                     // -2 c_k 2^k / (4 sigma''(b)) = -c_k 2^k / (2 sigma''(b))
-                    let value = (&(-&(c * &scale))).checked_div(&(&int(4) * &self.dn)).ok();
+                    let value = (-&(c * &scale)).checked_div(&(&int(4) * &self.dn)).ok();
                     if let Some(v) = value {
                         let lead = signed_sum(&[(v, power("u", k))]);
                         notes.push(fill(

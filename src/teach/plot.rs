@@ -38,6 +38,9 @@ pub enum PlotError {
     Png(String),
 }
 
+/// Tick positions and their labels along one axis.
+type Ticks = Vec<(f64, String)>;
+
 fn q(n: i64, d: i64) -> BigRational {
     BigRational::new(BigInt::from(n), BigInt::from(d))
 }
@@ -194,11 +197,11 @@ impl ErrorCurve {
     pub fn csv(&self) -> String {
         let mut o = String::from("lambda,measured,bound,reference\n");
         let reference = self.reference();
-        for i in 0..self.lambdas.len() {
+        for (i, lambda) in self.lambdas.iter().enumerate() {
             let _ = writeln!(
                 o,
                 "{},{:e},{},{:e}",
-                rational_f64(&self.lambdas[i]),
+                rational_f64(lambda),
                 self.measured[i],
                 self.bound[i].map(|b| format!("{b:e}")).unwrap_or_default(),
                 reference[i]
@@ -707,7 +710,7 @@ fn line_svg(title: &str, xlabel: &str, ylabel: &str, log: bool, series: &[Line])
         r#"<clipPath id="plot"><rect x="{x0}" y="{y0}" width="{pw}" height="{ph}"/></clipPath>"#
     );
     // Axes and ticks.
-    let (xt, yt): (Vec<(f64, String)>, Vec<(f64, String)>) = if log {
+    let (xt, yt): (Ticks, Ticks) = if log {
         (
             (xmin as i64..=xmax as i64)
                 .map(|e| (e as f64, format!("1e{e}")))

@@ -212,7 +212,7 @@ pub fn expand_document(
     let msg = lang.messages();
     let f = Math::expr(expr);
     let mut doc = Document {
-        title: fill(msg.expand_title, &[f.clone()]),
+        title: fill(msg.expand_title, std::slice::from_ref(&f)),
         intro: vec![],
         sections: vec![],
         lang: lang.code(),

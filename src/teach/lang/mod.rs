@@ -107,6 +107,8 @@ pub struct Messages {
     pub result_coefficient: &'static str,
     /// Message `result_vanishing`.
     pub result_vanishing: &'static str,
+    /// Message `result_undecided`.
+    pub result_undecided: &'static str,
     /// Message `result_none`.
     pub result_none: &'static str,
     /// Message `h_scaling`.

@@ -39,6 +39,7 @@ pub const MESSAGES: Messages = Messages {
     result_leading: "O resto {} começa no grau total {}:",
     result_coefficient: "Este é o termo de grau n + 2 da soma com sinais, com {}: o seu coeficiente é {}.",
     result_vanishing: "Aqui {}, então o termo de grau n + 2 se anula e o resto começa depois.",
+    result_undecided: "O coeficiente {} de {} (grau total {}) não foi provado nulo nem não nulo, então nenhuma ordem do resto é afirmada.",
     result_none: "Nenhum termo além do produto é não nulo até o grau total {}: o resto é {}.",
     h_scaling: "A escala lambda",
     scaling_intro: "O teorema de Taylor é local. Para alcançar qualquer compacto, escale os pesos, {} e {}, o que dá a rede",

@@ -1,0 +1,339 @@
+//! One evaluator over the graph, generic over the domain of values.
+
+use super::{Graph, Id, Node, Piece};
+use crate::expr::{CmpOp, Func};
+use num_rational::BigRational;
+use num_traits::{Signed, ToPrimitive};
+
+/// Which piece of an `if` applies at the point.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Side {
+    /// The condition holds near the point: the `then` value.
+    Then,
+    /// It does not: the `else` value.
+    Other,
+    /// The point is a switching point: both values are needed, and [`Domain::join`] decides.
+    Both,
+}
+
+/// The evaluation was cancelled by the interrupt hook (a deadline, a memory budget).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("cancelled: {0}")]
+pub struct Cancelled(pub String);
+
+/// The values of one kind of evaluation (exact constants, truncated series, ...): the
+/// arithmetic and the built-ins. The [`Evaluator`] owns everything else: the order of
+/// evaluation, sharing, and when each piece of an `if` is evaluated.
+pub trait Domain {
+    /// A value.
+    type V: Clone;
+    /// Why an operation failed.
+    type Error: From<Cancelled>;
+
+    /// An exact rational.
+    fn number(&mut self, q: &BigRational) -> Result<Self::V, Self::Error>;
+    /// `pi`.
+    fn pi(&mut self) -> Result<Self::V, Self::Error>;
+    /// `e`.
+    fn e(&mut self) -> Result<Self::V, Self::Error>;
+    /// The free variable `name`.
+    fn variable(&mut self, name: &str) -> Result<Self::V, Self::Error>;
+    /// `-a`.
+    fn neg(&mut self, a: &Self::V) -> Result<Self::V, Self::Error>;
+    /// `a + b`.
+    fn add(&mut self, a: &Self::V, b: &Self::V) -> Result<Self::V, Self::Error>;
+    /// `a - b`.
+    fn sub(&mut self, a: &Self::V, b: &Self::V) -> Result<Self::V, Self::Error>;
+    /// `a * b`.
+    fn mul(&mut self, a: &Self::V, b: &Self::V) -> Result<Self::V, Self::Error>;
+    /// `a / b`.
+    fn div(&mut self, a: &Self::V, b: &Self::V) -> Result<Self::V, Self::Error>;
+    /// `1 / a`, for [`Domain::FACTOR_DIVISORS`] domains.
+    fn recip(&mut self, a: &Self::V) -> Result<Self::V, Self::Error> {
+        let one = self.number(&BigRational::from_integer(1.into()))?;
+        self.div(&one, a)
+    }
+    /// `base ^ exponent`; `constant` says that the exponent depends on no variable.
+    fn pow(
+        &mut self,
+        base: &Self::V,
+        exponent: &Self::V,
+        constant: bool,
+    ) -> Result<Self::V, Self::Error>;
+    /// A one-argument analytic built-in (not `abs`, `min`, `max`: those are pieces).
+    fn call(&mut self, func: Func, a: &Self::V) -> Result<Self::V, Self::Error>;
+    /// Which piece of `if lhs op rhs` applies at the point.
+    fn side(&mut self, cond: Cond<'_, Self::V>) -> Result<Side, Self::Error>;
+    /// The value of `if lhs op rhs then a else b` at a switching point ([`Side::Both`]).
+    fn join(
+        &mut self,
+        cond: Cond<'_, Self::V>,
+        a: &Self::V,
+        b: &Self::V,
+    ) -> Result<Self::V, Self::Error>;
+
+    /// Whether a quotient `a / (b * c^k)` is formed as `a * (1/b) * (1/c)^k`, keeping the
+    /// divisor factored (exact constants keep denominators factored in their normal form).
+    const FACTOR_DIVISORS: bool = false;
+}
+
+/// The condition of an `if` node, evaluated: `lhs op rhs`, with `d = lhs - rhs`.
+#[derive(Debug)]
+pub struct Cond<'v, V> {
+    /// Where the node comes from.
+    pub piece: Piece,
+    /// The comparison.
+    pub op: CmpOp,
+    /// The left side.
+    pub lhs: &'v V,
+    /// The right side.
+    pub rhs: &'v V,
+    /// `lhs - rhs`.
+    pub d: &'v V,
+}
+
+impl<V> Clone for Cond<'_, V> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<V> Copy for Cond<'_, V> {}
+
+/// The interrupt hook: called once per evaluated node; an error cancels the evaluation.
+pub type Interrupt<'h> = Box<dyn FnMut() -> Result<(), Cancelled> + 'h>;
+
+/// Evaluates nodes of a [`Graph`] in a [`Domain`]: iteratively (no recursion), each node at
+/// most once (values memoised), and only the nodes a result needs: the condition of an `if`
+/// first, then the piece (or, at a switching point, both pieces) it selects.
+pub struct Evaluator<'g, 'h, D: Domain> {
+    graph: &'g Graph,
+    domain: D,
+    values: Vec<Option<D::V>>,
+    sides: std::collections::HashMap<Id, (Side, D::V)>,
+    interrupt: Option<Interrupt<'h>>,
+}
+
+impl<'g, 'h, D: Domain> Evaluator<'g, 'h, D> {
+    /// An evaluator of `graph` in `domain`.
+    pub fn new(graph: &'g Graph, domain: D) -> Evaluator<'g, 'h, D> {
+        Evaluator {
+            graph,
+            domain,
+            values: vec![None; graph.len()],
+            sides: Default::default(),
+            interrupt: None,
+        }
+    }
+
+    /// Calls `hook` once per node evaluated; an error cancels the evaluation.
+    pub fn with_interrupt(mut self, hook: Interrupt<'h>) -> Self {
+        self.interrupt = Some(hook);
+        self
+    }
+
+    /// The domain.
+    pub fn domain(&self) -> &D {
+        &self.domain
+    }
+
+    /// The domain, for changing its settings (values computed so far are kept).
+    pub fn domain_mut(&mut self) -> &mut D {
+        &mut self.domain
+    }
+
+    /// The value of node `root`.
+    pub fn value(&mut self, root: Id) -> Result<D::V, D::Error> {
+        if self.values.len() < self.graph.len() {
+            self.values.resize(self.graph.len(), None);
+        }
+        let mut stack = vec![root];
+        while let Some(&id) = stack.last() {
+            if self.values[id.index()].is_some() {
+                stack.pop();
+                continue;
+            }
+            let node = self.graph.node(id);
+            if let Node::If {
+                piece,
+                op,
+                lhs,
+                rhs,
+                then,
+                other,
+            } = *node
+            {
+                if self.need(&mut stack, &[lhs, rhs]) {
+                    continue;
+                }
+                if !self.sides.contains_key(&id) {
+                    self.tick()?;
+                    let d = if matches!(self.graph.node(rhs), Node::Num(q) if num_traits::Zero::is_zero(q))
+                    {
+                        self.get(lhs).clone()
+                    } else {
+                        let (l, r) = (self.get(lhs).clone(), self.get(rhs).clone());
+                        self.domain.sub(&l, &r)?
+                    };
+                    let vals = &self.values;
+                    let get = |i: Id| vals[i.index()].as_ref().expect("evaluated");
+                    let cond = Cond {
+                        piece,
+                        op,
+                        lhs: get(lhs),
+                        rhs: get(rhs),
+                        d: &d,
+                    };
+                    let side = self.domain.side(cond)?;
+                    self.sides.insert(id, (side, d));
+                }
+                let side = self.sides[&id].0;
+                let v = match side {
+                    Side::Then | Side::Other => {
+                        let pick = if side == Side::Then { then } else { other };
+                        if self.need(&mut stack, &[pick]) {
+                            continue;
+                        }
+                        self.get(pick).clone()
+                    }
+                    Side::Both => {
+                        if self.need(&mut stack, &[then, other]) {
+                            continue;
+                        }
+                        let d = &self.sides[&id].1;
+                        let vals = &self.values;
+                        let get = |i: Id| vals[i.index()].as_ref().expect("evaluated");
+                        let cond = Cond {
+                            piece,
+                            op,
+                            lhs: get(lhs),
+                            rhs: get(rhs),
+                            d,
+                        };
+                        self.domain.join(cond, get(then), get(other))?
+                    }
+                };
+                self.values[id.index()] = Some(v);
+                stack.pop();
+                continue;
+            }
+            if D::FACTOR_DIVISORS {
+                if let Node::Div(a, b) = *node {
+                    let factors = self.factors(b);
+                    let mut ids: Vec<Id> = factors.iter().map(|f| f.0).collect();
+                    ids.push(a);
+                    if self.need(&mut stack, &ids) {
+                        continue;
+                    }
+                    self.tick()?;
+                    let mut acc = self.get(a).clone();
+                    for (f, k) in factors {
+                        let r = self
+                            .domain
+                            .recip(self.values[f.index()].as_ref().expect("value"))?;
+                        let r = if k == 1 {
+                            r
+                        } else {
+                            let k = self.domain.number(&BigRational::from_integer(k.into()))?;
+                            self.domain.pow(&r, &k, true)?
+                        };
+                        acc = self.domain.mul(&acc, &r)?;
+                    }
+                    self.values[id.index()] = Some(acc);
+                    stack.pop();
+                    continue;
+                }
+            }
+            let children: Vec<Id> = node.children().collect();
+            if self.need(&mut stack, &children) {
+                continue;
+            }
+            self.tick()?;
+            let v = self.compute(node)?;
+            self.values[id.index()] = Some(v);
+            stack.pop();
+        }
+        Ok(self.get(root).clone())
+    }
+
+    /// The divisor `b` as factors `f^k` (`b = prod f^k`), looking through products and small
+    /// positive integer powers whose exponents are already known.
+    fn factors(&mut self, b: Id) -> Vec<(Id, i64)> {
+        let mut out = Vec::new();
+        let mut todo = vec![(b, 1i64)];
+        while let Some((id, k)) = todo.pop() {
+            match *self.graph.node(id) {
+                Node::Mul(x, y) => {
+                    todo.push((y, k));
+                    todo.push((x, k));
+                }
+                Node::Pow(x, n) => {
+                    let small = match self.graph.node(n) {
+                        Node::Num(q) if q.is_integer() && q.is_positive() => {
+                            q.to_integer().to_i64()
+                        }
+                        _ => None,
+                    }
+                    .filter(|&n| n <= 1024)
+                    .and_then(|n| n.checked_mul(k))
+                    .filter(|&n| n <= 1 << 20);
+                    match small {
+                        Some(m) => todo.push((x, m)),
+                        None => out.push((id, k)),
+                    }
+                }
+                _ => out.push((id, k)),
+            }
+        }
+        out
+    }
+
+    fn tick(&mut self) -> Result<(), D::Error> {
+        if let Some(hook) = self.interrupt.as_mut() {
+            hook()?;
+        }
+        Ok(())
+    }
+
+    /// Pushes the children without a value; `true` when some were pushed.
+    fn need(&self, stack: &mut Vec<Id>, ids: &[Id]) -> bool {
+        let before = stack.len();
+        for &c in ids.iter().rev() {
+            if self.values[c.index()].is_none() {
+                stack.push(c);
+            }
+        }
+        stack.len() > before
+    }
+
+    fn get(&self, id: Id) -> &D::V {
+        self.values[id.index()]
+            .as_ref()
+            .expect("child evaluated first")
+    }
+
+    fn compute(&mut self, node: &Node) -> Result<D::V, D::Error> {
+        let d = &mut self.domain;
+        let v = |id: Id| {
+            self.values[id.index()]
+                .as_ref()
+                .expect("child evaluated first")
+        };
+        match *node {
+            Node::Num(ref q) => d.number(q),
+            Node::Pi => d.pi(),
+            Node::E => d.e(),
+            Node::Var(i) => d.variable(self.graph.var_name(i)),
+            Node::Neg(a) => d.neg(v(a)),
+            Node::Add(a, b) => d.add(v(a), v(b)),
+            Node::Sub(a, b) => d.sub(v(a), v(b)),
+            Node::Mul(a, b) => d.mul(v(a), v(b)),
+            Node::Div(a, b) => d.div(v(a), v(b)),
+            Node::Pow(a, b) => {
+                let constant = self.graph.facts(b).vars.is_empty();
+                d.pow(v(a), v(b), constant)
+            }
+            Node::Call(f, a) => d.call(f, v(a)),
+            Node::If { .. } => unreachable!("pieces are evaluated by `value`"),
+        }
+    }
+}

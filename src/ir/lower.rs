@@ -1,0 +1,515 @@
+//! Lowering of syntax trees to the graph: definitions inlined once, shapes resolved.
+
+use super::{Graph, Id, Node, Piece};
+use crate::diff::{self, DiffError};
+use crate::expr::{BinOp, CmpOp, Definitions, Expr, Func};
+use crate::shape::{ShapeError, Value};
+use std::collections::HashMap;
+use std::rc::Rc;
+use thiserror::Error;
+
+/// The largest graph a lowering builds.
+pub const MAX_GRAPH_NODES: usize = 8_000_000;
+
+/// Errors of lowering.
+#[derive(Debug, Error, Clone, PartialEq)]
+pub enum LowerError {
+    /// A call of a name that is neither a built-in nor a definition.
+    #[error("unknown function `{0}`")]
+    UnknownFunction(String),
+    /// A call with the wrong number of arguments.
+    #[error("`{name}` takes {expected} argument(s), not {got}")]
+    Arity {
+        /// The function.
+        name: String,
+        /// Its number of parameters.
+        expected: usize,
+        /// The number of arguments given.
+        got: usize,
+    },
+    /// Shapes that do not fit.
+    #[error("shape mismatch: {0}")]
+    Shape(#[from] ShapeError),
+    /// `name'(x)` could not be formed (not a one-argument definition, order too large, ...).
+    #[error(transparent)]
+    Derivative(#[from] DiffError),
+    /// A definition that calls itself (directly or through others).
+    #[error("the definition `{0}` is recursive")]
+    Recursive(String),
+    /// The graph would exceed [`MAX_GRAPH_NODES`] nodes.
+    #[error("expression too large (more than {MAX_GRAPH_NODES} nodes after inlining)")]
+    TooLarge,
+}
+
+/// A hashable summary of a call: the definition and its argument nodes.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+enum Key {
+    Call(String, Vec<Value<Id>>),
+    Constant(String),
+}
+
+type Env = Rc<HashMap<String, Value<Id>>>;
+
+enum Task<'a> {
+    Visit(&'a Expr, Env),
+    Neg,
+    Bin(BinOp),
+    Call(Func, usize),
+    Apply(&'a str, usize),
+    Deriv(&'a str, u32),
+    If(CmpOp),
+    Vector(usize),
+    Push(Value<Id>),
+    Store(Key),
+    Reshape(Value<Id>),
+}
+
+/// Lowers expressions (with the definitions in scope) into one shared [`Graph`].
+pub struct Lowering<'d> {
+    defs: &'d Definitions,
+    graph: Graph,
+    memo: HashMap<Key, Value<Id>>,
+    derivatives: HashMap<(String, u32), Rc<(String, Expr)>>,
+    /// The definitions being lowered (a call of one of them again is a recursion).
+    active: Vec<String>,
+}
+
+impl<'d> Lowering<'d> {
+    /// A lowering with these definitions in scope and an empty graph.
+    pub fn new(defs: &'d Definitions) -> Lowering<'d> {
+        Lowering {
+            defs,
+            graph: Graph::new(),
+            memo: HashMap::new(),
+            derivatives: HashMap::new(),
+            active: Vec::new(),
+        }
+    }
+
+    /// The graph built so far.
+    pub fn graph(&self) -> &Graph {
+        &self.graph
+    }
+
+    /// The graph built so far, for adding nodes.
+    pub fn graph_mut(&mut self) -> &mut Graph {
+        &mut self.graph
+    }
+
+    /// The graph, consuming the lowering.
+    pub fn into_graph(self) -> Graph {
+        self.graph
+    }
+
+    /// Lowers `expr`: a scalar node, or a vector (matrix) of them. Free names that are not
+    /// definitions become variables.
+    pub fn lower(&mut self, expr: &Expr) -> Result<Value<Id>, LowerError> {
+        self.run(expr, Rc::new(HashMap::new()))
+    }
+
+    /// Lowers `expr` to one scalar node (a vector is a shape error naming `what`).
+    pub fn lower_scalar(&mut self, expr: &Expr, what: &str) -> Result<Id, LowerError> {
+        Ok(self.lower(expr)?.into_scalar(what)?)
+    }
+
+    fn add(&mut self, node: Node) -> Result<Id, LowerError> {
+        if self.graph.len() >= MAX_GRAPH_NODES {
+            return Err(LowerError::TooLarge);
+        }
+        Ok(self.graph.add(node))
+    }
+
+    fn run(&mut self, expr: &Expr, env: Env) -> Result<Value<Id>, LowerError> {
+        let defs = self.defs;
+        let mut tasks: Vec<Task> = vec![Task::Visit(expr, env)];
+        let mut values: Vec<Value<Id>> = Vec::new();
+        let active = self.active.len();
+        let result = self.drive(defs, &mut tasks, &mut values);
+        self.active.truncate(active);
+        result?;
+        Ok(values.pop().expect("lowering leaves one value"))
+    }
+
+    fn drive<'a>(
+        &mut self,
+        defs: &'a Definitions,
+        tasks: &mut Vec<Task<'a>>,
+        values: &mut Vec<Value<Id>>,
+    ) -> Result<(), LowerError> {
+        let pop_n = |values: &mut Vec<Value<Id>>, n: usize| values.split_off(values.len() - n);
+        while let Some(task) = tasks.pop() {
+            match task {
+                Task::Visit(e, env) => self.visit(defs, e, env, tasks, values)?,
+                Task::Push(v) => values.push(v),
+                Task::Neg => {
+                    let a = values.pop().expect("operand");
+                    let v = self.map(&a, &mut |s, x| s.graph.add(Node::Neg(x)))?;
+                    values.push(v);
+                }
+                Task::Bin(op) => {
+                    let b = values.pop().expect("operand");
+                    let a = values.pop().expect("operand");
+                    let v = self.binary(op, a, b)?;
+                    values.push(v);
+                }
+                Task::Call(f, n) => {
+                    let args = pop_n(values, n);
+                    let v = self.builtin(f, args)?;
+                    values.push(v);
+                }
+                Task::Apply(name, n) => {
+                    let args = pop_n(values, n);
+                    self.apply(defs, name, args, tasks, values)?;
+                }
+                Task::Deriv(name, k) => {
+                    let arg = values.pop().expect("argument");
+                    let v = self.derivative(name, k, arg)?;
+                    values.push(v);
+                }
+                Task::If(op) => {
+                    let other = values.pop().expect("branch");
+                    let then = values.pop().expect("branch");
+                    let rhs = values.pop().expect("condition");
+                    let lhs = values.pop().expect("condition");
+                    let lhs = lhs.into_scalar("the left side of a condition")?;
+                    let rhs = rhs.into_scalar("the right side of a condition")?;
+                    let v = self.zip(then, other, &mut |s, a, b| {
+                        s.add(Node::If {
+                            piece: Piece::If,
+                            op,
+                            lhs,
+                            rhs,
+                            then: a,
+                            other: b,
+                        })
+                    })?;
+                    values.push(v);
+                }
+                Task::Vector(n) => {
+                    let items = pop_n(values, n);
+                    values.push(Value::Vector(items));
+                }
+                Task::Store(key) => {
+                    let v = values.last().expect("value").clone();
+                    self.memo.insert(key, v);
+                    self.active.pop();
+                }
+                Task::Reshape(template) => {
+                    let mut leaves = pop_n(values, count_leaves(&template)).into_iter();
+                    let v = template.map(&mut |_| {
+                        leaves
+                            .next()
+                            .expect("one value per entry")
+                            .into_scalar("a one-parameter function of an entry")
+                    })?;
+                    values.push(v);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn visit<'a>(
+        &mut self,
+        defs: &'a Definitions,
+        e: &'a Expr,
+        env: Env,
+        tasks: &mut Vec<Task<'a>>,
+        values: &mut Vec<Value<Id>>,
+    ) -> Result<(), LowerError> {
+        let children = |tasks: &mut Vec<Task<'a>>, then: Task<'a>, xs: &[&'a Expr]| {
+            tasks.push(then);
+            for x in xs.iter().rev() {
+                tasks.push(Task::Visit(x, env.clone()));
+            }
+        };
+        match e {
+            Expr::Num(q) => values.push(Value::Scalar(self.add(Node::Num(q.clone()))?)),
+            Expr::Pi => values.push(Value::Scalar(self.add(Node::Pi)?)),
+            Expr::E => values.push(Value::Scalar(self.add(Node::E)?)),
+            Expr::Var(name) => {
+                if let Some(v) = env.get(name) {
+                    values.push(v.clone());
+                } else if let Some(value) = defs.constant(name) {
+                    let key = Key::Constant(name.clone());
+                    if let Some(v) = self.memo.get(&key) {
+                        values.push(v.clone());
+                    } else {
+                        self.enter(name)?;
+                        tasks.push(Task::Store(key));
+                        tasks.push(Task::Visit(value, Rc::new(HashMap::new())));
+                    }
+                } else {
+                    values.push(Value::Scalar(self.graph.var(name)));
+                }
+            }
+            Expr::Neg(a) => children(tasks, Task::Neg, &[a]),
+            Expr::Bin(op, a, b) => children(tasks, Task::Bin(*op), &[a, b]),
+            Expr::Call(f, args) => {
+                let xs: Vec<&Expr> = args.iter().collect();
+                children(tasks, Task::Call(*f, args.len()), &xs)
+            }
+            Expr::Apply(name, args) => {
+                let xs: Vec<&Expr> = args.iter().collect();
+                children(tasks, Task::Apply(name, args.len()), &xs)
+            }
+            Expr::Deriv(name, k, arg) => children(tasks, Task::Deriv(name, *k), &[arg]),
+            Expr::If(c, a, b) => children(tasks, Task::If(c.op), &[&c.lhs, &c.rhs, a, b]),
+            Expr::Vector(items) => {
+                let xs: Vec<&Expr> = items.iter().collect();
+                children(tasks, Task::Vector(items.len()), &xs)
+            }
+        }
+        Ok(())
+    }
+
+    fn enter(&mut self, name: &str) -> Result<(), LowerError> {
+        if self.active.iter().any(|a| a == name) {
+            return Err(LowerError::Recursive(name.to_string()));
+        }
+        self.active.push(name.to_string());
+        Ok(())
+    }
+
+    fn apply<'a>(
+        &mut self,
+        defs: &'a Definitions,
+        name: &'a str,
+        args: Vec<Value<Id>>,
+        tasks: &mut Vec<Task<'a>>,
+        values: &mut Vec<Value<Id>>,
+    ) -> Result<(), LowerError> {
+        let Some(def) = defs.function(name) else {
+            return match Func::from_name(name) {
+                Some(f) if f.arity() == args.len() => {
+                    let v = self.builtin(f, args)?;
+                    values.push(v);
+                    Ok(())
+                }
+                Some(f) => Err(LowerError::Arity {
+                    name: name.to_string(),
+                    expected: f.arity(),
+                    got: args.len(),
+                }),
+                None => Err(LowerError::UnknownFunction(name.to_string())),
+            };
+        };
+        if def.params.len() != args.len() {
+            return Err(LowerError::Arity {
+                name: name.to_string(),
+                expected: def.params.len(),
+                got: args.len(),
+            });
+        }
+        // A one-parameter definition acts entry by entry on a vector.
+        if let [arg @ Value::Vector(_)] = args.as_slice() {
+            if def.params.len() == 1 {
+                let leaves = leaves(arg);
+                tasks.push(Task::Reshape(arg.clone()));
+                for leaf in leaves.into_iter().rev() {
+                    tasks.push(Task::Apply(name, 1));
+                    tasks.push(Task::Push(Value::Scalar(leaf)));
+                }
+                return Ok(());
+            }
+        }
+        let key = Key::Call(name.to_string(), args);
+        if let Some(v) = self.memo.get(&key) {
+            values.push(v.clone());
+            return Ok(());
+        }
+        let Key::Call(_, args) = &key else {
+            unreachable!("a call key")
+        };
+        let env: HashMap<String, Value<Id>> = def
+            .params
+            .iter()
+            .cloned()
+            .zip(args.iter().cloned())
+            .collect();
+        self.enter(name)?;
+        tasks.push(Task::Store(key));
+        tasks.push(Task::Visit(&def.body, Rc::new(env)));
+        Ok(())
+    }
+
+    /// `name^(k)(arg)`: the symbolic derivative of the definition (or built-in), formed once per
+    /// `(name, k)`, with its parameter bound to `arg` (entry by entry on a vector).
+    fn derivative(&mut self, name: &str, k: u32, arg: Value<Id>) -> Result<Value<Id>, LowerError> {
+        let key = (name.to_string(), k);
+        let f = match self.derivatives.get(&key) {
+            Some(f) => f.clone(),
+            None => {
+                let t = "__t".to_string();
+                let e = Expr::Deriv(name.to_string(), k, Box::new(Expr::var(&t)));
+                let f = Rc::new((t, diff::inline_definitions(&e, self.defs)?));
+                self.derivatives.insert(key, f.clone());
+                f
+            }
+        };
+        self.map_values(&arg, &mut |s, x| {
+            let env = Rc::new(HashMap::from([(f.0.clone(), Value::Scalar(x))]));
+            s.run(&f.1, env)?
+                .into_scalar("a derivative")
+                .map_err(LowerError::from)
+        })
+    }
+
+    fn map(
+        &mut self,
+        v: &Value<Id>,
+        f: &mut dyn FnMut(&mut Self, Id) -> Id,
+    ) -> Result<Value<Id>, LowerError> {
+        self.map_values(v, &mut |s, x| {
+            if s.graph.len() >= MAX_GRAPH_NODES {
+                return Err(LowerError::TooLarge);
+            }
+            Ok(f(s, x))
+        })
+    }
+
+    fn map_values(
+        &mut self,
+        v: &Value<Id>,
+        f: &mut dyn FnMut(&mut Self, Id) -> Result<Id, LowerError>,
+    ) -> Result<Value<Id>, LowerError> {
+        let mut leaves = Vec::new();
+        for x in self::leaves(v) {
+            leaves.push(f(self, x)?);
+        }
+        let mut it = leaves.into_iter();
+        Ok(
+            v.map(&mut |_| Ok::<_, LowerError>(it.next().expect("one per entry")))
+                .expect("infallible"),
+        )
+    }
+
+    fn zip(
+        &mut self,
+        a: Value<Id>,
+        b: Value<Id>,
+        f: &mut dyn FnMut(&mut Graph, Id, Id) -> Id,
+    ) -> Result<Value<Id>, LowerError> {
+        let graph = std::cell::RefCell::new(&mut self.graph);
+        let f = std::cell::RefCell::new(f);
+        let out = a.zip_with(b, &|x, y| {
+            let mut g = graph.borrow_mut();
+            if g.len() >= MAX_GRAPH_NODES {
+                return Err(LowerError::TooLarge);
+            }
+            Ok((f.borrow_mut())(&mut g, *x, *y))
+        })?;
+        Ok(out)
+    }
+
+    fn binary(&mut self, op: BinOp, a: Value<Id>, b: Value<Id>) -> Result<Value<Id>, LowerError> {
+        use Value::{Scalar, Vector};
+        let node = |op: BinOp, x: Id, y: Id| match op {
+            BinOp::Add => Node::Add(x, y),
+            BinOp::Sub => Node::Sub(x, y),
+            BinOp::Mul => Node::Mul(x, y),
+            BinOp::Div => Node::Div(x, y),
+            BinOp::Pow => Node::Pow(x, y),
+        };
+        match (op, a, b) {
+            (BinOp::Add | BinOp::Sub, a, b) => self.zip(a, b, &mut |g, x, y| g.add(node(op, x, y))),
+            (BinOp::Mul, Vector(x), Vector(y)) => {
+                // An empty dot product is 0.
+                let zero_id = self.add(Node::Num(num_traits::Zero::zero()))?;
+                let graph = std::cell::RefCell::new(&mut self.graph);
+                let zero = || None;
+                let mul_add = |acc: Option<Id>, p: &Option<Id>, q: &Option<Id>| {
+                    let mut g = graph.borrow_mut();
+                    if g.len() >= MAX_GRAPH_NODES {
+                        return Err(LowerError::TooLarge);
+                    }
+                    let (p, q) = (p.expect("entry"), q.expect("entry"));
+                    let m = g.add(Node::Mul(p, q));
+                    Ok(Some(match acc {
+                        None => m,
+                        Some(s) => g.add(Node::Add(s, m)),
+                    }))
+                };
+                let wrap = |v: Vec<Value<Id>>| -> Vec<Value<Option<Id>>> {
+                    v.into_iter()
+                        .map(|x| {
+                            x.map_into(&mut |s| Ok::<_, LowerError>(Some(*s)))
+                                .expect("infallible")
+                        })
+                        .collect()
+                };
+                let out = Value::product(wrap(x), wrap(y), &zero, &mul_add)?;
+                Ok(out
+                    .map_into(&mut |s| Ok::<_, LowerError>(s.unwrap_or(zero_id)))
+                    .expect("infallible"))
+            }
+            (BinOp::Mul, Scalar(x), v @ Vector(_)) => {
+                self.map(&v, &mut |s, y| s.graph.add(Node::Mul(x, y)))
+            }
+            (BinOp::Mul | BinOp::Div, v, Scalar(y)) => {
+                self.map(&v, &mut |s, x| s.graph.add(node(op, x, y)))
+            }
+            (BinOp::Div, _, Vector(_)) => {
+                Err(ShapeError("a divisor is a vector, a scalar is needed".into()).into())
+            }
+            (BinOp::Pow, a, b) => {
+                let x = a.into_scalar("the base of a power")?;
+                let y = b.into_scalar("an exponent")?;
+                Ok(Scalar(self.add(Node::Pow(x, y))?))
+            }
+        }
+    }
+
+    fn builtin(&mut self, f: Func, args: Vec<Value<Id>>) -> Result<Value<Id>, LowerError> {
+        if args.len() != f.arity() {
+            return Err(LowerError::Arity {
+                name: f.name().to_string(),
+                expected: f.arity(),
+                got: args.len(),
+            });
+        }
+        let mut args = args.into_iter();
+        let a = args.next().expect("one argument");
+        match f {
+            Func::Min | Func::Max => {
+                let b = args.next().expect("two arguments");
+                let (piece, op) = if f == Func::Min {
+                    (Piece::Min, CmpOp::Le)
+                } else {
+                    (Piece::Max, CmpOp::Ge)
+                };
+                self.zip(a, b, &mut |g, x, y| {
+                    g.add(Node::If {
+                        piece,
+                        op,
+                        lhs: x,
+                        rhs: y,
+                        then: x,
+                        other: y,
+                    })
+                })
+            }
+            Func::Abs => self.map(&a, &mut |s, x| {
+                let zero = s.graph.int(0);
+                let minus = s.graph.add(Node::Neg(x));
+                s.graph.add(Node::If {
+                    piece: Piece::Abs,
+                    op: CmpOp::Ge,
+                    lhs: x,
+                    rhs: zero,
+                    then: x,
+                    other: minus,
+                })
+            }),
+            _ => self.map(&a, &mut |s, x| s.graph.add(Node::Call(f, x))),
+        }
+    }
+}
+
+fn leaves(v: &Value<Id>) -> Vec<Id> {
+    v.leaves()
+}
+
+fn count_leaves(v: &Value<Id>) -> usize {
+    v.leaves().len()
+}

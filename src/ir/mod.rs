@@ -1,0 +1,288 @@
+//! The lowered form of every input: one interned expression graph, and one evaluator over it.
+//!
+//! An [`Expr`](crate::expr::Expr) is lowered once ([`Lowering`]) into a [`Graph`]: a
+//! hash-consed arena of scalar nodes whose children are always earlier nodes (in the spirit of
+//! egg's `RecExpr`), so the index order is a topological order and equal subexpressions are one
+//! node. Lowering inlines definitions (memoised per definition and argument nodes, so a chain of
+//! definitions is lowered in linear time), resolves vectors and matrices into their scalar
+//! entries ([`crate::shape`]), and turns `abs`, `min`, `max` and `if` into one kind of node,
+//! [`Node::If`]. Per-node facts ([`Facts`]: the variables a node depends on, depth, size) are
+//! computed once, when the node is inserted.
+//!
+//! [`Evaluator`] evaluates nodes of a graph in any [`Domain`] (exact constants, truncated
+//! series, ...): one iterative pass, values memoised per node, and a single policy for the
+//! pieces of an `if`. Nothing here recurses on the input, so no input can overflow the stack.
+//!
+//! ```
+//! use taylorgate::ir::Lowering;
+//! use taylorgate::{parse::parse_expr, Definitions};
+//! let defs = Definitions::new();
+//! let mut lowering = Lowering::new(&defs);
+//! let e = parse_expr("sin(x)*sin(x) + sin(x)", &defs).unwrap();
+//! let root = lowering.lower(&e).unwrap().into_scalar("the input").unwrap();
+//! // x, sin(x), sin(x)*sin(x) and the sum: the repeated sin(x) is one node.
+//! assert_eq!(lowering.graph().len(), 4);
+//! assert!(lowering.graph().facts(root).vars.contains(lowering.graph().var_id("x").unwrap()));
+//! ```
+
+mod eval;
+mod lower;
+
+pub use eval::{Cancelled, Cond, Domain, Evaluator, Interrupt, Side};
+pub use lower::{LowerError, Lowering, MAX_GRAPH_NODES};
+
+use crate::expr::{CmpOp, Func};
+use num_rational::BigRational;
+use std::collections::HashMap;
+
+/// The index of a node in its [`Graph`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Id(u32);
+
+impl Id {
+    /// The position of the node in the graph.
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// Which construct of the source an [`Node::If`] node comes from (for messages).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Piece {
+    /// `if lhs op rhs then a else b`.
+    If,
+    /// `abs(x)`: `if x >= 0 then x else -x`.
+    Abs,
+    /// `min(a, b)`: `if a <= b then a else b`.
+    Min,
+    /// `max(a, b)`: `if a >= b then a else b`.
+    Max,
+}
+
+/// A scalar node. Children are earlier nodes of the same graph.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Node {
+    /// An exact rational.
+    Num(BigRational),
+    /// `pi`.
+    Pi,
+    /// `e`.
+    E,
+    /// A free variable (its name is [`Graph::var_name`]).
+    Var(u32),
+    /// `-a`.
+    Neg(Id),
+    /// `a + b`.
+    Add(Id, Id),
+    /// `a - b`.
+    Sub(Id, Id),
+    /// `a * b`.
+    Mul(Id, Id),
+    /// `a / b`.
+    Div(Id, Id),
+    /// `a ^ b`.
+    Pow(Id, Id),
+    /// A one-argument analytic built-in (every built-in but `abs`, `min`, `max`).
+    Call(Func, Id),
+    /// `if lhs op rhs then then else other` (also `abs`, `min` and `max`).
+    If {
+        /// Where it comes from.
+        piece: Piece,
+        /// The comparison.
+        op: CmpOp,
+        /// Left side of the condition.
+        lhs: Id,
+        /// Right side of the condition.
+        rhs: Id,
+        /// The value where the condition holds.
+        then: Id,
+        /// The value where it does not.
+        other: Id,
+    },
+}
+
+impl Node {
+    /// The children, in order (for `If`: `lhs, rhs, then, other`).
+    pub fn children(&self) -> impl Iterator<Item = Id> {
+        let (buf, n): ([Id; 4], usize) = match *self {
+            Node::Num(_) | Node::Pi | Node::E | Node::Var(_) => ([Id(0); 4], 0),
+            Node::Neg(a) | Node::Call(_, a) => ([a, a, a, a], 1),
+            Node::Add(a, b)
+            | Node::Sub(a, b)
+            | Node::Mul(a, b)
+            | Node::Div(a, b)
+            | Node::Pow(a, b) => ([a, b, b, b], 2),
+            Node::If {
+                lhs,
+                rhs,
+                then,
+                other,
+                ..
+            } => ([lhs, rhs, then, other], 4),
+        };
+        buf.into_iter().take(n)
+    }
+}
+
+/// A set of variables (by [`Node::Var`] index): exact for the first 63 variables; any later
+/// variable sets one shared bit, so membership of those is answered conservatively (`true`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct VarSet(u64);
+
+impl VarSet {
+    const OVERFLOW: u64 = 1 << 63;
+
+    fn single(v: u32) -> VarSet {
+        VarSet(if v < 63 { 1 << v } else { Self::OVERFLOW })
+    }
+
+    /// Whether no variable is in the set (the node is a constant).
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    /// Whether `v` may be in the set (exact for `v < 63`).
+    pub fn contains(self, v: u32) -> bool {
+        if v < 63 {
+            self.0 & (1 << v) != 0
+        } else {
+            self.0 & Self::OVERFLOW != 0
+        }
+    }
+
+    fn union(self, other: VarSet) -> VarSet {
+        VarSet(self.0 | other.0)
+    }
+}
+
+/// Facts about a node, computed once when it is inserted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Facts {
+    /// The variables the node depends on.
+    pub vars: VarSet,
+    /// The length of the longest path to a leaf (a leaf has depth 0).
+    pub depth: u32,
+    /// The size of the node as a tree (saturating), i.e. before sharing.
+    pub size: u64,
+}
+
+/// A byte range of the source text (0-based, end exclusive).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Span {
+    /// First byte.
+    pub start: usize,
+    /// One past the last byte.
+    pub end: usize,
+}
+
+/// The interned arena of nodes.
+#[derive(Clone, Debug, Default)]
+pub struct Graph {
+    nodes: Vec<Node>,
+    facts: Vec<Facts>,
+    index: HashMap<Node, Id>,
+    vars: Vec<String>,
+    spans: HashMap<Id, Span>,
+}
+
+impl Graph {
+    /// An empty graph.
+    pub fn new() -> Graph {
+        Graph::default()
+    }
+
+    /// The number of nodes.
+    pub fn len(&self) -> usize {
+        self.nodes.len()
+    }
+
+    /// Whether the graph has no node.
+    pub fn is_empty(&self) -> bool {
+        self.nodes.is_empty()
+    }
+
+    /// The node `id`.
+    pub fn node(&self, id: Id) -> &Node {
+        &self.nodes[id.index()]
+    }
+
+    /// The facts of node `id`.
+    pub fn facts(&self, id: Id) -> Facts {
+        self.facts[id.index()]
+    }
+
+    /// The name of variable number `v`.
+    pub fn var_name(&self, v: u32) -> &str {
+        &self.vars[v as usize]
+    }
+
+    /// The number of the variable `name`, if the graph has it.
+    pub fn var_id(&self, name: &str) -> Option<u32> {
+        self.vars.iter().position(|n| n == name).map(|i| i as u32)
+    }
+
+    /// Whether node `id` may depend on the variable `name` (`false` when the graph has no such
+    /// variable).
+    pub fn depends_on(&self, id: Id, name: &str) -> bool {
+        self.var_id(name)
+            .is_some_and(|v| self.facts(id).vars.contains(v))
+    }
+
+    /// The source span recorded for `id`, if any.
+    pub fn span(&self, id: Id) -> Option<Span> {
+        self.spans.get(&id).copied()
+    }
+
+    /// Records where node `id` comes from in the source (the first record wins).
+    pub fn set_span(&mut self, id: Id, span: Span) {
+        self.spans.entry(id).or_insert(span);
+    }
+
+    /// The node for the variable `name` (interned).
+    pub fn var(&mut self, name: &str) -> Id {
+        let v = match self.var_id(name) {
+            Some(v) => v,
+            None => {
+                self.vars.push(name.to_string());
+                (self.vars.len() - 1) as u32
+            }
+        };
+        self.add(Node::Var(v))
+    }
+
+    /// Interns `node` (whose children must be nodes of this graph) and returns its id.
+    pub fn add(&mut self, node: Node) -> Id {
+        if let Some(&id) = self.index.get(&node) {
+            return id;
+        }
+        let mut facts = Facts {
+            vars: match node {
+                Node::Var(v) => VarSet::single(v),
+                _ => VarSet::default(),
+            },
+            depth: 0,
+            size: 1,
+        };
+        for c in node.children() {
+            let f = self.facts[c.index()];
+            facts.vars = facts.vars.union(f.vars);
+            facts.depth = facts.depth.max(f.depth.saturating_add(1));
+            facts.size = facts.size.saturating_add(f.size);
+        }
+        let id = Id(self.nodes.len() as u32);
+        self.nodes.push(node.clone());
+        self.facts.push(facts);
+        self.index.insert(node, id);
+        id
+    }
+
+    /// The rational `q` (interned).
+    pub fn num(&mut self, q: BigRational) -> Id {
+        self.add(Node::Num(q))
+    }
+
+    /// The integer `n` (interned).
+    pub fn int(&mut self, n: i64) -> Id {
+        self.num(BigRational::from_integer(n.into()))
+    }
+}

@@ -1,0 +1,176 @@
+//! Regression tests of the lowered graph and its evaluator (issue "One engine"): each row of
+//! the issue's table that the engine owns gives the truth. Expected values are hand
+//! derivations (stated beside each case), never outputs of the code under test.
+
+use std::io::Write;
+
+fn run(args: &[&str]) -> (i32, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_taylorgate"))
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn temp_file(name: &str, text: &str) -> std::path::PathBuf {
+    let path =
+        std::env::temp_dir().join(format!("taylorgate-engine-{}-{name}", std::process::id()));
+    std::fs::File::create(&path)
+        .unwrap()
+        .write_all(text.as_bytes())
+        .unwrap();
+    path
+}
+
+fn json(text: &str) -> serde_json::Value {
+    serde_json::from_str(text).unwrap_or_else(|e| panic!("{e}: {text}"))
+}
+
+fn exact(s: &str) -> taylorgate::Const {
+    let defs = taylorgate::Definitions::new();
+    taylorgate::Const::from_expr(&taylorgate::parse::parse_expr(s, &defs).unwrap()).unwrap()
+}
+
+/// `((u^8192)^8192)^32` is `u^(2^31)`: beyond the exponent limit of a monomial, so the claim
+/// is never PROVED (the square would wrap to `u^0 = 1` in 32-bit arithmetic).
+#[test]
+fn exponents_beyond_the_limit_are_a_clean_error_not_a_proof() {
+    let file = temp_file(
+        "wrap.tg",
+        "claim ((u^8192)^8192)^32 * ((u^8192)^8192)^32 = 1 + O(lambda^1)\n",
+    );
+    let (code, out, err) = run(&["prove", file.to_str().unwrap(), "--format", "json"]);
+    assert_ne!(code, 0, "{out}{err}");
+    assert!(!out.contains("\"proved\""), "{out}");
+    let (code, out, err) = run(&["prove", file.to_str().unwrap()]);
+    assert_ne!(code, 0, "{out}{err}");
+    assert!(!out.contains("PROVED"), "{out}");
+    assert!(format!("{out}{err}").contains("exponent"), "{out}{err}");
+}
+
+/// The coefficient of x^4 is `sin(1)^2 + cos(1)^2 - 1`, which is 0 but not provably so by
+/// the zero test: the remainder's order is undecided, never "order 4".
+#[test]
+fn gate_states_a_remainder_order_only_when_its_coefficient_is_proved_nonzero() {
+    let (_, out, err) = run(&["gate", "x^2 + (sin(1)^2+cos(1)^2-1)*x^4"]);
+    assert!(!out.contains("remainder: order 4"), "{out}{err}");
+    assert!(out.contains("remainder: undecided"), "{out}{err}");
+    let (_, out, _) = run(&[
+        "gate",
+        "x^2 + (sin(1)^2+cos(1)^2-1)*x^4",
+        "--format",
+        "json",
+    ]);
+    let v = json(&out);
+    assert!(v["remainder"]["order"].is_null(), "{out}");
+    assert!(!v["remainder"]["undecided"].is_null(), "{out}");
+}
+
+/// sqrt(x)^2 has no derivative at 0 in the reals (sqrt is undefined left of 0), as `expand`
+/// says; the simplified derivative (x' = 1) must not be reported.
+#[test]
+fn diff_at_a_point_refuses_where_the_function_has_no_series() {
+    let (code, out, err) = run(&["diff", "sqrt(x)^2", "--at", "0"]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(!out.contains("f'(0) = 1"), "{out}");
+    let (code, _, _) = run(&["expand", "sqrt(x)^2"]);
+    assert_eq!(code, 2);
+}
+
+/// (1+x)^r = 1 + r x + r(r-1)/2 x^2 + ... with r = ln 2.
+#[test]
+fn irrational_powers_expand() {
+    let (code, out, err) = run(&["expand", "(1+x)^ln(2)", "--order", "2", "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    let v = json(&out);
+    let c: Vec<taylorgate::Const> = v["coefficients"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| exact(c.as_str().unwrap()))
+        .collect();
+    let want = ["1", "ln(2)", "ln(2)*(ln(2) - 1)/2"].map(exact);
+    for (got, want) in c.iter().zip(&want) {
+        assert_eq!(
+            (got - want).zero_test(),
+            taylorgate::ZeroTest::Zero,
+            "{got} vs {want}"
+        );
+    }
+}
+
+/// sin(x)/x = 1 - x^2/6 + ...: f'(0) = 0, f''(0) = -1/3 (a removable singularity).
+#[test]
+fn diff_at_a_removable_singularity() {
+    let (code, out, err) = run(&[
+        "diff", "sin(x)/x", "-n", "2", "--at", "0", "--format", "json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let v = json(&out);
+    assert_eq!(v["values"][0], "0");
+    assert_eq!(v["values"][1], "-1/3");
+}
+
+/// 40 definitions, each nesting the previous one 990 levels deep: f_40(x) = x + 40*990.
+#[test]
+fn long_chains_of_deep_definitions() {
+    let mut text = String::from("f0(x) = x\n");
+    for i in 1..=40 {
+        text += &format!(
+            "f{i}(x) = {}f{}(x){}\n",
+            "(".repeat(990),
+            i - 1,
+            " + 1)".repeat(990)
+        );
+    }
+    let file = temp_file("chain.tg", &text);
+    let (code, out, err) = run(&[
+        "expand",
+        "f40",
+        "--file",
+        file.to_str().unwrap(),
+        "--order",
+        "2",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let v = json(&out);
+    assert_eq!(v["coefficients"][0], "39600");
+    assert_eq!(v["coefficients"][1], "1");
+    assert_eq!(v["coefficients"][2], "0");
+}
+
+/// The graph shares equal subexpressions and lowers a chain of definitions once per
+/// definition and argument, without recursion (a plain 2 MiB thread suffices).
+#[test]
+fn lowering_is_shared_and_iterative() {
+    std::thread::Builder::new()
+        .stack_size(2 << 20)
+        .spawn(|| {
+            use taylorgate::expr::{Expr, Func};
+            let mut defs = taylorgate::Definitions::new();
+            let x = Expr::var("x");
+            defs.define_function("g0", vec!["x".into()], Expr::call(Func::Sin, x.clone()));
+            for i in 1..2000 {
+                // g_i(x) = g_{i-1}(x) * g_{i-1}(x): a tree of 2^2000 nodes, a graph of ~4000.
+                let prev = Expr::Apply(format!("g{}", i - 1), vec![x.clone()]);
+                defs.define_function(&format!("g{i}"), vec!["x".into()], prev.clone() * prev);
+            }
+            let mut lowering = taylorgate::ir::Lowering::new(&defs);
+            let root = lowering
+                .lower(&Expr::Apply("g1999".into(), vec![x.clone()]))
+                .unwrap()
+                .into_scalar("root")
+                .unwrap();
+            assert!(lowering.graph().len() < 4100, "{}", lowering.graph().len());
+            assert_eq!(lowering.graph().facts(root).depth, 2000);
+        })
+        .unwrap()
+        .join()
+        .unwrap();
+}
