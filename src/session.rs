@@ -14,7 +14,7 @@
 //! * an error is `{"schema", "command", "error": {"kind", "message", "line", "column"}}`.
 //!
 //! ```
-//! use taylorgate::session::{ExpandRequest, Session};
+//! use taylorgate::session::{ExpandRequest, Report, Session};
 //!
 //! let session = Session::new();
 //! let report = session.expand(&ExpandRequest::new("softplus", 4))?;
