@@ -39,6 +39,8 @@ fn bench(c: &mut Criterion) {
             digits: None,
             epsilon: Some("1e-6".into()),
             radius: "2".into(),
+            no_bound: false,
+            lambda: None,
             lang: Default::default(),
             standalone: false,
             plot: None,

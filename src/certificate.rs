@@ -1,4 +1,6 @@
-//! Explicit remainder bounds and the epsilon-lambda certificate of the multiplication gate.
+//! The epsilon-lambda certificate of the multiplication gate (the remainder bound
+//! `|R(x)| <= K |x|_inf^m` that `gate` prints comes from [`crate::bound`], the routine `prove`
+//! uses).
 //!
 //! The network of [`crate::gate`] computes `f(x) = sum_s A2_s sigma(b + s.x)`, and the scaled
 //! network `f_lambda(x) = lambda^-n f(lambda x)`. Write `R(y) = f(y) - y_1...y_n`. For every
@@ -79,19 +81,6 @@ impl BoxBound {
     }
 }
 
-/// `|R(x)| <= K |x|_inf^order` for `|x|_inf <= radius`, with rational `K`.
-#[derive(Clone, Debug, PartialEq)]
-pub struct RemainderBound {
-    /// The exponent (the order of the remainder when it is known, else the Lagrange order).
-    pub order: usize,
-    /// The constant `K` (rounded up to a short decimal).
-    pub k: BigRational,
-    /// The radius `r`.
-    pub radius: BigRational,
-    /// How it was obtained.
-    pub detail: BoxBound,
-}
-
 /// The epsilon-lambda certificate.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Certificate {
@@ -121,8 +110,6 @@ struct Ingredients {
     degree_sums: Vec<(usize, BigRational)>,
     /// The expansion is exact through this degree.
     degree: usize,
-    /// The lowest degree of a non-zero remainder term, when known.
-    remainder_order: Option<usize>,
 }
 
 fn q(n: i64) -> BigRational {
@@ -169,7 +156,6 @@ fn ingredients(report: &GateReport) -> Result<Ingredients, CertificateError> {
         dn_low,
         degree_sums: sums.into_iter().collect(),
         degree: report.degree,
-        remainder_order: report.remainder.order,
     })
 }
 
@@ -250,36 +236,6 @@ fn box_bound(
     best.ok_or_else(|| last_err.unwrap_or(CertificateError::NotAdmitted))
 }
 
-/// `|R(x)| <= K |x|_inf^k` for `|x|_inf <= radius` (`k` the order of the remainder, or the
-/// Lagrange order when no remainder term was found).
-///
-/// # Errors
-/// [`CertificateError`] when the report does not admit the gate or an enclosure fails (e.g.
-/// the neuron arguments reach a switching point of a piecewise activation).
-pub fn remainder_bound(
-    report: &GateReport,
-    radius: &BigRational,
-) -> Result<RemainderBound, CertificateError> {
-    if !radius.is_positive() {
-        return Err(CertificateError::Options("the radius must be > 0".into()));
-    }
-    let ing = ingredients(report)?;
-    // Orders m >= the order of the remainder, so that K |x|^order holds with the true order.
-    let lowest = ing.remainder_order.unwrap_or(ing.n + 1);
-    let detail = box_bound(&ing, radius, lowest)?;
-    let order = ing
-        .remainder_order
-        .unwrap_or(detail.order)
-        .min(detail.order);
-    let k = round_up_decimal(&(detail.total() / pow(radius, order)), 4);
-    Ok(RemainderBound {
-        order,
-        k,
-        radius: radius.clone(),
-        detail,
-    })
-}
-
 /// The error bound of `f_lambda` on `|x_i| <= R`: `sup_{|y| <= lambda R} |R(y)| / lambda^n`.
 fn scaled_bound(
     ing: &Ingredients,
@@ -333,7 +289,9 @@ pub fn certify(
     let two = q(2);
     let mut found = None;
     let mut lambda = q(1);
+    let stage = crate::budget::stage("the certificate (the search for lambda)");
     for k in 0..=MAX_HALVINGS {
+        stage.progress(k as usize, MAX_HALVINGS as usize + 1, "halvings of lambda");
         if let Some(hit) = ok(&lambda) {
             found = Some((k, lambda.clone(), hit));
             break;
@@ -386,9 +344,15 @@ fn round_decimal(x: &BigRational, digits: u32, up: bool) -> BigRational {
         return x.clone();
     }
     let ten = q(10);
-    let mut e: i64 = 0;
-    // 10^e <= x < 10^(e+1)
-    let mut p = q(1);
+    // 10^e <= x < 10^(e+1): start from the estimate by bit lengths (off by at most one or two)
+    // so that huge bounds (such as those of `1e10000^x`) cost two steps, not thousands.
+    let bits = x.numer().bits() as i64 - x.denom().bits() as i64;
+    let mut e: i64 = (bits as f64 * std::f64::consts::LOG10_2).floor() as i64;
+    let mut p = if e >= 0 {
+        BigRational::from_integer(num_traits::Pow::pow(BigInt::from(10), e as u64))
+    } else {
+        q(1) / BigRational::from_integer(num_traits::Pow::pow(BigInt::from(10), (-e) as u64))
+    };
     while p > *x {
         p /= &ten;
         e -= 1;
@@ -411,9 +375,45 @@ pub fn decimal_up(x: &BigRational) -> String {
     decimal_text(&round_up_decimal(x, 4))
 }
 
+/// An enclosure `[lo, hi]` as two short decimals rounded outward (4 significant digits).
+pub fn decimal_interval(lo: &BigRational, hi: &BigRational) -> (String, String) {
+    let down = |x: &BigRational| {
+        if x.is_negative() {
+            format!("-{}", decimal_up(&-x))
+        } else if x.is_zero() {
+            "0".into()
+        } else {
+            decimal_down(x)
+        }
+    };
+    let up = |x: &BigRational| {
+        if x.is_negative() {
+            format!("-{}", decimal_down(&-x))
+        } else if x.is_zero() {
+            "0".into()
+        } else {
+            decimal_up(x)
+        }
+    };
+    (down(lo), up(hi))
+}
+
 /// A positive rational rounded *down* to 4 significant digits, as a decimal string.
 pub fn decimal_down(x: &BigRational) -> String {
     decimal_text(&round_decimal(x, 4, false))
+}
+
+/// Numbers from `10^MAX_PLAIN_EXPONENT` on are printed in scientific notation (`1.235e10000`).
+const MAX_PLAIN_EXPONENT: i64 = 21;
+
+/// A bound as exact text: the rational itself when short, else its (exact) scientific decimal
+/// form, so that a huge bound is never printed as thousands of digits.
+pub fn bound_text(x: &BigRational) -> String {
+    if x.numer().bits() + x.denom().bits() <= 128 {
+        x.to_string()
+    } else {
+        decimal_text(x)
+    }
 }
 
 /// A rational with a terminating decimal expansion (or any rational: then `p/q`) as text.
@@ -435,7 +435,7 @@ pub fn decimal_text(x: &BigRational) -> String {
     let scaled = x * BigRational::from_integer(num_traits::Pow::pow(BigInt::from(10), k));
     let digits = scaled.to_integer().abs().to_string();
     let sign = if x.is_negative() { "-" } else { "" };
-    if k == 0 {
+    if k == 0 && digits.len() <= MAX_PLAIN_EXPONENT as usize {
         return format!("{sign}{digits}");
     }
     let trimmed = digits.trim_end_matches('0');
@@ -443,7 +443,7 @@ pub fn decimal_text(x: &BigRational) -> String {
     let exp = digits.len() as i64 - k as i64 - 1; // position of the leading digit
     let lead = digits.len() - digits.trim_start_matches('0').len();
     let exp = exp - lead as i64;
-    if (-4..0).contains(&exp) || exp >= 0 {
+    if (-4..MAX_PLAIN_EXPONENT).contains(&exp) {
         let k = k as usize;
         let padded = format!("{:0>width$}", digits, width = k + 1);
         let (int, frac) = padded.split_at(padded.len() - k);

@@ -565,6 +565,7 @@ struct Ctx {
 
 impl Ctx {
     fn spend(&mut self, n: usize) -> Result<(), DiffError> {
+        crate::budget::check();
         self.work += n;
         if self.work > MAX_WORK {
             Err(DiffError::TooLarge)
@@ -739,6 +740,11 @@ impl Ctx {
             return Ok(base.clone());
         }
         if let Some(c) = base.as_constant() {
+            // `0^q` for `q < 0` (a quotient by an expression that is exactly zero, such as
+            // `1/(x - x)`) is defined nowhere: refuse rather than differentiate it to 0.
+            if c.is_zero() && q.is_negative() {
+                return Err(DiffError::Number(NumberError::DivisionByZero));
+            }
             return Ok(rational_power(&c, q).unwrap_or_else(|| Ctx::pow_atom(base, q)));
         }
         if let Some((m, c)) = base.single() {

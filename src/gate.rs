@@ -21,7 +21,7 @@
 //! ```
 
 use crate::expr::{BinOp, CmpOp, Expr, Func};
-use crate::multi::{monomial_text, MultiError, MultiSeries, Space};
+use crate::multi::{MultiError, MultiSeries, Space};
 use crate::number::{Const, NumberError, Sign, ZeroTest};
 use crate::series::{self, SeriesError};
 use num_bigint::BigInt;
@@ -375,6 +375,10 @@ pub fn analyze(sigma: &Expr, options: &GateOptions) -> Result<GateReport, GateEr
             "--degree must be between the number of inputs ({n}) and {MAX_DEGREE}, not {degree}"
         )));
     }
+    let _stage = crate::budget::stage(format!(
+        "the gate analysis of σ(x) = {}",
+        crate::budget::short(sigma)
+    ));
     let mut report = GateReport {
         activation: sigma.clone(),
         inputs: n,
@@ -472,7 +476,11 @@ pub fn analyze(sigma: &Expr, options: &GateOptions) -> Result<GateReport, GateEr
                     Trial::Admits(_) => unreachable!(),
                 }
                 let mut best: Option<(Const, Vec<Const>)> = None;
-                for cand in bias_candidates() {
+                let candidates = bias_candidates();
+                let search = crate::budget::stage("the bias search");
+                for (i, cand) in candidates.iter().enumerate() {
+                    search.progress(i, candidates.len(), "candidate biases tried");
+                    let cand = cand.clone();
                     let Ok(b) = Const::from_expr(&cand) else {
                         continue;
                     };
@@ -661,7 +669,9 @@ fn expand_network(c: &[Const], dn: &Const, n: usize, d: usize) -> Result<Vec<Ter
         .map(|_| MultiSeries::constant(&space, Const::one()))
         .collect();
     let mut total = MultiSeries::zero(&space);
+    let stage = crate::budget::stage(format!("the network's expansion to degree {d}"));
     for (k, ck) in c.iter().enumerate().take(d + 1) {
+        stage.progress(k, d + 1, "degrees");
         if k > 0 {
             for (p, (_, h)) in powers.iter_mut().zip(&pairs) {
                 *p = p.try_mul(h)?.truncate(order);
@@ -722,50 +732,16 @@ fn sharp_remainder(expansion: &[Term], n: usize) -> crate::remainder::Sharp<Term
     )
 }
 
-/// A sum of terms `c * m` as text in the language, `-` folded into the sign of a term:
-/// `u*v - 1/12*u^3*v`. `monomial` is `"1"` for a constant term; zero coefficients are left out.
-pub fn signed_sum_text<'a>(terms: impl IntoIterator<Item = (&'a Const, String)>) -> String {
-    let mut out = String::new();
-    for (c, mono) in terms {
-        if c.is_zero() {
-            continue;
-        }
-        let text = c.to_string();
-        let (negative, body) = match text.strip_prefix('-') {
-            Some(rest) if !rest.contains(['+', '-']) => (true, rest.to_string()),
-            _ => (false, text.clone()),
-        };
-        let body = if body.contains(['+', '-']) {
-            format!("({body})")
-        } else {
-            body
-        };
-        let term = match (body.as_str(), mono.as_str()) {
-            (b, "1") => b.to_string(),
-            ("1", m) => m.to_string(),
-            (b, m) => format!("{b}*{m}"),
-        };
-        out.push_str(match (out.is_empty(), negative) {
-            (true, true) => "-",
-            (true, false) => "",
-            (false, true) => " - ",
-            (false, false) => " + ",
-        });
-        out.push_str(&term);
-    }
-    if out.is_empty() {
-        out.push('0');
-    }
-    out
+/// A polynomial as an expression of the language, signs folded: `u*v - 1/12*u^3*v + ...`
+/// (print it with [`crate::print::render`]).
+pub fn polynomial_expr(terms: &[Term], names: &[String]) -> crate::expr::Expr {
+    crate::print::polynomial(
+        terms.iter().map(|t| (&t.coefficient, t.powers.as_slice())),
+        names,
+    )
 }
 
 /// A polynomial as text in the language: `u*v - 1/12*u^3*v + ...`.
 pub fn polynomial_text(terms: &[Term], names: &[String]) -> String {
-    let refs: Vec<&str> = names.iter().map(String::as_str).collect();
-    let space = Space::total_degree(&refs);
-    signed_sum_text(
-        terms
-            .iter()
-            .map(|t| (&t.coefficient, monomial_text(&space, &t.powers))),
-    )
+    polynomial_expr(terms, names).to_string()
 }

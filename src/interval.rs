@@ -291,6 +291,7 @@ impl Interval {
 
     /// `self + other`.
     pub fn add(&self, other: &Interval, prec: u32) -> Interval {
+        crate::budget::check();
         Interval {
             lo: self.lo.add(&other.lo, p(prec), Round::Down),
             hi: self.hi.add(&other.hi, p(prec), Round::Up),
@@ -304,6 +305,7 @@ impl Interval {
 
     /// `self * other`.
     pub fn mul(&self, other: &Interval, prec: u32) -> Interval {
+        crate::budget::check();
         let products = [
             self.lo.mul_exact(&other.lo),
             self.lo.mul_exact(&other.hi),

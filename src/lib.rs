@@ -7,25 +7,33 @@
 //! 2017). taylorgate reads activations as a mathematician writes them, expands them into exact
 //! Taylor series, and proves (or refutes) what such networks compute.
 //!
-//! The modules follow the data flow:
+//! The modules follow the data flow. Every input is parsed and checked once, then lowered once
+//! into the graph of [`ir`]; exact constants ([`number`]), one-variable series ([`series`]) and
+//! several-variable series ([`multi`]) are domains of the one evaluator of that graph, which
+//! owns definitions, shapes, sharing and the pieces of `if`, `abs`, `min` and `max`.
 //!
 //! | module | idea |
 //! |---|---|
 //! | [`parse`] | grammar (`grammar/taylorgate.pest`) -> checked tree with spans -> [`expr`] |
-//! | [`expr`] | the span-free syntax tree, its printer, and the definitions in scope |
-//! | [`number`] | exact constants: rationals and atoms such as `ln 2`, `sqrt(pi)`, `e` |
+//! | [`expr`] | the span-free syntax tree and the definitions in scope |
+//! | [`print`] | one printer per format (text, LaTeX) of expressions, constants, series, polynomials |
+//! | [`ir`] | the lowered form: an interned graph of scalar nodes (definitions inlined once, vectors and matrices resolved, per-node facts) and one evaluator generic over a [`ir::Domain`] |
+//! | [`number`] | exact constants: rationals and atoms such as `ln 2`, `sqrt(pi)`, `e`; a domain of the evaluator |
 //! | [`diff`] | symbolic derivatives, simplification, exact evaluation at a point |
-//! | [`series`] | exact truncated power series of one variable at any exact point |
-//! | [`multi`] | truncated series in several variables; vectors and matrices |
-//! | [`shape`] | vectors and matrices of any scalars (shared by `multi` and `scalar`) |
+//! | [`series`] | exact truncated power series of one variable at any exact point (a domain of the evaluator) |
+//! | [`multi`] | truncated series in several variables (a domain of the evaluator) |
+//! | [`shape`] | vectors and matrices of any scalars (used by the lowering and by `scalar`) |
 //! | [`interval`] | rigorous enclosures (interval arithmetic) |
 //! | [`gate`] | the multiplication gate: admissibility, bias, exact expansion |
+//! | [`remainder`] | the sharp remainder shared by `gate` and `prove`: an order only when proved |
 //! | [`certificate`] | rigorous remainder bounds and the epsilon-lambda certificate |
 //! | [`scalar`] | lowering of vectors, matrices and definitions to one built-in scalar expression |
 //! | [`prove`] | claims `LHS = RHS + O(...)`: proved, refuted or undecided |
 //! | [`library`] | the built-in library of named activations |
-//! | [`session`] | the library façade: definitions in scope, one entry point per command, reports in the JSON schema `taylorgate/1` |
-//! | [`commands`] | the command-line subcommands, as values (text and JSON) |
+//! | [`teach`] | derivations as documents (text, Markdown, LaTeX; English, Portuguese) and plots |
+//! | [`session`] | the library façade: definitions in scope, a budget, one entry point per command, reports in the JSON schema `taylorgate/1` |
+//! | [`commands`] | the command-line subcommands, as values (text and JSON), thin over [`session`] |
+//! | [`budget`] | deadlines, cancellation and the memory limit of a computation |
 //!
 //! ## Example: does softplus multiply?
 //!
@@ -54,6 +62,8 @@
 //! ```
 #![warn(missing_docs)]
 
+pub mod bound;
+pub mod budget;
 pub mod certificate;
 pub mod commands;
 pub mod diff;
@@ -65,6 +75,7 @@ pub mod library;
 pub mod multi;
 pub mod number;
 pub mod parse;
+pub mod print;
 pub mod prove;
 pub mod remainder;
 pub mod scalar;
@@ -91,7 +102,195 @@ pub enum Error {
     /// A series could not be computed (pole, branch point, kink, order limit).
     #[error(transparent)]
     Series(#[from] series::SeriesError),
-    /// Bad usage of a command (an option out of range, an unknown activation).
-    #[error("{0}")]
-    Usage(String),
+    /// The gate analysis failed.
+    #[error(transparent)]
+    Gate(Box<gate::GateError>),
+    /// A certificate or remainder bound failed.
+    #[error(transparent)]
+    Certificate(Box<certificate::CertificateError>),
+    /// A plot could not be drawn.
+    #[error(transparent)]
+    Plot(#[from] teach::plot::PlotError),
+    /// Bad usage of a command (an option out of range, an unknown name, an unreadable file).
+    #[error(transparent)]
+    Usage(#[from] UsageError),
+    /// The computation was stopped by its budget (time-out, memory limit, cancellation).
+    #[error(transparent)]
+    Interrupted(#[from] budget::Interrupted),
+    /// A semantic error of the input, with the place of the offending text.
+    #[error("{error}\n{place}")]
+    At {
+        /// The error.
+        error: Box<Error>,
+        /// Where in the input.
+        place: Place,
+    },
+}
+
+impl From<gate::GateError> for Error {
+    fn from(e: gate::GateError) -> Error {
+        Error::Gate(Box::new(e))
+    }
+}
+
+impl From<certificate::CertificateError> for Error {
+    fn from(e: certificate::CertificateError) -> Error {
+        Error::Certificate(Box::new(e))
+    }
+}
+
+/// Bad usage of a command: errors of the request, not of the mathematics.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum UsageError {
+    /// An option out of range or unreadable.
+    #[error("{option}: {message}")]
+    Option {
+        /// The option, as written on the command line (`--radius`).
+        option: String,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// A file (or standard input) could not be read.
+    #[error("cannot read {path}: {message}")]
+    Read {
+        /// The path (`-` for standard input).
+        path: String,
+        /// The reason.
+        message: String,
+    },
+    /// A file could not be written.
+    #[error("cannot write {path}: {message}")]
+    Write {
+        /// The path.
+        path: String,
+        /// The reason.
+        message: String,
+    },
+    /// A definition of several arguments where one is expected.
+    #[error("`{name}` takes {arity} arguments; a function of one variable takes one")]
+    NotUnary {
+        /// The name.
+        name: String,
+        /// Its number of arguments.
+        arity: usize,
+    },
+    /// Names that are neither the variable nor defined.
+    #[error("unknown name {}: the expression may only use the variable `{var}` (and names defined in the library or with --file)", .names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", "))]
+    UnknownNames {
+        /// The unknown names.
+        names: Vec<String>,
+        /// The variable.
+        var: String,
+    },
+    /// A file of claims without a claim.
+    #[error("{0} has no claim to prove")]
+    NoClaims(String),
+}
+
+/// A place in an input text: line, column and the width of the offending text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Place {
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column (in characters).
+    pub column: usize,
+    /// Width of the offending text, in characters (at least 1).
+    pub width: usize,
+    /// The source line.
+    pub text: String,
+}
+
+/// ` --> line:column`, the source line and a caret under the offending text (as parse errors).
+impl std::fmt::Display for Place {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let n = self.line.to_string();
+        let pad = " ".repeat(n.len());
+        write!(
+            f,
+            "{pad}--> {}:{}\n{pad} |\n{n} | {}\n{pad} | {}{}",
+            self.line,
+            self.column,
+            self.text,
+            " ".repeat(self.column - 1),
+            "^".repeat(self.width.max(1))
+        )
+    }
+}
+
+impl Place {
+    /// The place of `needle` in `source`, spaces ignored (`ln(-1)` is found in `ln( -1)`).
+    pub fn find(source: &str, needle: &str) -> Option<Place> {
+        let squeeze = |s: &str| -> Vec<(usize, char)> {
+            s.char_indices()
+                .filter(|(_, c)| !c.is_whitespace())
+                .collect()
+        };
+        let hay = squeeze(source);
+        let pat: Vec<char> = needle.chars().filter(|c| !c.is_whitespace()).collect();
+        if pat.is_empty() || pat.len() > hay.len() {
+            return None;
+        }
+        let start = (0..=hay.len() - pat.len()).find(|&i| {
+            hay[i..i + pat.len()]
+                .iter()
+                .map(|(_, c)| *c)
+                .eq(pat.iter().copied())
+        })?;
+        let (from, _) = hay[start];
+        let (last, c) = hay[start + pat.len() - 1];
+        Some(Place::span(source, from, last + c.len_utf8()))
+    }
+
+    /// The place of the byte range `from..to` of `source`.
+    pub fn span(source: &str, from: usize, to: usize) -> Place {
+        let before = &source[..from];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let line_end = source[from..].find('\n').map_or(source.len(), |i| from + i);
+        let column = source[line_start..from].chars().count() + 1;
+        let width = source[from..to.min(line_end)].chars().count();
+        Place {
+            line,
+            column,
+            width,
+            text: source[line_start..line_end].to_string(),
+        }
+    }
+}
+
+impl Error {
+    /// This error with the place in `source` of the text it names (a `quoted` fragment of its
+    /// message, such as the `ln(-1)` of "`ln(-1)`: ln(-1) is not a real number"), or of the
+    /// whole input. Parse and usage errors, which carry their own place, are returned as they
+    /// are.
+    pub fn located(self, source: &str) -> Error {
+        if matches!(
+            self,
+            Error::Parse(_) | Error::Usage(_) | Error::At { .. } | Error::Interrupted(_)
+        ) {
+            return self;
+        }
+        let message = self.to_string();
+        let quoted = message.split('`').skip(1).step_by(2);
+        let mut candidates: Vec<String> = quoted.map(str::to_string).collect();
+        if let Error::Number(number::NumberError::Domain { func, arg })
+        | Error::Series(series::SeriesError::Number(number::NumberError::Domain {
+            func,
+            arg,
+        })) = &self
+        {
+            candidates.insert(0, format!("{func}({arg})"));
+        }
+        let place = candidates
+            .iter()
+            .find_map(|c| Place::find(source, c))
+            .unwrap_or_else(|| {
+                let start = source.len() - source.trim_start().len();
+                Place::span(source, start, source.trim_end().len().max(start))
+            });
+        Error::At {
+            error: Box::new(self),
+            place,
+        }
+    }
 }

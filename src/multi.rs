@@ -455,18 +455,12 @@ impl MultiSeries {
 
     /// A short description for error messages.
     fn describe(&self) -> String {
-        let shown: Vec<String> = self
-            .terms
-            .iter()
-            .take(4)
-            .map(|(e, c)| format!("{c}*{}", monomial_text(&self.space, e)))
-            .collect();
+        let shown = crate::print::polynomial(
+            self.terms.iter().take(4).map(|(e, c)| (c, e.as_slice())),
+            &self.space.names,
+        );
         let more = if self.terms.len() > 4 { " + ..." } else { "" };
-        if shown.is_empty() {
-            "0".into()
-        } else {
-            format!("{}{more}", shown.join(" + "))
-        }
+        format!("{shown}{more}")
     }
 
     /// The parts `(c0, H)` with `self = c0 + H`, `c0` the constant term and every term of `H`
@@ -490,6 +484,10 @@ impl MultiSeries {
         var: &str,
         target: i64,
     ) -> Result<MultiSeries, MultiError> {
+        // Messages name the argument (`ln at u + v = 0`), not the internal variable.
+        let shown = self.describe();
+        let named = f_expr.substitute(&[var.to_string()], &[Expr::var(&shown)]);
+        let (f_expr, var) = (&named, shown.as_str());
         let (c0, h) = self.split_constant(&f_expr.to_string())?;
         let order = min_order(self.order, Some(target)).unwrap_or(target);
         let Some(vh) = h.valuation() else {
@@ -546,26 +544,7 @@ pub fn compose_coefficients(
 
 /// `u^2*v` style text of a monomial (for messages and reports).
 pub fn monomial_text(space: &Space, exponents: &[i32]) -> String {
-    let parts: Vec<String> = space
-        .names
-        .iter()
-        .zip(exponents)
-        .filter(|(_, e)| **e != 0)
-        .map(|(n, e)| {
-            if *e == 1 {
-                n.clone()
-            } else if *e > 0 {
-                format!("{n}^{e}")
-            } else {
-                format!("{n}^({e})")
-            }
-        })
-        .collect();
-    if parts.is_empty() {
-        "1".into()
-    } else {
-        parts.join("*")
-    }
+    crate::print::monomial(&space.names, exponents).to_string()
 }
 
 /// A value of the evaluator: a scalar series, or a vector (a matrix is a vector of rows); the

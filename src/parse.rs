@@ -186,7 +186,9 @@ fn rule_name(rule: &Rule) -> String {
         Rule::kw_if | Rule::if_expr => "`if`",
         Rule::kw_then => "`then`",
         Rule::kw_else => "`else`",
-        Rule::kw_claim | Rule::claim => "`claim`",
+        Rule::kw_claim | Rule::claim | Rule::sup_claim => "`claim`",
+        Rule::kw_for => "`for`",
+        Rule::var_range => "a range `|u| <= r` or `lo <= u <= hi`",
         Rule::pi => "`pi`",
         Rule::euler => "`e`",
         Rule::vector => "`[`",
@@ -618,6 +620,20 @@ impl<'a, 'i> Checker<'a, 'i> {
                 self.current_name = Some(name.as_str());
                 self.check_expr(value, 0);
             }
+            Rule::sup_claim => {
+                self.free_vars = true;
+                for p in inner {
+                    match p.as_rule() {
+                        Rule::expr => self.check_expr(p, 0),
+                        Rule::var_range => {
+                            for e in p.into_inner().filter(|e| e.as_rule() == Rule::expr) {
+                                self.check_expr(e, 0);
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
             Rule::claim => {
                 self.free_vars = true;
                 for p in inner {
@@ -625,12 +641,16 @@ impl<'a, 'i> Checker<'a, 'i> {
                         Rule::expr => self.check_expr(p, 0),
                         Rule::order => {
                             for part in p.into_inner().flat_map(|o| o.into_inner()) {
+                                let max = crate::prove::MAX_TARGET;
                                 if part.as_rule() == Rule::integer
-                                    && part.as_str().parse::<u32>().is_err()
+                                    && !matches!(part.as_str().parse::<i64>(), Ok(k) if k <= max)
                                 {
                                     self.error(
                                         part.as_span(),
-                                        format!("order `{}` is too large", part.as_str()),
+                                        format!(
+                                            "order `{}` is too large (claims go up to weight {max})",
+                                            part.as_str()
+                                        ),
                                     );
                                 }
                             }
@@ -1119,6 +1139,44 @@ fn lower_statement(st: Pair<'_, Rule>) -> Result<Statement, Error<Rule>> {
                 .next()
                 .unwrap_or_else(|| Expr::Num(BigRational::zero()));
             Ok(Statement::Claim(Claim { lhs, rhs, order }))
+        }
+        Rule::sup_claim => {
+            let mut exprs = Vec::new();
+            let mut ranges = Vec::new();
+            for p in inner {
+                match p.as_rule() {
+                    Rule::expr => exprs.push(lower_expr(p)?.0),
+                    Rule::var_range => {
+                        let mut name = None;
+                        let mut ends = Vec::new();
+                        for q in p.into_inner() {
+                            match q.as_rule() {
+                                Rule::ident => name = Some(q.as_str().to_string()),
+                                Rule::expr => ends.push(lower_expr(q)?.0),
+                                _ => {}
+                            }
+                        }
+                        let name = name.ok_or_else(|| internal(span))?;
+                        let mut ends = ends.into_iter();
+                        let (lo, hi) = match (ends.next(), ends.next()) {
+                            (Some(r), None) => (Expr::Neg(Box::new(r.clone())), r),
+                            (Some(lo), Some(hi)) => (lo, hi),
+                            _ => return Err(internal(span)),
+                        };
+                        ranges.push((name, lo, hi));
+                    }
+                    _ => {}
+                }
+            }
+            let mut exprs = exprs.into_iter();
+            let (Some(expr), Some(bound)) = (exprs.next(), exprs.next()) else {
+                return Err(internal(span));
+            };
+            Ok(Statement::SupClaim(crate::expr::SupClaim {
+                expr,
+                bound,
+                ranges,
+            }))
         }
         _ => Err(internal(span)),
     }

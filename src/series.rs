@@ -243,6 +243,11 @@ pub fn taylor(expr: &Expr, var: &str, point: &Const, n: usize) -> Result<Series,
             max: MAX_ORDER,
         });
     }
+    let _stage = crate::budget::stage(format!(
+        "the Taylor series of {} at {var} = {} to order {n}",
+        crate::budget::short(expr),
+        crate::budget::short(point)
+    ));
     if let Some(p) = point.to_rational() {
         if let Ok((c0, rest)) = fast::taylor_fast(expr, var, &p, n) {
             let mut coefficients = Vec::with_capacity(n + 1);

@@ -25,17 +25,21 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+use crate::bound::{self, SupBound, SupReport, SupVerdict};
+use crate::budget::Budget;
 use crate::certificate::{self, Certificate, CertificateError};
 use crate::expr::{Definitions, Expr, Program, Statement};
 use crate::gate::{self, GateOptions, GateReport, Term, Verdict};
 use crate::interval::guaranteed_digits;
 use crate::number::Const;
-use crate::prove::{self, BoundError, ClaimReport, ComparedTerm};
+use crate::prove::{self, ClaimReport, ComparedTerm};
 use crate::series::{taylor, Series};
-use crate::Error;
+use crate::{Error, UsageError};
 use num_rational::BigRational;
 use serde::{Serialize, Serializer};
-use std::sync::mpsc;
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// The version of the JSON schema every command's `--format json` follows.
@@ -82,11 +86,12 @@ pub trait Report: Serialize + Sized {
     }
 }
 
-/// The definitions in scope (the built-in library, plus those of loaded files) and the entry
-/// points of the commands.
+/// The definitions in scope (the built-in library, plus those of loaded files), the budget of
+/// the computations (deadline, memory limit, cancel flag) and the entry points of the commands.
 #[derive(Clone, Debug)]
 pub struct Session {
     defs: Definitions,
+    budget: Budget,
 }
 
 impl Default for Session {
@@ -96,11 +101,32 @@ impl Default for Session {
 }
 
 impl Session {
-    /// A session with the built-in library of activations in scope.
+    /// A session with the built-in library of activations in scope and no limits (only the
+    /// cancel flag of [`Session::cancel_flag`]).
     pub fn new() -> Session {
         Session {
             defs: crate::library::definitions(),
+            budget: Budget::new(),
         }
+    }
+
+    /// The same session whose [`Session::run`] obeys `budget`.
+    pub fn with_budget(mut self, budget: Budget) -> Session {
+        self.budget = budget;
+        self
+    }
+
+    /// The flag that stops a computation of [`Session::run`] when set (from any thread).
+    pub fn cancel_flag(&self) -> Arc<AtomicBool> {
+        self.budget.cancel_flag()
+    }
+
+    /// Runs `f` under the session's budget: a time-out, the memory limit or the cancel flag
+    /// stop it with [`Error::Interrupted`].
+    pub fn run<T>(&self, f: impl FnOnce(&Session) -> Result<T, Error>) -> Result<T, Error> {
+        self.budget
+            .run(|| f(self))
+            .unwrap_or_else(|i| Err(i.into()))
     }
 
     /// The definitions in scope.
@@ -110,54 +136,66 @@ impl Session {
 
     /// Adds the definitions of a `.tg` source text (`path` names it in error messages).
     pub fn load_source(&mut self, src: &str, path: Option<&str>) -> Result<(), Error> {
-        let program = crate::parse::parse_program(src, &self.defs).map_err(|e| match path {
-            Some(p) => e.with_path(p),
-            None => e,
-        })?;
+        let program = self.program(src, path)?;
         self.defs.extend_with(&program);
         Ok(())
     }
 
-    /// Adds the definitions of a `.tg` file.
-    pub fn load_file(&mut self, path: &std::path::Path) -> Result<(), Error> {
-        let src = read(path)?;
+    /// Adds the definitions of a `.tg` file (`-` reads standard input).
+    pub fn load_file(&mut self, path: &Path) -> Result<(), Error> {
+        let src = read_source(path)?;
         self.load_source(&src, Some(&path.display().to_string()))
     }
 
-    /// An expression in `var` with the definitions inlined: the name of a one-argument
-    /// definition or built-in (`softplus`, `tanh`) means `name(var)`.
-    pub fn expression(&self, text: &str, var: &str) -> Result<Expr, Error> {
-        let name = text.trim();
-        if let Some(f) = crate::expr::Func::from_name(name).filter(|f| f.arity() == 1) {
-            return Ok(Expr::call(f, Expr::var(var)));
-        }
-        let expr = match self.defs.function(name) {
-            Some(def) if def.params.len() == 1 => {
-                Expr::Apply(name.to_string(), vec![Expr::var(var)])
-            }
-            Some(def) => {
-                return Err(Error::Usage(format!(
-                    "`{name}` takes {} arguments; this needs a function of one",
-                    def.params.len()
-                )))
-            }
-            None => crate::parse::parse_expr(text, &self.defs)?,
-        };
-        Ok(crate::diff::inline_definitions(&expr, &self.defs)?)
+    fn program(&self, src: &str, path: Option<&str>) -> Result<Program, Error> {
+        Ok(
+            crate::parse::parse_program(src, &self.defs).map_err(|e| match path {
+                Some(p) => e.with_path(p),
+                None => e,
+            })?,
+        )
     }
 
-    /// An activation: an expression in `x` only (or the name of a one-argument definition).
-    pub fn activation_expr(&self, text: &str) -> Result<Expr, Error> {
-        let inlined = self.expression(text, "x")?;
+    /// The function of one variable `var` that a command argument names, with every
+    /// definition inlined, validated the same way by every command: the name of a
+    /// one-argument built-in or definition means that function of `var` (`tanh` is `tanh(x)`,
+    /// `softplus` is `softplus(x)`); anything else is parsed as an expression, which may use
+    /// no other free name than `var`.
+    pub fn function_of(&self, text: &str, var: &str) -> Result<Expr, Error> {
+        use crate::expr::Func;
+        let defs = &self.defs;
+        let name = text.trim();
+        let expr = match (Func::from_name(name), defs.function(name)) {
+            (Some(f), _) if f.arity() == 1 => Expr::call(f, Expr::var(var)),
+            (_, Some(def)) if def.params.len() == 1 => {
+                Expr::Apply(name.to_string(), vec![Expr::var(var)])
+            }
+            (_, Some(def)) => {
+                return Err(UsageError::NotUnary {
+                    name: name.to_string(),
+                    arity: def.params.len(),
+                }
+                .into())
+            }
+            _ => crate::parse::parse_expr(text, defs)?,
+        };
+        let inlined = crate::diff::inline_definitions(&expr, defs)
+            .map_err(|e| Error::from(e).located(text))?;
         let mut free = inlined.free_variables();
-        free.retain(|v| v != "x");
+        free.retain(|v| v != var);
         if !free.is_empty() {
-            return Err(Error::Usage(format!(
-                "the activation must be an expression in x; it also uses {}",
-                free.join(", ")
-            )));
+            return Err(UsageError::UnknownNames {
+                names: free,
+                var: var.to_string(),
+            }
+            .into());
         }
         Ok(inlined)
+    }
+
+    /// An activation: a function of `x` (see [`Session::function_of`]).
+    pub fn activation_expr(&self, text: &str) -> Result<Expr, Error> {
+        self.function_of(text, "x")
     }
 
     /// An exact point such as `ln(3)` or `-1/2`.
@@ -169,9 +207,10 @@ impl Session {
 
     /// `taylorgate expand`.
     pub fn expand(&self, req: &ExpandRequest) -> Result<ExpandReport, Error> {
-        let expr = self.expression(&req.expr, &req.var)?;
+        let expr = self.function_of(&req.expr, &req.var)?;
         let point = self.parse_point(&req.at)?;
-        let series = taylor(&expr, &req.var, &point, req.order)?;
+        let series = taylor(&expr, &req.var, &point, req.order)
+            .map_err(|e| Error::from(e).located(&req.expr))?;
         let coefficients = series.coefficients().to_vec();
         let approx = req.digits.map(|d| ExpandApprox {
             coefficients: coefficients
@@ -180,7 +219,7 @@ impl Session {
                 .collect(),
         });
         Ok(ExpandReport {
-            expression: req.expr.clone(),
+            expression: req.expr.trim().to_string(),
             variable: req.var.clone(),
             point,
             order: req.order,
@@ -196,25 +235,32 @@ impl Session {
     pub fn diff(&self, req: &DiffRequest) -> Result<DiffReport, Error> {
         use crate::diff::{derivative, evaluate, DiffError, MAX_DERIVATIVE_ORDER};
         if req.order == 0 || req.order > MAX_DERIVATIVE_ORDER {
-            return Err(Error::Usage(format!(
-                "the number of derivatives -n must be between 1 and {MAX_DERIVATIVE_ORDER}, not {}",
-                req.order
-            )));
+            return Err(UsageError::Option {
+                option: "-n".into(),
+                message: format!(
+                    "must be between 1 and {MAX_DERIVATIVE_ORDER}, not {}",
+                    req.order
+                ),
+            }
+            .into());
         }
         let text = req.expr.trim();
         let var = req.var.as_str();
-        let label = match self.defs.function(text) {
-            Some(def) if def.params.len() != 1 => {
-                return Err(DiffError::NotUnary(text.to_string()).into())
-            }
-            Some(_) => text.to_string(),
-            None if is_call(text) || text.chars().all(char::is_alphanumeric) => text.to_string(),
-            None => format!("({text})"),
+        let f = self.function_of(text, var)?;
+        let label = if is_call(text) || text.chars().all(char::is_alphanumeric) {
+            text.to_string()
+        } else {
+            format!("({text})")
         };
-        let f = self.expression(text, var)?;
+        // A function that is nowhere defined (`(x-x)^(-1)`, `1/(x-x)`) has no derivatives: its
+        // constant parts, once simplified, must have values.
+        check_constants(&crate::diff::simplify(&f)).map_err(|e| Error::from(e).located(text))?;
         let mut derivatives = Vec::new();
         let mut cur = f.clone();
+        let stage =
+            crate::budget::stage(format!("the derivatives of {}", crate::budget::short(&f)));
         for k in 1..=req.order {
+            stage.progress(k as usize - 1, req.order as usize, "derivatives");
             cur = derivative(&cur, var).map_err(|e| DiffError::In {
                 label: format!("{label}{}", primes(k)),
                 source: Box::new(e),
@@ -261,7 +307,10 @@ impl Session {
             expression: text.to_string(),
             variable: req.var.clone(),
             order: req.order,
-            derivatives: derivatives.iter().map(Expr::to_string).collect(),
+            derivatives: derivatives
+                .iter()
+                .map(|e| crate::print::tidy(e).to_string())
+                .collect(),
             point,
             values,
             approx,
@@ -270,8 +319,9 @@ impl Session {
         })
     }
 
-    /// `taylorgate gate`: the analysis, the rigorous remainder bound on `|x_i| <= radius`, and
-    /// the certificate when `epsilon` is given.
+    /// `taylorgate gate`: the analysis, the rigorous remainder bound on `|x_i| <= radius`
+    /// (unless `no_bound`), the certificate when `epsilon` is given, and the decision of a
+    /// given scale `lambda` (with `epsilon`).
     pub fn gate(&self, req: &GateRequest) -> Result<GateResult, Error> {
         let sigma = self.activation_expr(&req.activation)?;
         let bias = req
@@ -279,12 +329,24 @@ impl Session {
             .as_deref()
             .map(|b| self.parse_point(b))
             .transpose()?;
-        let radius = rational_option("radius", &req.radius)?;
+        let radius = rational_option("--radius", &req.radius)?;
         let epsilon = req
             .epsilon
             .as_deref()
-            .map(|e| rational_option("epsilon", e))
+            .map(|e| rational_option("--epsilon", e))
             .transpose()?;
+        let lambda = req
+            .lambda
+            .as_deref()
+            .map(|l| rational_option("--lambda", l))
+            .transpose()?;
+        if lambda.is_some() && epsilon.is_none() {
+            return Err(UsageError::Option {
+                option: "--lambda".into(),
+                message: "needs --epsilon".into(),
+            }
+            .into());
+        }
         // A certificate may need the Lagrange order n + 6 (when the order-(n+2) term vanishes).
         let degree = req
             .degree
@@ -294,36 +356,70 @@ impl Session {
             degree,
             bias,
         };
-        let report = gate::analyze(&sigma, &options).map_err(|e| Error::Usage(e.to_string()))?;
+        let report = gate::analyze(&sigma, &options).map_err(|e| match e {
+            gate::GateError::Options(message) => UsageError::Option {
+                option: "--inputs/--degree".into(),
+                message,
+            }
+            .into(),
+            e => Error::from(e).located(&req.activation),
+        })?;
         let admits = report.verdict == Verdict::Admits;
-        let remainder_bound = admits.then(|| certificate::remainder_bound(&report, &radius));
-        let certificate = match (&epsilon, admits) {
-            (Some(eps), true) => Some(certificate::certify(&report, eps, &radius)),
+        let limits = bound::default_limits();
+        let remainder_bound =
+            (admits && !req.no_bound).then(|| bound::gate_remainder(&report, &radius, &limits));
+        let lambda_check = match (&lambda, &epsilon, admits) {
+            (Some(l), Some(eps), true) => Some((
+                l.clone(),
+                bound::gate_lambda(&report, l, eps, &radius, &limits),
+            )),
             _ => None,
         };
-        let data = GateData::new(&report, &remainder_bound, &certificate, req.digits);
+        let certificate = match (&epsilon, admits, &lambda_check) {
+            (Some(eps), true, None) => Some(certificate::certify(&report, eps, &radius)),
+            _ => None,
+        };
+        let data = GateData::new(
+            &report,
+            &remainder_bound,
+            &certificate,
+            lambda_check.as_ref(),
+            req.digits,
+        );
         Ok(GateResult {
             report,
             remainder_bound,
             certificate,
+            lambda_check,
             radius,
+            epsilon,
             data,
         })
     }
 
     /// `taylorgate prove`: decides every claim of a `.tg` source text (`path` names it).
-    pub fn prove(&self, src: &str, path: Option<&str>, radius: &str) -> Result<ProveReport, Error> {
-        let program = crate::parse::parse_program(src, &self.defs).map_err(|e| match path {
-            Some(p) => e.with_path(p),
-            None => e,
-        })?;
-        let radius = rational_option("radius", radius)?;
-        let reports = prove::prove_program_with_bounds(&program, &self.defs, &radius);
+    pub fn prove(
+        &self,
+        src: &str,
+        path: Option<&str>,
+        req: &ProveRequest,
+    ) -> Result<ProveReport, Error> {
+        let program = self.program(src, path)?;
+        let radius = rational_option("--radius", &req.radius)?;
+        let limits = crate::bound::search::Limits {
+            max_boxes: bound::MAX_BOXES,
+            deadline: req
+                .search_timeout
+                .filter(|t| t.is_finite() && *t >= 0.0)
+                .map(|t| Instant::now() + Duration::from_secs_f64(t.min(1e9))),
+        };
+        let reports = if req.no_bound {
+            prove::prove_program(&program, &self.defs, &limits)
+        } else {
+            prove::prove_program_with_bounds(&program, &self.defs, &radius, &limits)
+        };
         if reports.is_empty() {
-            return Err(Error::Usage(format!(
-                "{} has no claim to prove",
-                path.unwrap_or("the text")
-            )));
+            return Err(UsageError::NoClaims(path.unwrap_or("the text").to_string()).into());
         }
         Ok(ProveReport {
             file: path.map(str::to_string),
@@ -333,10 +429,10 @@ impl Session {
         })
     }
 
-    /// `taylorgate prove FILE`.
-    pub fn prove_file(&self, path: &std::path::Path, radius: &str) -> Result<ProveReport, Error> {
-        let src = read(path)?;
-        self.prove(&src, Some(&path.display().to_string()), radius)
+    /// `taylorgate prove FILE` (`-` reads standard input).
+    pub fn prove_file(&self, path: &Path, req: &ProveRequest) -> Result<ProveReport, Error> {
+        let src = read_source(path)?;
+        self.prove(&src, Some(&path.display().to_string()), req)
     }
 
     /// `taylorgate list`: the built-in library.
@@ -354,8 +450,9 @@ impl Session {
     }
 
     /// `taylorgate scan`: the gate analysis of every activation of the library, or of the
-    /// one-argument functions of `source` (a `.tg` text) when given; each row computed on its
-    /// own thread, a row that fails or takes longer than `timeout` says so.
+    /// one-argument functions of `source` (a `.tg` text, `path` naming it) when given; the
+    /// rows are computed on a few worker threads, each under its own `timeout` within the
+    /// budget in force; a row that fails or runs out of time says so.
     pub fn scan(
         &self,
         source: Option<(&str, Option<&str>)>,
@@ -363,10 +460,11 @@ impl Session {
         timeout: Duration,
     ) -> Result<ScanReport, Error> {
         if inputs == 0 || inputs > gate::MAX_INPUTS {
-            return Err(Error::Usage(format!(
-                "the number of inputs must be between 1 and {}",
-                gate::MAX_INPUTS
-            )));
+            return Err(UsageError::Option {
+                option: "--inputs".into(),
+                message: format!("must be between 1 and {}", gate::MAX_INPUTS),
+            }
+            .into());
         }
         let inline = |e: &Expr, defs: &Definitions| crate::diff::inline_definitions(e, defs);
         let items: Vec<(String, String, Expr)> = match source {
@@ -375,11 +473,7 @@ impl Session {
                 .map(|a| Ok((a.name.clone(), a.text.clone(), inline(&a.expr, &self.defs)?)))
                 .collect::<Result<_, Error>>()?,
             Some((src, path)) => {
-                let program =
-                    crate::parse::parse_program(src, &self.defs).map_err(|e| match path {
-                        Some(p) => e.with_path(p),
-                        None => e,
-                    })?;
+                let program = self.program(src, path)?;
                 let mut defs = self.defs.clone();
                 defs.extend_with(&program);
                 let mut out = Vec::new();
@@ -401,13 +495,49 @@ impl Session {
     }
 }
 
-fn read(path: &std::path::Path) -> Result<String, Error> {
-    std::fs::read_to_string(path)
-        .map_err(|e| Error::Usage(format!("cannot read {}: {e}", path.display())))
+/// Reads a source file; the path `-` reads standard input.
+pub fn read_source(path: &Path) -> Result<String, Error> {
+    let read = |e: std::io::Error| UsageError::Read {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    };
+    if path.as_os_str() == "-" {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text).map_err(read)?;
+        Ok(text)
+    } else {
+        Ok(std::fs::read_to_string(path).map_err(read)?)
+    }
 }
 
-fn rational_option(name: &str, text: &str) -> Result<BigRational, Error> {
-    certificate::parse_rational(text).map_err(|e| Error::Usage(format!("{name}: {e}")))
+fn rational_option(option: &str, text: &str) -> Result<BigRational, Error> {
+    certificate::parse_rational(text).map_err(|e| {
+        UsageError::Option {
+            option: option.to_string(),
+            message: e.to_string(),
+        }
+        .into()
+    })
+}
+
+/// Evaluates every maximal constant part of `e` (a part without free variables), so that a
+/// division by zero or a domain error in it is reported.
+fn check_constants(e: &Expr) -> Result<(), crate::number::NumberError> {
+    if e.free_variables().is_empty() {
+        if !matches!(e, Expr::Vector(_)) {
+            Const::from_expr(e)?;
+        }
+        return Ok(());
+    }
+    match e {
+        Expr::Neg(a) | Expr::Deriv(_, _, a) => check_constants(a),
+        Expr::Bin(_, a, b) => check_constants(a).and(check_constants(b)),
+        Expr::Call(_, xs) | Expr::Apply(_, xs) | Expr::Vector(xs) => {
+            xs.iter().try_for_each(check_constants)
+        }
+        // the branch taken depends on the variable: each side need not be defined everywhere
+        _ => Ok(()),
+    }
 }
 
 /// `f'`, `f''`, `f'''`, then `f^(4)`.
@@ -585,6 +715,10 @@ pub struct GateRequest {
     pub epsilon: Option<String>,
     /// The radius of the input box (a decimal or fraction).
     pub radius: String,
+    /// A scale to certify or refute (with `epsilon`), by branch and bound.
+    pub lambda: Option<String>,
+    /// Skip the rigorous remainder bound.
+    pub no_bound: bool,
     /// Guaranteed significant digits (`approx`).
     pub digits: Option<u32>,
 }
@@ -599,6 +733,8 @@ impl GateRequest {
             bias: None,
             epsilon: None,
             radius: "1".into(),
+            lambda: None,
+            no_bound: false,
             digits: None,
         }
     }
@@ -609,12 +745,16 @@ impl GateRequest {
 pub struct GateResult {
     /// The analysis.
     pub report: GateReport,
-    /// The rigorous remainder bound (when the gate is admitted).
-    pub remainder_bound: Option<Result<certificate::RemainderBound, CertificateError>>,
+    /// The rigorous remainder bound (when the gate is admitted and the bound asked).
+    pub remainder_bound: Option<Result<SupBound, bound::BoundError>>,
     /// The certificate (when asked and admitted).
     pub certificate: Option<Result<Certificate, CertificateError>>,
+    /// The decision of a given scale lambda (with epsilon).
+    pub lambda_check: Option<(BigRational, Result<SupReport, bound::BoundError>)>,
     /// The radius of the input box of the bound.
     pub radius: BigRational,
+    /// The accuracy asked, if any.
+    pub epsilon: Option<BigRational>,
     /// What `--format json` prints.
     pub data: GateData,
 }
@@ -641,7 +781,8 @@ fn terms(t: &[Term]) -> Vec<TermData> {
 /// none: then only `error` is set).
 #[derive(Clone, Debug, Serialize, Default)]
 pub struct BoundData {
-    /// `K`, an exact rational (rounded up from the bound proved).
+    /// `K`, exact (a rational, or its exact scientific decimal when long), rounded up from the
+    /// bound proved.
     #[serde(rename = "K", skip_serializing_if = "Option::is_none")]
     pub k: Option<String>,
     /// The order of the bound.
@@ -653,22 +794,160 @@ pub struct BoundData {
     /// The norm of `|x|`: always `inf`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub norm: Option<&'static str>,
+    /// A value of `|R(x)| / |x|_inf^order` provably attained (exact, rounded down): `K` is
+    /// within the factor `K / attained` of the truth.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attained: Option<String>,
+    /// Whether the branch and bound converged (gates; otherwise `K` is its bound at the limit).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub converged: Option<bool>,
+    /// Boxes of the branch and bound.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub boxes: Option<usize>,
+    /// Cells of the neuron functions enclosed (gates).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cells: Option<usize>,
+    /// How the bound was obtained.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub method: Option<String>,
     /// For claims `+ O(lambda^k)`: the scale variable.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub variable: Option<String>,
     /// For claims `+ O(lambda^k)`: the other variables (bounded by the radius).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub others: Option<Vec<String>>,
-    /// For gates: the order of the Lagrange remainder used.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub lagrange_order: Option<usize>,
-    /// For gates: the bound of the derivative of that order on the neuron arguments, an exact
-    /// rational.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub derivative_bound: Option<String>,
     /// Why there is no bound.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+}
+
+impl BoundData {
+    fn of_gate(b: &Result<SupBound, bound::BoundError>) -> BoundData {
+        match b {
+            Ok(b) => BoundData {
+                k: Some(certificate::bound_text(&b.k)),
+                order: Some(b.order as i64),
+                radius: Some(b.radius.to_string()),
+                norm: Some("inf"),
+                attained: Some(b.attained.to_string()),
+                converged: Some(b.converged),
+                boxes: Some(b.boxes),
+                cells: Some(b.cells),
+                method: Some(b.method.clone()),
+                ..BoundData::default()
+            },
+            Err(e) => BoundData {
+                error: Some(format!("no rigorous bound: {e}")),
+                ..BoundData::default()
+            },
+        }
+    }
+
+    fn of_claim(b: &Result<prove::RemainderBound, prove::BoundError>) -> BoundData {
+        match b {
+            Ok(b) => BoundData {
+                k: Some(certificate::bound_text(&b.k)),
+                order: Some(b.order),
+                radius: Some(b.radius.to_string()),
+                norm: Some("inf"),
+                attained: Some(b.attained.to_string()),
+                boxes: Some(b.boxes),
+                method: Some(b.method.clone()),
+                variable: b.variable.clone(),
+                others: b.variable.as_ref().map(|_| b.others.clone()),
+                ..BoundData::default()
+            },
+            Err(e) => BoundData {
+                error: Some(format!("no rigorous bound: {e}")),
+                ..BoundData::default()
+            },
+        }
+    }
+}
+
+/// What a branch and bound of `sup |g| <= eps` over a box found (a sup-norm claim of `prove`,
+/// or the scale given to `gate --lambda`).
+#[derive(Clone, Debug, Serialize)]
+pub struct SupData {
+    /// A rigorous upper bound of `sup |g|` (exact, rounded up).
+    pub upper: String,
+    /// A value of `|g|` provably attained (exact, rounded down).
+    pub lower: String,
+    /// Boxes evaluated.
+    pub boxes: usize,
+    /// How `g` was enclosed.
+    pub method: String,
+    /// Refuted: the exact point where it fails.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub witness: Option<Vec<String>>,
+    /// Refuted: a rigorous enclosure `[lo, hi]` of `g` at the witness.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<Vec<String>>,
+    /// Undecided: what stopped the search.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stopped: Option<String>,
+}
+
+impl SupData {
+    fn new(s: &SupReport) -> SupData {
+        let (witness, value, stopped) = match &s.verdict {
+            SupVerdict::Refuted { witness, value } => (
+                Some(witness.iter().map(|q| q.to_string()).collect()),
+                Some(vec![value.0.to_string(), value.1.to_string()]),
+                None,
+            ),
+            SupVerdict::Undecided { reason } => (None, None, Some(reason.clone())),
+            SupVerdict::Proved => (None, None, None),
+        };
+        SupData {
+            upper: s.upper.to_string(),
+            lower: s.lower.to_string(),
+            boxes: s.boxes,
+            method: s.method.clone(),
+            witness,
+            value,
+            stopped,
+        }
+    }
+}
+
+/// The decision of `gate --lambda L --epsilon E`: is `sup |f_L(x) - x_1...x_n| <= E` on the box?
+#[derive(Clone, Debug, Serialize)]
+pub struct LambdaCheckData {
+    /// The scale, exact.
+    pub lambda: String,
+    /// `certified`, `refuted` or `undecided` (absent with `error`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verdict: Option<&'static str>,
+    /// What the branch and bound found (absent with `error`).
+    #[serde(flatten)]
+    pub search: Option<SupData>,
+    /// Why there is no decision.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+impl LambdaCheckData {
+    fn new(lambda: &BigRational, g: &Result<SupReport, bound::BoundError>) -> LambdaCheckData {
+        match g {
+            Ok(g) => LambdaCheckData {
+                lambda: lambda.to_string(),
+                verdict: Some(match g.verdict {
+                    SupVerdict::Proved => "certified",
+                    SupVerdict::Refuted { .. } => "refuted",
+                    SupVerdict::Undecided { .. } => "undecided",
+                }),
+                search: Some(SupData::new(g)),
+                error: None,
+            },
+            Err(e) => LambdaCheckData {
+                lambda: lambda.to_string(),
+                verdict: None,
+                search: None,
+                error: Some(e.to_string()),
+            },
+        }
+    }
 }
 
 /// The remainder of a gate: its sharp order and leading terms, and a rigorous bound.
@@ -755,6 +1034,8 @@ pub struct GateData {
     pub remainder: Option<RemainderData>,
     /// The certificate, when asked.
     pub certificate: Option<CertificateData>,
+    /// The decision of a given scale, when asked (`--lambda`).
+    pub lambda_check: Option<LambdaCheckData>,
     /// Guaranteed decimals, when asked.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub approx: Option<GateApprox>,
@@ -785,26 +1066,13 @@ fn verdict_name(v: Verdict) -> &'static str {
 impl GateData {
     fn new(
         r: &GateReport,
-        bound: &Option<Result<certificate::RemainderBound, CertificateError>>,
+        bound: &Option<Result<SupBound, bound::BoundError>>,
         cert: &Option<Result<Certificate, CertificateError>>,
+        lambda_check: Option<&(BigRational, Result<SupReport, bound::BoundError>)>,
         digits: Option<u32>,
     ) -> GateData {
         let admits = r.verdict == Verdict::Admits;
-        let bound = bound.as_ref().map(|b| match b {
-            Ok(b) => BoundData {
-                k: Some(b.k.to_string()),
-                order: Some(b.order as i64),
-                radius: Some(b.radius.to_string()),
-                norm: Some("inf"),
-                lagrange_order: Some(b.detail.order),
-                derivative_bound: Some(b.detail.derivative_bound.to_string()),
-                ..BoundData::default()
-            },
-            Err(e) => BoundData {
-                error: Some(format!("no rigorous bound: {e}")),
-                ..BoundData::default()
-            },
-        });
+        let bound = bound.as_ref().map(BoundData::of_gate);
         let certificate = cert.as_ref().map(|c| match c {
             Ok(c) => CertificateData {
                 epsilon: Some(c.epsilon.to_string()),
@@ -861,6 +1129,7 @@ impl GateData {
                 bound,
             }),
             certificate,
+            lambda_check: lambda_check.map(|(l, g)| LambdaCheckData::new(l, g)),
             approx,
         }
     }
@@ -872,6 +1141,28 @@ impl Report for GateData {
 
 // ---------------------------------------------------------------------------------------------
 // prove
+
+/// How `prove` decides the claims.
+#[derive(Clone, Debug)]
+pub struct ProveRequest {
+    /// The radius r of the box `|x_i| <= r` of the rigorous remainder bounds.
+    pub radius: String,
+    /// Skip the rigorous remainder bounds (the claims are still decided).
+    pub no_bound: bool,
+    /// Stop every branch and bound after this many seconds in all (what is not finished is
+    /// reported as undecided with the best bounds found).
+    pub search_timeout: Option<f64>,
+}
+
+impl Default for ProveRequest {
+    fn default() -> ProveRequest {
+        ProveRequest {
+            radius: "1".into(),
+            no_bound: false,
+            search_timeout: None,
+        }
+    }
+}
 
 /// A compared monomial of a claim: the coefficients of both sides and their difference.
 #[derive(Clone, Debug, Serialize)]
@@ -929,26 +1220,10 @@ pub struct ClaimData {
     pub message: String,
     /// The terms that differ (refuted or undecided).
     pub difference: Vec<ComparedData>,
+    /// For a sup-norm claim `|g| <= eps`: what the branch and bound found (else `null`).
+    pub sup: Option<SupData>,
     /// The remainder.
     pub remainder: ClaimRemainderData,
-}
-
-fn bound_of_claim(b: &Result<prove::RemainderBound, BoundError>) -> BoundData {
-    match b {
-        Ok(b) => BoundData {
-            k: Some(b.k.to_string()),
-            order: Some(b.order),
-            radius: Some(b.radius.to_string()),
-            norm: Some("inf"),
-            variable: b.variable.clone(),
-            others: b.variable.as_ref().map(|_| b.others.clone()),
-            ..BoundData::default()
-        },
-        Err(e) => BoundData {
-            error: Some(format!("no rigorous bound: {e}")),
-            ..BoundData::default()
-        },
-    }
 }
 
 impl ClaimData {
@@ -962,11 +1237,12 @@ impl ClaimData {
             claimed_order: r.claimed,
             message: r.message.clone(),
             difference: compared(&r.difference),
+            sup: r.sup.as_ref().map(SupData::new),
             remainder: ClaimRemainderData {
                 order: r.remainder_order,
                 exact: r.exact,
                 leading: compared(&r.remainder_leading),
-                bound: r.bound.as_ref().map(bound_of_claim),
+                bound: r.bound.as_ref().map(BoundData::of_claim),
             },
         }
     }
@@ -1066,49 +1342,75 @@ pub fn leading_error(r: &GateReport) -> Option<Const> {
     )
 }
 
+/// At most this many activations are analysed at once (each may hold large exact values).
+pub const MAX_WORKERS: usize = 4;
+
+/// Stack of a worker (deep expressions recurse).
+const WORKER_STACK: usize = 256 << 20;
+
+/// Analyses the activations on a few worker threads (one per core, at most
+/// [`MAX_WORKERS`]), each row under its own time-out within the budget in force: a row that
+/// runs out of time or memory is stopped and says so, and the scan goes on.
 fn analyze_all(items: Vec<(String, String, Expr)>, n: usize, timeout: Duration) -> Vec<ScanRow> {
-    let (tx, rx) = mpsc::channel();
-    for (i, (_, _, expr)) in items.iter().enumerate() {
-        let (tx, tx_err) = (tx.clone(), tx.clone());
-        let expr = expr.clone();
-        let spawned = std::thread::Builder::new()
-            .stack_size(256 << 20)
-            .spawn(move || {
-                let options = GateOptions {
-                    inputs: n,
-                    ..GateOptions::default()
-                };
-                let result = std::panic::catch_unwind(|| gate::analyze(&expr, &options))
-                    .map_err(|_| "internal error (a bug in taylorgate)".to_string())
-                    .and_then(|r| r.map_err(|e| e.to_string()));
-                let _ = tx.send((i, result));
-            });
-        if let Err(e) = spawned {
-            let _ = tx_err.send((i, Err(format!("cannot start a thread: {e}"))));
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |p| p.get())
+        .clamp(1, MAX_WORKERS)
+        .min(items.len().max(1));
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<Option<Result<GateReport, String>>>> =
+        Mutex::new(vec![None; items.len()]);
+    let parent = crate::budget::current();
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            let (next, results, items, parent) = (&next, &results, &items, parent.clone());
+            let spawned = std::thread::Builder::new()
+                .stack_size(WORKER_STACK)
+                .spawn_scoped(scope, move || loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some((name, _, expr)) = items.get(i) else {
+                        break;
+                    };
+                    let options = GateOptions {
+                        inputs: n,
+                        ..GateOptions::default()
+                    };
+                    let budget = Budget::new()
+                        .with_timeout(timeout)
+                        .with_parent(parent.clone());
+                    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        budget.run(|| {
+                            let _stage = crate::budget::stage(format!("the gate of {name}"));
+                            gate::analyze(expr, &options)
+                        })
+                    }));
+                    let row = match result {
+                        Ok(Ok(r)) => r.map_err(|e| e.to_string()),
+                        Ok(Err(stopped)) => Err(stopped.to_string()),
+                        Err(_) => Err("internal error (a bug in taylorgate)".to_string()),
+                    };
+                    results.lock().unwrap_or_else(|e| e.into_inner())[i] = Some(row);
+                });
+            if let Err(e) = spawned {
+                let message = format!("cannot start a thread: {e}");
+                let mut r = results.lock().unwrap_or_else(|e| e.into_inner());
+                for slot in r.iter_mut().filter(|s| s.is_none()) {
+                    *slot = Some(Err(message.clone()));
+                }
+            }
         }
-    }
-    drop(tx);
-    let mut results: Vec<Option<Result<GateReport, String>>> = vec![None; items.len()];
-    let deadline = Instant::now() + timeout;
-    while results.iter().any(Option::is_none) {
-        let left = deadline.saturating_duration_since(Instant::now());
-        match rx.recv_timeout(left) {
-            Ok((i, r)) => results[i] = Some(r),
-            Err(_) => break,
-        }
-    }
+    });
+    let results = results.into_inner().unwrap_or_else(|e| e.into_inner());
     items
         .into_iter()
         .zip(results)
         .map(|((name, definition, _), r)| {
-            let r = r.unwrap_or_else(|| Err(format!("timeout after {} s", timeout.as_secs())));
-            match r {
+            match r.unwrap_or_else(|| Err("not analysed".to_string())) {
                 Ok(report) => ScanRow {
                     name,
                     definition,
                     leading_error: leading_error(&report),
                     error: None,
-                    gate: Some(GateData::new(&report, &None, &None, None)),
+                    gate: Some(GateData::new(&report, &None, &None, None, None)),
                     report: Some(report),
                 },
                 Err(e) => ScanRow {
@@ -1141,7 +1443,8 @@ pub struct ErrorData {
 }
 
 impl ErrorData {
-    /// The data of an error.
+    /// The data of an error: for a parse error the place of its first error, for a located
+    /// error ([`Error::At`]) the place of the offending text.
     pub fn new(error: &Error) -> ErrorData {
         let (line, column) = match error {
             Error::Parse(p) => p
@@ -1152,6 +1455,7 @@ impl ErrorData {
                     pest::error::LineColLocation::Span((l, c), _) => (Some(l), Some(c)),
                 })
                 .unwrap_or((None, None)),
+            Error::At { place, .. } => (Some(place.line), Some(place.column)),
             _ => (None, None),
         };
         ErrorData {
@@ -1164,9 +1468,26 @@ impl ErrorData {
 
     /// A bug of taylorgate (a panic caught at the top).
     pub fn internal() -> ErrorData {
+        ErrorData::internal_with(
+            "internal error (a bug in taylorgate; please report the input)".into(),
+        )
+    }
+
+    /// An internal failure with its own message (a thread that cannot start).
+    pub fn internal_with(message: String) -> ErrorData {
         ErrorData {
             kind: "internal",
-            message: "internal error (a bug in taylorgate; please report the input)".into(),
+            message,
+            line: None,
+            column: None,
+        }
+    }
+
+    /// A bad argument found before any computation (an option clap accepted).
+    pub fn usage(message: String) -> ErrorData {
+        ErrorData {
+            kind: "usage",
+            message,
             line: None,
             column: None,
         }
@@ -1192,17 +1513,50 @@ impl ErrorData {
 }
 
 /// The kind of an error: `parse` (bad input text), `limit` (a documented limit was exceeded),
-/// `math` (the mathematics failed: a pole, a domain error, an undecided zero test) or `usage`
-/// (a bad option, an unknown name, an unreadable file).
+/// `math` (the mathematics failed: a pole, a domain error, an undecided zero test), `usage`
+/// (a bad option, an unknown name, an unreadable file) or `interrupted` (stopped by the
+/// budget: a time-out, the memory limit, the cancel flag).
 pub fn error_kind(error: &Error) -> &'static str {
+    use crate::certificate::CertificateError;
+    use crate::gate::GateError;
+    use crate::multi::MultiError;
     use crate::number::NumberError;
     use crate::series::SeriesError;
+    fn number(e: &NumberError) -> &'static str {
+        match e {
+            NumberError::TooLarge(_) => "limit",
+            NumberError::Cancelled(_) => "interrupted",
+            _ => "math",
+        }
+    }
+    fn series(e: &SeriesError) -> &'static str {
+        match e {
+            SeriesError::OrderTooLarge { .. } => "limit",
+            SeriesError::Number(n) => number(n),
+            _ => "math",
+        }
+    }
     match error {
         Error::Parse(_) => "parse",
-        Error::Number(NumberError::TooLarge(_))
-        | Error::Series(SeriesError::OrderTooLarge { .. })
-        | Error::Series(SeriesError::Number(NumberError::TooLarge(_))) => "limit",
-        Error::Number(_) | Error::Diff(_) | Error::Series(_) => "math",
+        Error::Number(n) => number(n),
+        Error::Series(s) => series(s),
+        Error::Diff(_) => "math",
+        Error::Gate(g) => match g.as_ref() {
+            GateError::Options(_) => "usage",
+            GateError::Number(n) => number(n),
+            GateError::Series(s) => series(s),
+            GateError::Multi(MultiError::Number(n)) => number(n),
+            GateError::Multi(MultiError::Series(s)) => series(s),
+            GateError::Multi(_) => "math",
+        },
+        Error::Certificate(c) => match c.as_ref() {
+            CertificateError::Options(_) => "usage",
+            _ => "math",
+        },
+        Error::Plot(crate::teach::plot::PlotError::Options(_)) => "usage",
+        Error::Plot(_) => "math",
         Error::Usage(_) => "usage",
+        Error::Interrupted(_) => "interrupted",
+        Error::At { error, .. } => error_kind(error),
     }
 }

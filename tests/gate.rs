@@ -373,7 +373,7 @@ fn command_line_json_and_exit_codes() {
 
     let (code, out, _) = run(&["gate", "relu"]);
     assert_eq!(code, 1);
-    assert!(out.contains("DOES NOT ADMIT"));
+    assert!(out.to_lowercase().contains("does not admit"), "{out}");
     let (code, out, _) = run(&["gate", "x^2", "--format", "json"]);
     assert_eq!(code, 0);
     let v: Value = serde_json::from_str(&out).unwrap();
@@ -384,7 +384,7 @@ fn command_line_json_and_exit_codes() {
     assert!(err.contains("did you mean `tanh`"), "{err}");
     let (code, _, err) = run(&["gate", "exp(y)"]);
     assert_eq!(code, 2);
-    assert!(err.contains("expression in x"), "{err}");
+    assert!(err.contains("unknown name `y`"), "{err}");
     let (code, out, _) = run(&["gate", "sigmoid", "--bias", "ln(3)"]);
     assert_eq!(code, 0);
     assert!(out.contains("-3/32"), "{out}");

@@ -3,17 +3,20 @@
 //! Every entry point goes through the library façade [`taylorgate::session::Session`], the same
 //! one the command line uses, and returns its report as JSON text in the schema `taylorgate/1`
 //! (the Python half turns it into objects). Computations run on a worker thread with a large
-//! stack while the GIL is released; the calling thread polls for signals, so Ctrl-C raises
-//! `KeyboardInterrupt` at once.
+//! stack, under a budget (time-out, memory limit, cancel flag), while the GIL is released; the
+//! calling thread polls for signals, and Ctrl-C sets the cancel flag so that the engine stops at
+//! its next stop point and `KeyboardInterrupt` is raised.
 
 use pyo3::create_exception;
 use pyo3::exceptions::PyException;
 use pyo3::prelude::*;
+use std::sync::atomic::Ordering;
 use std::sync::mpsc;
 use std::time::Duration;
+use taylorgate::budget::{self, Budget};
 use taylorgate::number::{Const, Sign};
 use taylorgate::session::{
-    DiffRequest, ErrorData, ExpandRequest, GateRequest, GateResult, Report, Session,
+    DiffRequest, ErrorData, ExpandRequest, GateRequest, GateResult, ProveRequest, Report, Session,
 };
 use taylorgate::Error;
 
@@ -55,10 +58,20 @@ create_exception!(
 );
 create_exception!(
     taylorgate,
+    BudgetError,
+    TaylorgateError,
+    "Stopped by a limit of the call: its time-out or its memory limit (Ctrl-C raises KeyboardInterrupt)."
+);
+create_exception!(
+    taylorgate,
     InternalError,
     TaylorgateError,
     "A bug of taylorgate (please report the input)."
 );
+
+/// The live heap of the engine is counted for the memory limit, as in the command line.
+#[global_allocator]
+static ALLOC: budget::CountingAlloc = budget::CountingAlloc;
 
 /// The stack of the worker thread: deep (but bounded) expressions recurse.
 const STACK_BYTES: usize = 512 << 20;
@@ -66,12 +79,17 @@ const STACK_BYTES: usize = 512 << 20;
 /// How often the waiting thread looks for Ctrl-C.
 const POLL: Duration = Duration::from_millis(50);
 
+/// After Ctrl-C, how long to wait for the engine to reach a stop point before returning
+/// anyway (the worker then ends on its own).
+const GRACE: Duration = Duration::from_secs(10);
+
 fn to_py_err(py: Python<'_>, data: ErrorData) -> PyErr {
     let err = match data.kind {
         "parse" => ParseError::new_err(data.message.clone()),
         "math" => MathError::new_err(data.message.clone()),
         "limit" => LimitError::new_err(data.message.clone()),
         "usage" => UsageError::new_err(data.message.clone()),
+        "interrupted" => BudgetError::new_err(data.message.clone()),
         "internal" => InternalError::new_err(data.message.clone()),
         _ => TaylorgateError::new_err(data.message.clone()),
     };
@@ -85,27 +103,57 @@ fn to_py_err(py: Python<'_>, data: ErrorData) -> PyErr {
     err
 }
 
-/// Runs `job` on a worker thread with the GIL released; Ctrl-C (or any pending signal whose
-/// handler raises) stops the wait and raises in Python.
-fn run<T, F>(py: Python<'_>, job: F) -> PyResult<T>
+/// The limits of one call: seconds and MiB (`None`: no limit).
+type Limits = (Option<f64>, Option<u64>);
+
+/// Runs `job` on a worker thread, under a budget with the limits and a cancel flag, with the
+/// GIL released. Ctrl-C (any pending signal whose handler raises) sets the cancel flag: the
+/// engine stops at its next stop point, and the signal's exception (`KeyboardInterrupt`) is
+/// raised.
+fn run<T, F>(py: Python<'_>, definitions: Option<String>, limits: Limits, job: F) -> PyResult<T>
 where
     T: Send + 'static,
-    F: FnOnce() -> Result<T, Error> + Send + 'static,
+    F: FnOnce(&Session) -> Result<T, Error> + Send + 'static,
 {
+    let (timeout, memory) = limits;
+    let mut budget = Budget::new();
+    if let Some(t) = timeout {
+        let t = Duration::try_from_secs_f64(t)
+            .ok()
+            .filter(|d| !d.is_zero())
+            .ok_or_else(|| UsageError::new_err(format!("timeout must be > 0 seconds, not {t}")))?;
+        budget = budget.with_timeout(t);
+    }
+    if let Some(mib) = memory {
+        budget =
+            budget.with_memory(usize::try_from(mib.saturating_mul(1 << 20)).unwrap_or(usize::MAX));
+    }
+    let cancel = budget.cancel_flag();
     let (tx, rx) = mpsc::channel();
     std::thread::Builder::new()
         .stack_size(STACK_BYTES)
         .spawn(move || {
-            let _ = tx.send(job());
+            let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                let mut session = Session::new().with_budget(budget);
+                if let Some(src) = definitions {
+                    session.load_source(&src, Some("<definitions>"))?;
+                }
+                session.run(job)
+            }));
+            let _ = tx.send(result.ok());
         })
         .map_err(|e| InternalError::new_err(format!("cannot start a thread: {e}")))?;
-    let outcome: Option<Result<T, Error>> = py.allow_threads(move || loop {
+    let outcome = py.allow_threads(move || loop {
         match rx.recv_timeout(POLL) {
-            Ok(result) => return PyResult::Ok(Some(result)),
+            Ok(result) => return Ok(result),
             Err(mpsc::RecvTimeoutError::Disconnected) => return Ok(None),
             Err(mpsc::RecvTimeoutError::Timeout) => {
-                // The worker keeps running until it finishes; its result is dropped.
-                Python::with_gil(|py| py.check_signals())?;
+                if let Err(signal) = Python::with_gil(|py| py.check_signals()) {
+                    cancel.store(true, Ordering::Relaxed);
+                    // The stop points are frequent: wait for the worker to unwind.
+                    let _ = rx.recv_timeout(GRACE);
+                    return Err(signal);
+                }
             }
         }
     })?;
@@ -116,17 +164,11 @@ where
     }
 }
 
-fn session(definitions: Option<String>) -> Result<Session, Error> {
-    let mut session = Session::new();
-    if let Some(src) = definitions {
-        session.load_source(&src, Some("<definitions>"))?;
-    }
-    Ok(session)
-}
-
-/// expand(expr, at, order, var, definitions, digits) -> (JSON, text, Markdown report)
+/// expand(expr, at, order, var, definitions, digits, lang, timeout, memory)
+/// -> (JSON, text, LaTeX of the series, Markdown report, LaTeX report)
+#[allow(clippy::too_many_arguments)]
 #[pyfunction]
-#[pyo3(signature = (expr, at, order, var, definitions, digits))]
+#[pyo3(signature = (expr, at, order, var, definitions, digits, lang, timeout, memory))]
 fn expand(
     py: Python<'_>,
     expr: String,
@@ -135,9 +177,13 @@ fn expand(
     var: String,
     definitions: Option<String>,
     digits: Option<u32>,
-) -> PyResult<(String, String, String)> {
-    run(py, move || {
-        let report = session(definitions)?.expand(&ExpandRequest {
+    lang: &str,
+    timeout: Option<f64>,
+    memory: Option<u64>,
+) -> PyResult<(String, String, String, String, String)> {
+    let lang = language(lang)?;
+    run(py, definitions, (timeout, memory), move |session| {
+        let report = session.expand(&ExpandRequest {
             expr,
             at,
             order,
@@ -145,19 +191,21 @@ fn expand(
             digits,
         })?;
         let text = taylorgate::commands::expand::render_text(&report);
-        let markdown = taylorgate::commands::expand::document(
-            &report,
-            taylorgate::teach::Format::Markdown,
-            taylorgate::teach::Lang::En,
-            false,
-        );
-        Ok((report.to_json(), text, markdown))
+        let series =
+            taylorgate::print::series(&report.coefficients, &report.variable, &report.point)
+                .render(taylorgate::print::Format::Latex);
+        let document =
+            |format| taylorgate::commands::expand::document(&report, format, lang, false);
+        let markdown = document(taylorgate::teach::Format::Markdown);
+        let latex = document(taylorgate::teach::Format::Latex);
+        Ok((report.to_json(), text, series, markdown, latex))
     })
 }
 
-/// diff(expr, order, at, var, definitions, digits) -> JSON
+/// diff(expr, order, at, var, definitions, digits, timeout, memory) -> JSON
+#[allow(clippy::too_many_arguments)]
 #[pyfunction]
-#[pyo3(signature = (expr, order, at, var, definitions, digits))]
+#[pyo3(signature = (expr, order, at, var, definitions, digits, timeout, memory))]
 fn diff(
     py: Python<'_>,
     expr: String,
@@ -166,9 +214,11 @@ fn diff(
     var: String,
     definitions: Option<String>,
     digits: Option<u32>,
+    timeout: Option<f64>,
+    memory: Option<u64>,
 ) -> PyResult<String> {
-    run(py, move || {
-        Ok(session(definitions)?
+    run(py, definitions, (timeout, memory), move |session| {
+        Ok(session
             .diff(&DiffRequest {
                 expr,
                 order,
@@ -186,6 +236,18 @@ struct GateHandle {
     result: GateResult,
 }
 
+fn format(format: &str) -> PyResult<taylorgate::teach::Format> {
+    use taylorgate::teach::Format;
+    match format {
+        "text" => Ok(Format::Text),
+        "markdown" => Ok(Format::Markdown),
+        "latex" => Ok(Format::Latex),
+        _ => Err(UsageError::new_err(format!(
+            "unknown format {format:?} (text, markdown or latex)"
+        ))),
+    }
+}
+
 #[pymethods]
 impl GateHandle {
     /// The data in the schema `taylorgate/1`, as JSON text.
@@ -193,26 +255,21 @@ impl GateHandle {
         self.result.data.to_json()
     }
 
-    /// The derivation as `gate --format FORMAT --lang LANG` prints it.
-    #[pyo3(signature = (format, lang, digits=None))]
-    fn derivation(&self, format: &str, lang: &str, digits: Option<u32>) -> PyResult<String> {
-        use taylorgate::teach::Format;
-        let format = match format {
-            "text" => Format::Text,
-            "markdown" => Format::Markdown,
-            "latex" => Format::Latex,
-            _ => {
-                return Err(UsageError::new_err(format!(
-                    "unknown format {format:?} (text, markdown or latex)"
-                )))
-            }
-        };
+    /// The derivation as `gate --format FORMAT --lang LANG [--standalone]` prints it.
+    #[pyo3(signature = (format, lang, digits=None, standalone=false))]
+    fn derivation(
+        &self,
+        format: &str,
+        lang: &str,
+        digits: Option<u32>,
+        standalone: bool,
+    ) -> PyResult<String> {
         Ok(taylorgate::commands::gate::derivation(
             &self.result,
-            format,
+            self::format(format)?,
             language(lang)?,
             digits,
-            false,
+            standalone,
         ))
     }
 
@@ -220,9 +277,10 @@ impl GateHandle {
     fn error_svg(&self, py: Python<'_>, lang: &str) -> PyResult<String> {
         let lang = language(lang)?;
         let (report, radius) = (self.result.report.clone(), self.result.radius.clone());
-        run(py, move || {
-            taylorgate::commands::plot::error_svg(&report, &radius, lang)
-                .map_err(|e| Error::Usage(e.to_string()))
+        run(py, None, (None, None), move |_| {
+            Ok(taylorgate::commands::plot::error_svg(
+                &report, &radius, lang,
+            )?)
         })
     }
 
@@ -254,10 +312,11 @@ fn language(lang: &str) -> PyResult<taylorgate::teach::Lang> {
     }
 }
 
-/// gate(activation, inputs, bias, degree, epsilon, radius, definitions, digits) -> GateHandle
+/// gate(activation, inputs, bias, degree, epsilon, radius, lambda_, no_bound, definitions,
+/// digits, timeout, memory) -> GateHandle
 #[allow(clippy::too_many_arguments)]
 #[pyfunction]
-#[pyo3(signature = (activation, inputs, bias, degree, epsilon, radius, definitions, digits))]
+#[pyo3(signature = (activation, inputs, bias, degree, epsilon, radius, lambda_, no_bound, definitions, digits, timeout, memory))]
 fn gate(
     py: Python<'_>,
     activation: String,
@@ -266,40 +325,76 @@ fn gate(
     degree: Option<usize>,
     epsilon: Option<String>,
     radius: String,
+    lambda_: Option<String>,
+    no_bound: bool,
     definitions: Option<String>,
     digits: Option<u32>,
+    timeout: Option<f64>,
+    memory: Option<u64>,
 ) -> PyResult<GateHandle> {
-    let result = run(py, move || {
-        session(definitions)?.gate(&GateRequest {
+    let result = run(py, definitions, (timeout, memory), move |session| {
+        session.gate(&GateRequest {
             activation,
             inputs,
             degree,
             bias,
             epsilon,
             radius,
+            lambda: lambda_,
+            no_bound,
             digits,
         })
     })?;
     Ok(GateHandle { result })
 }
 
-/// prove(text, path, radius) -> (JSON, [text of each claim])
+/// prove(text, path, radius, no_bound, search_timeout, lang, timeout, memory)
+/// -> (JSON, [text of each claim], Markdown report, LaTeX report)
+#[allow(clippy::too_many_arguments)]
 #[pyfunction]
-#[pyo3(signature = (text, path, radius))]
+#[pyo3(signature = (text, path, radius, no_bound, search_timeout, lang, timeout, memory))]
 fn prove(
     py: Python<'_>,
     text: String,
     path: Option<String>,
     radius: String,
-) -> PyResult<(String, Vec<String>)> {
-    run(py, move || {
-        let report = Session::new().prove(&text, path.as_deref(), &radius)?;
+    no_bound: bool,
+    search_timeout: Option<f64>,
+    lang: &str,
+    timeout: Option<f64>,
+    memory: Option<u64>,
+) -> PyResult<(String, Vec<String>, String, String)> {
+    let lang = language(lang)?;
+    run(py, None, (timeout, memory), move |session| {
+        let request = ProveRequest {
+            radius,
+            no_bound,
+            search_timeout,
+        };
+        let report = session.prove(&text, path.as_deref(), &request)?;
         let texts = report
             .reports
             .iter()
             .map(taylorgate::commands::prove::claim_text)
             .collect();
-        Ok((report.to_json(), texts))
+        let name = path.unwrap_or_else(|| "<text>".to_string());
+        let source = taylorgate::teach::ClaimSource {
+            path: &name,
+            program: &report.program,
+        };
+        let document = taylorgate::teach::prove_document(&source, &report.reports, lang);
+        let render = |format| {
+            taylorgate::teach::render(
+                &document,
+                &taylorgate::teach::RenderOptions {
+                    format,
+                    standalone: false,
+                },
+            )
+        };
+        let markdown = render(taylorgate::teach::Format::Markdown);
+        let latex = render(taylorgate::teach::Format::Latex);
+        Ok((report.to_json(), texts, markdown, latex))
     })
 }
 
@@ -309,19 +404,25 @@ fn library() -> String {
     Session::list().to_json()
 }
 
-/// scan(definitions, inputs, timeout) -> JSON
+/// scan(definitions, inputs, timeout, memory) -> JSON; `timeout` is per activation.
 #[pyfunction]
-#[pyo3(signature = (definitions, inputs, timeout))]
+#[pyo3(signature = (definitions, inputs, timeout, memory))]
 fn scan(
     py: Python<'_>,
     definitions: Option<String>,
     inputs: usize,
     timeout: f64,
+    memory: Option<u64>,
 ) -> PyResult<String> {
-    let timeout = Duration::from_secs_f64(timeout.clamp(0.001, 1e9));
-    run(py, move || {
+    let timeout = Duration::try_from_secs_f64(timeout)
+        .ok()
+        .filter(|d| !d.is_zero())
+        .ok_or_else(|| {
+            UsageError::new_err(format!("timeout must be > 0 seconds, not {timeout}"))
+        })?;
+    run(py, None, (None, memory), move |session| {
         let source = definitions.as_deref().map(|s| (s, Some("<definitions>")));
-        Ok(Session::new().scan(source, inputs, timeout)?.to_json())
+        Ok(session.scan(source, inputs, timeout)?.to_json())
     })
 }
 
@@ -332,7 +433,9 @@ struct ExactConstant {
 }
 
 fn read_const(py: Python<'_>, text: String) -> PyResult<Const> {
-    run(py, move || Session::new().parse_point(&text))
+    run(py, None, (None, None), move |session| {
+        session.parse_point(&text)
+    })
 }
 
 #[pymethods]
@@ -357,7 +460,7 @@ impl ExactConstant {
     /// place), or `None` when no precision tried separates it from 0.
     fn digits(&self, py: Python<'_>, n: u32) -> PyResult<Option<String>> {
         let value = self.value.clone();
-        run(py, move || {
+        run(py, None, (None, None), move |_| {
             Ok(taylorgate::interval::guaranteed_digits(&value, n))
         })
     }
@@ -372,8 +475,8 @@ impl ExactConstant {
     fn _compare(&self, py: Python<'_>, other: String) -> PyResult<i8> {
         let value = self.value.clone();
         let text = other.clone();
-        let sign = run(py, move || {
-            let other = Session::new().parse_point(&text)?;
+        let sign = run(py, None, (None, None), move |session| {
+            let other = session.parse_point(&text)?;
             Ok((&value - &other).sign())
         })?;
         match sign {
@@ -407,6 +510,8 @@ fn _taylorgate(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("UndecidedError", py.get_type::<UndecidedError>())?;
     m.add("LimitError", py.get_type::<LimitError>())?;
     m.add("UsageError", py.get_type::<UsageError>())?;
+    m.add("BudgetError", py.get_type::<BudgetError>())?;
     m.add("InternalError", py.get_type::<InternalError>())?;
+    m.add("DEFAULT_MEMORY_MIB", budget::DEFAULT_MEMORY_MIB)?;
     Ok(())
 }

@@ -28,6 +28,7 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 from . import _taylorgate as _native
 from ._taylorgate import (
     SCHEMA,
+    BudgetError,
     InternalError,
     LimitError,
     MathError,
@@ -41,9 +42,11 @@ __all__ = [
     "SCHEMA",
     "Activation",
     "Bound",
+    "BudgetError",
     "Certificate",
     "Claim",
     "ClaimRemainder",
+    "Claims",
     "ComparedTerm",
     "Constant",
     "Derivatives",
@@ -51,6 +54,7 @@ __all__ = [
     "Gate",
     "Plot",
     "InternalError",
+    "LambdaCheck",
     "LimitError",
     "MathError",
     "ParseError",
@@ -60,6 +64,7 @@ __all__ = [
     "TaylorgateError",
     "UndecidedError",
     "UsageError",
+    "configure",
     "diff",
     "exact",
     "expand",
@@ -70,6 +75,21 @@ __all__ = [
 ]
 
 _RATIONAL = re.compile(r"-?[0-9]+(/[0-9]+)?\Z")
+
+_LIMITS: Dict[str, Any] = {"timeout": None, "memory": _native.DEFAULT_MEMORY_MIB}
+
+
+def configure(timeout: Optional[float] = None, memory: Optional[int] = _native.DEFAULT_MEMORY_MIB) -> None:
+    """The limits of every later call, as the command line's ``--timeout SECONDS`` and
+    ``--memory MIB``: a call that runs out raises :class:`BudgetError` (``None``: no limit;
+    by default no time-out and the command line's memory limit). Ctrl-C always stops a call
+    (``KeyboardInterrupt``)."""
+    _LIMITS["timeout"] = None if timeout is None else float(timeout)
+    _LIMITS["memory"] = None if memory is None else int(memory)
+
+
+def _limits() -> Tuple[Optional[float], Optional[int]]:
+    return _LIMITS["timeout"], _LIMITS["memory"]
 
 
 class Constant(_native.ExactConstant):
@@ -289,9 +309,17 @@ class Series:
     data: Dict[str, Any] = field(repr=False)
     text: str = field(repr=False)
     latex_text: str = field(repr=False)
+    documents: Dict[str, str] = field(repr=False)
 
     def __getitem__(self, k: int) -> Exact:
         return self.coefficients[k]
+
+    def report(self, format: str = "markdown") -> str:
+        """The expansion as ``taylorgate expand --format markdown|latex`` prints it (in the
+        language ``lang`` of :func:`expand`)."""
+        if format not in self.documents:
+            raise UsageError(f"unknown format {format!r} (markdown or latex)")
+        return self.documents[format]
 
     def __len__(self) -> int:
         return len(self.coefficients)
@@ -337,16 +365,18 @@ def expand(
     *,
     var: str = "x",
     digits: Optional[int] = None,
+    lang: str = "en",
 ) -> Series:
     """The exact Taylor expansion of ``expr`` (an expression, or the name of a one-argument
     definition such as ``"softplus"``) in ``var`` at the exact point ``at``, through
-    ``(x - at)^order``. ``digits`` adds guaranteed decimals (``approx``).
+    ``(x - at)^order``. ``digits`` adds guaranteed decimals (``approx``); ``lang`` (``"en"``
+    or ``"pt"``) is the language of :meth:`Series.report`.
 
     Raises :class:`ParseError`, :class:`MathError` (pole, branch point, kink...),
     :class:`LimitError` or :class:`UsageError`.
     """
-    raw, text, latex = _native.expand(
-        expr, _text(at, "at"), int(order), var, _definitions(definitions), digits
+    raw, text, latex, markdown_doc, latex_doc = _native.expand(
+        expr, _text(at, "at"), int(order), var, _definitions(definitions), digits, lang, *_limits()
     )
     data = json.loads(raw)
     approx = data.get("approx")
@@ -361,6 +391,7 @@ def expand(
         data=data,
         text=text,
         latex_text=latex,
+        documents={"markdown": markdown_doc, "latex": latex_doc},
     )
 
 
@@ -425,6 +456,7 @@ def diff(
         var,
         _definitions(definitions),
         digits,
+        *_limits(),
     )
     data = json.loads(raw)
     approx = data.get("approx")
@@ -454,11 +486,17 @@ def _fraction(text: Optional[str]) -> Optional[Fraction]:
 
 @dataclass(frozen=True)
 class Bound:
-    """A rigorous bound ``|R(x)| <= K |x|_inf^order`` for ``|x|_inf <= radius``."""
+    """A rigorous bound ``|R(x)| <= K |x|_inf^order`` for ``|x|_inf <= radius``, with the value
+    ``attained`` that a point provably reaches (``K / attained`` is how tight it is) and how it
+    was found (``method``, ``boxes`` of the branch and bound)."""
 
     K: Fraction
     order: int
     radius: Fraction
+    attained: Optional[Fraction] = None
+    method: Optional[str] = None
+    boxes: Optional[int] = None
+    converged: Optional[bool] = None
     variable: Optional[str] = None
     others: Optional[List[str]] = None
 
@@ -478,10 +516,44 @@ def _bound(data: Optional[Mapping[str, Any]]) -> Tuple[Optional[Bound], Optional
             K=Fraction(data["K"]),
             order=data["order"],
             radius=Fraction(data["radius"]),
+            attained=_fraction(data.get("attained")),
+            method=data.get("method"),
+            boxes=data.get("boxes"),
+            converged=data.get("converged"),
             variable=data.get("variable"),
             others=data.get("others"),
         ),
         None,
+    )
+
+
+@dataclass(frozen=True)
+class LambdaCheck:
+    """The decision of a given scale: is ``sup |f_lambda(x) - x_1...x_n| <= epsilon`` on the
+    box? ``verdict`` is ``certified``, ``refuted`` (at the exact point ``witness``) or
+    ``undecided``; ``upper`` and ``lower`` bound the supremum rigorously."""
+
+    lam: Fraction
+    verdict: Optional[str]
+    upper: Optional[Fraction]
+    lower: Optional[Fraction]
+    witness: Optional[List[Fraction]]
+    error: Optional[str]
+    data: Dict[str, Any] = field(repr=False)
+
+
+def _lambda_check(data: Optional[Mapping[str, Any]]) -> Optional[LambdaCheck]:
+    if data is None:
+        return None
+    witness = data.get("witness")
+    return LambdaCheck(
+        lam=Fraction(data["lambda"]),
+        verdict=data.get("verdict"),
+        upper=_fraction(data.get("upper")),
+        lower=_fraction(data.get("lower")),
+        witness=None if witness is None else [Fraction(w) for w in witness],
+        error=data.get("error"),
+        data=dict(data),
     )
 
 
@@ -562,6 +634,7 @@ class Gate:
         self.expansion: Optional[Dict[Tuple[int, ...], Exact]] = (
             None if data["expansion"] is None else _terms(data["expansion"])
         )
+        self.lambda_check: Optional[LambdaCheck] = _lambda_check(data["lambda_check"])
         r = data["remainder"]
         if r is None:
             self.remainder: Optional[Remainder] = None
@@ -591,8 +664,14 @@ class Gate:
         """Certifies a scale lambda with ``sup |f_lambda(x) - x_1...x_n| <= epsilon`` on
         ``|x_i| <= radius`` (a decimal such as ``"1e-6"``, or a Fraction). Raises
         :class:`MathError` when there is none (or the gate is not admitted)."""
-        request = dict(self._request, epsilon=_rational_text(epsilon), radius=_rational_text(radius))
-        handle = _native.gate(**request)
+        request = dict(
+            self._request,
+            epsilon=_rational_text(epsilon),
+            radius=_rational_text(radius),
+            lambda_=None,
+            no_bound=True,
+        )
+        handle = _native.gate(**request, timeout=_LIMITS["timeout"], memory=_LIMITS["memory"])
         c = json.loads(handle.json())["certificate"]
         if c is None:
             raise MathError(f"no certificate: {self.reason}")
@@ -608,11 +687,12 @@ class Gate:
             derivative_bound=Fraction(c["derivative_bound"]),
         )
 
-    def derivation(self, format: str = "text", lang: str = "en") -> str:
+    def derivation(self, format: str = "text", lang: str = "en", standalone: bool = False) -> str:
         """The derivation, step by step, with the remainder bound: ``format`` is ``"text"``
         (what ``taylorgate gate`` prints), ``"markdown"`` (with ``$...$`` mathematics) or
-        ``"latex"`` (a fragment); ``lang`` is ``"en"`` or ``"pt"``."""
-        return self._handle.derivation(format, lang)
+        ``"latex"`` (a fragment; a whole document with ``standalone``); ``lang`` is ``"en"``
+        or ``"pt"``."""
+        return self._handle.derivation(format, lang, self._request["digits"], standalone)
 
     def plot(self, lang: str = "en") -> "Plot":
         """The worst error of the scaled network over the box against the scale lambda
@@ -679,24 +759,32 @@ def gate(
     definitions: Definitions = None,
     radius: Union[str, int, Fraction] = 1,
     digits: Optional[int] = None,
+    epsilon: Union[None, str, int, Fraction] = None,
+    lam: Union[None, str, int, Fraction] = None,
+    bound: bool = True,
 ) -> Gate:
     """Does ``activation`` (an expression in ``x``, or a name such as ``"softplus"``) admit the
     multiplication gate of ``inputs`` numbers, and what exactly does the network compute?
 
     ``bias`` forces the bias; ``degree`` is the total degree of the expansion (default
-    ``inputs + 4``); ``radius`` the box of the rigorous remainder bound.
+    ``inputs + 4``); ``radius`` the box of the rigorous remainder bound (``bound=False``
+    skips it, as ``--no-bound``). With ``epsilon``, the certificate of a scale (``data``
+    ``"certificate"``); with ``epsilon`` and ``lam``, the decision of that scale
+    (:attr:`Gate.lambda_check`, as ``--lambda``).
     """
     request: Dict[str, Any] = dict(
         activation=activation,
         inputs=int(inputs),
         bias=None if bias is None else _text(bias, "bias"),
         degree=degree,
-        epsilon=None,
+        epsilon=None if epsilon is None else _rational_text(epsilon),
         radius=_rational_text(radius),
+        lambda_=None if lam is None else _rational_text(lam),
+        no_bound=not bound,
         definitions=_definitions(definitions),
         digits=digits,
     )
-    return Gate(_native.gate(**request), request)
+    return Gate(_native.gate(**request, timeout=_LIMITS["timeout"], memory=_LIMITS["memory"]), request)
 
 
 # ------------------------------------------------------------------------------------------
@@ -750,6 +838,7 @@ class Claim:
     message: str
     difference: List[ComparedTerm]
     remainder: ClaimRemainder
+    sup: Optional[Dict[str, Any]]
     data: Dict[str, Any] = field(repr=False)
     text: str = field(repr=False)
 
@@ -768,9 +857,38 @@ class Claim:
         return f"$\\text{{line {self.line}: {self.status}}}$"
 
 
-def prove(text_or_path: Union[str, "os.PathLike[str]"], radius: Union[str, int, Fraction] = 1) -> List[Claim]:
+class Claims(List[Claim]):
+    """The claims of :func:`prove`, in order (a list), with the whole report: ``data`` (the
+    JSON of ``taylorgate prove --format json``) and :meth:`report`."""
+
+    def __init__(self, claims: Sequence[Claim], data: Dict[str, Any], documents: Dict[str, str]) -> None:
+        super().__init__(claims)
+        self.data = data
+        self._documents = documents
+
+    def report(self, format: str = "markdown") -> str:
+        """The report as ``taylorgate prove --format markdown|latex`` prints it."""
+        if format not in self._documents:
+            raise UsageError(f"unknown format {format!r} (markdown or latex)")
+        return self._documents[format]
+
+    def _repr_markdown_(self) -> str:
+        return self._documents["markdown"]
+
+
+def prove(
+    text_or_path: Union[str, "os.PathLike[str]"],
+    radius: Union[str, int, Fraction] = 1,
+    *,
+    bound: bool = True,
+    search_timeout: Optional[float] = None,
+    lang: str = "en",
+) -> Claims:
     """Decides every claim of a ``.tg`` text, or of the file at ``text_or_path`` (a path, or a
-    one-line string naming an existing file)."""
+    one-line string naming an existing file). ``radius`` is the box of the rigorous remainder
+    bounds (``bound=False`` skips them, as ``--no-bound``); ``search_timeout`` stops every
+    branch and bound after that many seconds in all (``--search-timeout``); ``lang`` is the
+    language of :meth:`Claims.report`."""
     path: Optional[str] = None
     if isinstance(text_or_path, os.PathLike) or (
         "\n" not in text_or_path and os.path.isfile(text_or_path)
@@ -780,7 +898,15 @@ def prove(text_or_path: Union[str, "os.PathLike[str]"], radius: Union[str, int, 
             text = f.read()
     else:
         text = text_or_path
-    raw, texts = _native.prove(text, path, _rational_text(radius))
+    raw, texts, markdown_doc, latex_doc = _native.prove(
+        text,
+        path,
+        _rational_text(radius),
+        not bound,
+        None if search_timeout is None else float(search_timeout),
+        lang,
+        *_limits(),
+    )
     data = json.loads(raw)
     claims = []
     for c, t in zip(data["claims"], texts):
@@ -803,11 +929,12 @@ def prove(text_or_path: Union[str, "os.PathLike[str]"], radius: Union[str, int, 
                     bound=bound,
                     bound_error=bound_error,
                 ),
+                sup=c["sup"],
                 data=c,
                 text=t,
             )
         )
-    return claims
+    return Claims(claims, data, {"markdown": markdown_doc, "latex": latex_doc})
 
 
 # ------------------------------------------------------------------------------------------
@@ -850,7 +977,9 @@ def scan(definitions: Definitions = None, inputs: int = 2, timeout: float = 20) 
     """The gate analysis of every activation of the library, or of every one-argument
     function of ``definitions``; a row that fails or takes longer than ``timeout`` seconds
     says so in ``error``."""
-    data = json.loads(_native.scan(_definitions(definitions), int(inputs), float(timeout)))
+    data = json.loads(
+        _native.scan(_definitions(definitions), int(inputs), float(timeout), _LIMITS["memory"])
+    )
     rows = []
     for r in data["rows"]:
         remainder = r.get("remainder")

@@ -3,6 +3,7 @@
 from typing import List, Optional, Tuple
 
 SCHEMA: str
+DEFAULT_MEMORY_MIB: int
 
 class TaylorgateError(Exception):
     kind: str
@@ -15,11 +16,14 @@ class MathError(TaylorgateError): ...
 class UndecidedError(MathError): ...
 class LimitError(TaylorgateError): ...
 class UsageError(TaylorgateError): ...
+class BudgetError(TaylorgateError): ...
 class InternalError(TaylorgateError): ...
 
 class GateHandle:
     def json(self) -> str: ...
-    def derivation(self, format: str, lang: str, digits: Optional[int] = None) -> str: ...
+    def derivation(
+        self, format: str, lang: str, digits: Optional[int] = None, standalone: bool = False
+    ) -> str: ...
     def error_svg(self, lang: str) -> str: ...
     def polynomial(self, which: str) -> str: ...
     def input_names(self) -> List[str]: ...
@@ -32,8 +36,16 @@ class ExactConstant:
     def _compare(self, other: str) -> int: ...
 
 def expand(
-    expr: str, at: str, order: int, var: str, definitions: Optional[str], digits: Optional[int]
-) -> Tuple[str, str, str]: ...
+    expr: str,
+    at: str,
+    order: int,
+    var: str,
+    definitions: Optional[str],
+    digits: Optional[int],
+    lang: str,
+    timeout: Optional[float],
+    memory: Optional[int],
+) -> Tuple[str, str, str, str, str]: ...
 def diff(
     expr: str,
     order: int,
@@ -41,6 +53,8 @@ def diff(
     var: str,
     definitions: Optional[str],
     digits: Optional[int],
+    timeout: Optional[float],
+    memory: Optional[int],
 ) -> str: ...
 def gate(
     activation: str,
@@ -49,9 +63,22 @@ def gate(
     degree: Optional[int],
     epsilon: Optional[str],
     radius: str,
+    lambda_: Optional[str],
+    no_bound: bool,
     definitions: Optional[str],
     digits: Optional[int],
+    timeout: Optional[float],
+    memory: Optional[int],
 ) -> GateHandle: ...
-def prove(text: str, path: Optional[str], radius: str) -> Tuple[str, List[str]]: ...
+def prove(
+    text: str,
+    path: Optional[str],
+    radius: str,
+    no_bound: bool,
+    search_timeout: Optional[float],
+    lang: str,
+    timeout: Optional[float],
+    memory: Optional[int],
+) -> Tuple[str, List[str], str, str]: ...
 def library() -> str: ...
-def scan(definitions: Optional[str], inputs: int, timeout: float) -> str: ...
+def scan(definitions: Optional[str], inputs: int, timeout: float, memory: Optional[int]) -> str: ...

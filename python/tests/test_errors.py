@@ -44,8 +44,17 @@ def test_limit_error():
 def test_usage_errors():
     with pytest.raises(tg.UsageError) as info:
         tg.gate("exp(y)")
-    assert "expression in x" in str(info.value)
+    assert "unknown name `y`" in str(info.value) and "variable `x`" in str(info.value)
     _, data = cli("gate", "exp(y)", code=2)
     assert data["error"]["kind"] == "usage"
     with pytest.raises(TypeError):
         tg.expand("exp(x)", at=0.5)
+
+
+def test_a_math_error_is_located_with_a_caret():
+    with pytest.raises(tg.MathError) as info:
+        tg.expand("x + ln(-1)")
+    e = info.value
+    assert (e.line, e.column) == (1, 5) and "^^^^^^" in str(e)
+    _, data = cli("expand", "x + ln(-1)", code=2)
+    assert data["error"] == {"kind": "math", "message": str(e), "line": 1, "column": 5}

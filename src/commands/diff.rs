@@ -24,12 +24,13 @@ pub enum Format {
 #[derive(clap::Args, Debug, Clone)]
 pub struct DiffArgs {
     /// The expression, or the name of a one-argument definition (`softplus`).
+    #[arg(allow_hyphen_values = true)]
     pub expr: String,
     /// How many derivatives to print (1 to 64).
     #[arg(short = 'n', long = "order", default_value_t = 2)]
     pub order: u32,
     /// A point (an exact expression such as `ln(3)`) where to evaluate the derivatives.
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub at: Option<String>,
     /// The variable of differentiation.
     #[arg(long, default_value = "x")]
@@ -59,8 +60,7 @@ pub fn approx_text(value: &Const, digits: u32) -> String {
 
 /// Runs `taylorgate diff`.
 pub fn run(args: &DiffArgs) -> Result<Outcome, crate::Error> {
-    let session = super::session(args.file.as_deref())?;
-    let report = session.diff(&DiffRequest {
+    let report = super::session(args.file.as_deref())?.diff(&DiffRequest {
         expr: args.expr.clone(),
         order: args.order,
         at: args.at.clone(),

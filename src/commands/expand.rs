@@ -6,8 +6,7 @@
 //! ```
 
 use super::Outcome;
-use crate::number::{Const, Sign, ZeroTest};
-use crate::series::Series;
+use crate::print::Format as PrintFormat;
 use crate::session::{ExpandReport, ExpandRequest};
 use std::path::PathBuf;
 
@@ -29,9 +28,10 @@ pub enum Format {
 #[derive(clap::Args, Debug, Clone)]
 pub struct ExpandArgs {
     /// The expression, or the name of a one-argument definition (`softplus` means `softplus(x)`).
+    #[arg(allow_hyphen_values = true)]
     pub expr: String,
     /// The expansion point (an exact constant expression such as `0`, `ln(3)`, `-1/2`).
-    #[arg(long = "at", default_value = "0")]
+    #[arg(long = "at", default_value = "0", allow_hyphen_values = true)]
     pub at: String,
     /// Highest coefficient index N: gives c_0 .. c_N, remainder O((x-p)^(N+1)).
     #[arg(long, default_value_t = 10)]
@@ -58,8 +58,7 @@ pub struct ExpandArgs {
 
 /// Runs `taylorgate expand`.
 pub fn run(args: &ExpandArgs) -> Result<Outcome, crate::Error> {
-    let session = super::session(args.file.as_deref())?;
-    let report = session.expand(&ExpandRequest {
+    let report = super::session(args.file.as_deref())?.expand(&ExpandRequest {
         expr: args.expr.clone(),
         at: args.at.clone(),
         order: args.order,
@@ -77,7 +76,7 @@ pub fn run(args: &ExpandArgs) -> Result<Outcome, crate::Error> {
                     ));
                 }
             }
-            Outcome::done(with_notes(text, &report.series))
+            Outcome::done(with_notes(text, &report.notes))
         }
         Format::Latex => Outcome::done(document(
             &report,
@@ -89,7 +88,7 @@ pub fn run(args: &ExpandArgs) -> Result<Outcome, crate::Error> {
             &report,
             crate::teach::Format::Markdown,
             args.lang,
-            false,
+            args.standalone,
         )),
         Format::Json => Outcome::report(&report, super::Status::Done),
     })
@@ -97,12 +96,8 @@ pub fn run(args: &ExpandArgs) -> Result<Outcome, crate::Error> {
 
 /// The expansion as text: `c_0 + c_1*x + ... + O(x^(N+1))`.
 pub fn render_text(report: &ExpandReport) -> String {
-    render(
-        &report.series,
-        &report.variable,
-        &report.point,
-        &Style::Text,
-    )
+    crate::print::series(&report.coefficients, &report.variable, &report.point)
+        .render(PrintFormat::Text)
 }
 
 /// The expansion as a report of the teaching layer (LaTeX or Markdown).
@@ -123,115 +118,10 @@ pub fn document(
     crate::teach::render(&doc, &crate::teach::RenderOptions { format, standalone })
 }
 
-fn with_notes(mut text: String, series: &Series) -> String {
+fn with_notes(mut text: String, notes: &[String]) -> String {
     text.push('\n');
-    for note in series.notes() {
+    for note in notes {
         text.push_str(&format!("note: {note}\n"));
     }
     text
-}
-
-enum Style {
-    Text,
-}
-
-/// Whether a printed value needs parentheses as a factor (it is a sum or a difference).
-fn is_compound(s: &str) -> bool {
-    let mut depth = 0i32;
-    for (i, ch) in s.char_indices() {
-        match ch {
-            '(' | '{' | '[' => depth += 1,
-            ')' | '}' | ']' => depth -= 1,
-            '+' | '-' if depth == 0 && i > 0 => return true,
-            _ => {}
-        }
-    }
-    false
-}
-
-/// `c_0 + c_1 (x - p) + ... + O((x - p)^(n))`, zero terms left out.
-fn render(series: &Series, var: &str, point: &Const, style: &Style) -> String {
-    let base = match point.sign() {
-        Sign::Zero => var.to_string(),
-        _ => {
-            let (op, p) = if point.sign() == Sign::Negative {
-                ("+", -point)
-            } else {
-                ("-", point.clone())
-            };
-            let p = match style {
-                Style::Text => p.to_string(),
-            };
-            format!("({var} {op} {p})")
-        }
-    };
-    let power = |k: usize| -> String {
-        match (k, style) {
-            (1, _) => base.clone(),
-            (_, Style::Text) => format!("{base}^{k}"),
-        }
-    };
-    let mut out = String::new();
-    for (k, c) in series.coefficients().iter().enumerate() {
-        if c.zero_test() == ZeroTest::Zero {
-            continue;
-        }
-        let negative = c.sign() == Sign::Negative;
-        let magnitude = if negative { -c } else { c.clone() };
-        let text = match style {
-            Style::Text => magnitude.to_string(),
-        };
-        let is_one = magnitude
-            .to_rational()
-            .is_some_and(|q| num_traits::One::is_one(&q));
-        let term = if k == 0 {
-            text
-        } else if is_one {
-            power(k)
-        } else {
-            let factor = if is_compound(&text) {
-                match style {
-                    Style::Text => format!("({text})"),
-                }
-            } else {
-                text
-            };
-            match style {
-                Style::Text => format!("{factor}*{}", power(k)),
-            }
-        };
-        if out.is_empty() {
-            out = if negative { format!("-{term}") } else { term };
-        } else {
-            out.push_str(if negative { " - " } else { " + " });
-            out.push_str(&term);
-        }
-    }
-    let remainder = match style {
-        Style::Text => format!("O({})", power(series.order())),
-    };
-    if out.is_empty() {
-        remainder
-    } else {
-        format!("{out} + {remainder}")
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::is_compound;
-
-    #[test]
-    fn compound_values_are_sums() {
-        for (s, want) in [
-            ("1/2", false),
-            ("-1/2", false),
-            ("ln(2) + 1", true),
-            ("sqrt(2)/2", false),
-            ("exp(-1)", false),
-            ("1 - pi", true),
-        ] {
-            assert_eq!(is_compound(s), want, "{s}");
-        }
-    }
 }

@@ -2,7 +2,9 @@
 //! does the network compute.
 
 use super::{Outcome, Status};
-use crate::gate::Verdict;
+use crate::bound::BoundError;
+use crate::certificate::decimal_text;
+use crate::gate::{GateReport, Verdict};
 use crate::session::{GateRequest, GateResult};
 use crate::teach::{gate_document, render, Format, GateExtras, Lang, RenderOptions};
 use std::path::PathBuf;
@@ -24,6 +26,7 @@ pub enum GateFormat {
 #[derive(clap::Args, Debug, Clone)]
 pub struct GateArgs {
     /// The activation: an expression in `x`, or the name of a definition (`softplus`).
+    #[arg(allow_hyphen_values = true)]
     pub activation: String,
     /// Number of inputs n (2^n hidden neurons).
     #[arg(long, default_value_t = 2)]
@@ -32,7 +35,7 @@ pub struct GateArgs {
     #[arg(long)]
     pub degree: Option<usize>,
     /// Force the bias b (an exact expression, e.g. `ln(3)`).
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub bias: Option<String>,
     /// A `.tg` file with definitions.
     #[arg(long)]
@@ -45,11 +48,18 @@ pub struct GateArgs {
     pub digits: Option<u32>,
     /// Certify a scale lambda with sup |f_lambda(x) - x_1...x_n| <= E on |x_i| <= R
     /// (e.g. `1e-6`).
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub epsilon: Option<String>,
     /// The radius R of the input box |x_i| <= R (remainder bound and certificate).
-    #[arg(long, default_value = "1")]
+    #[arg(long, default_value = "1", allow_hyphen_values = true)]
     pub radius: String,
+    /// Skip the rigorous remainder bound.
+    #[arg(long)]
+    pub no_bound: bool,
+    /// Certify or refute this scale: sup |f_lambda(x) - x_1...x_n| <= E on |x_i| <= R
+    /// (needs `--epsilon`), by branch and bound.
+    #[arg(long)]
+    pub lambda: Option<String>,
     /// The language of the derivation.
     #[arg(long, value_enum, default_value_t = Lang::En)]
     pub lang: Lang,
@@ -63,25 +73,24 @@ pub struct GateArgs {
 
 /// Runs `taylorgate gate`.
 pub fn run(args: &GateArgs) -> Result<Outcome, crate::Error> {
-    let session = super::session(args.file.as_deref())?;
-    let result = session.gate(&GateRequest {
+    let result = super::session(args.file.as_deref())?.gate(&GateRequest {
         activation: args.activation.clone(),
         inputs: args.inputs,
         degree: args.degree,
         bias: args.bias.clone(),
         epsilon: args.epsilon.clone(),
         radius: args.radius.clone(),
+        lambda: args.lambda.clone(),
+        no_bound: args.no_bound,
         digits: args.digits,
     })?;
-    let report = &result.report;
-    let status = if report.verdict == Verdict::Admits {
+    let status = if result.report.verdict == Verdict::Admits {
         Status::Done
     } else {
         Status::Negative
     };
     if let Some(path) = &args.plot {
-        let svg = super::plot::error_svg(report, &result.radius, args.lang)
-            .map_err(|e| crate::Error::Usage(e.to_string()))?;
+        let svg = super::plot::error_svg(&result.report, &result.radius, args.lang)?;
         super::plot::write_picture(&svg, path, false)?;
     }
     let format = match args.format {
@@ -97,7 +106,8 @@ pub fn run(args: &GateArgs) -> Result<Outcome, crate::Error> {
 }
 
 /// The derivation of a gate, step by step, with its remainder bound, its certificate when
-/// asked and guaranteed digits when asked, in a format and a language.
+/// asked, the decision of a given scale when asked and guaranteed digits when asked, in a
+/// format and a language.
 pub fn derivation(
     result: &GateResult,
     format: Format,
@@ -110,8 +120,65 @@ pub fn derivation(
         certificate: result.certificate.as_ref(),
         digits,
     };
-    render(
+    let mut output = render(
         &gate_document(&result.report, &extras, lang),
         &RenderOptions { format, standalone },
-    )
+    );
+    if let Some((l, g)) = &result.lambda_check {
+        output.push_str(&lambda_text(
+            l,
+            g,
+            &result.report,
+            &result.radius,
+            result.epsilon.as_ref(),
+        ));
+    }
+    output
+}
+
+fn lambda_text(
+    l: &num_rational::BigRational,
+    g: &Result<crate::bound::SupReport, BoundError>,
+    report: &GateReport,
+    radius: &num_rational::BigRational,
+    eps: Option<&num_rational::BigRational>,
+) -> String {
+    use crate::bound::SupVerdict;
+    let product = crate::gate::input_names(report.inputs).join("*");
+    let eps = eps.map(decimal_text).unwrap_or_default();
+    let mut o = format!(
+        "\n7. The given scale λ = {l}: is sup over |x_i| ≤ {} of |f_λ(x) - {product}| ≤ ε = {eps}?\n",
+        decimal_text(radius)
+    );
+    match g {
+        Ok(g) => {
+            match &g.verdict {
+                SupVerdict::Proved => o.push_str(&format!(
+                    "   CERTIFIED: every box is below ε (sup ≤ {}, reaches {}; {} boxes)\n",
+                    decimal_text(&g.upper),
+                    decimal_text(&g.lower),
+                    g.boxes
+                )),
+                SupVerdict::Refuted { witness, value } => {
+                    let (lo, hi) = crate::certificate::decimal_interval(&value.0, &value.1);
+                    o.push_str(&format!(
+                        "   REFUTED at x = ({}): f_λ(x) - {product} lies in [{lo}, {hi}], beyond ε\n",
+                        witness
+                            .iter()
+                            .map(|q| q.to_string())
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    ))
+                }
+                SupVerdict::Undecided { reason } => o.push_str(&format!(
+                    "   UNDECIDED ({reason}): {} ≤ sup ≤ {}\n",
+                    decimal_text(&g.lower),
+                    decimal_text(&g.upper)
+                )),
+            }
+            o.push_str(&format!("   method: {}\n", g.method));
+        }
+        Err(e) => o.push_str(&format!("   no decision: {e}\n")),
+    }
+    o
 }

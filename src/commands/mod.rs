@@ -1,9 +1,10 @@
-//! The command-line subcommands as library functions.
+//! The command-line subcommands as library functions, thin over [`crate::session`].
 //!
-//! Each subcommand takes its parsed arguments and returns an [`Outcome`]: the text and JSON
-//! renderings of its answer and the exit status. `main.rs` only parses arguments and prints.
+//! Each subcommand takes its parsed arguments, asks the [`Session`] for its report and returns
+//! an [`Outcome`]: the rendering asked for (text, JSON in the schema `taylorgate/1`, LaTeX,
+//! Markdown, CSV) and the exit status. `main.rs` only parses arguments and prints.
 
-use crate::session::Report;
+use crate::session::{Report, Session};
 
 pub mod diff;
 pub mod expand;
@@ -60,8 +61,8 @@ impl Outcome {
 }
 
 /// A session with the built-in library and the definitions of the `--file` argument, if any.
-pub fn session(file: Option<&std::path::Path>) -> Result<crate::session::Session, crate::Error> {
-    let mut session = crate::session::Session::new();
+pub fn session(file: Option<&std::path::Path>) -> Result<Session, crate::Error> {
+    let mut session = Session::new();
     if let Some(path) = file {
         session.load_file(path)?;
     }

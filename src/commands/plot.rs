@@ -83,12 +83,27 @@ pub struct PlotArgs {
     pub lang: Lang,
 }
 
-fn usage(e: impl std::fmt::Display) -> crate::Error {
-    crate::Error::Usage(e.to_string())
+/// A bad option value.
+fn usage(option: &str, message: &str) -> crate::Error {
+    crate::UsageError::Option {
+        option: option.to_string(),
+        message: message.to_string(),
+    }
+    .into()
+}
+
+/// A file that cannot be written.
+fn unwritable(path: &Path, e: std::io::Error) -> crate::Error {
+    crate::UsageError::Write {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    }
+    .into()
 }
 
 fn rational(text: &str, what: &str) -> Result<num_rational::BigRational, crate::Error> {
-    crate::certificate::parse_rational(text).map_err(|e| usage(format!("--{what}: {e}")))
+    crate::certificate::parse_rational(text)
+        .map_err(|e| usage(&format!("--{what}"), &e.to_string()))
 }
 
 /// Writes an SVG to `path`: a PNG when the name ends in `.png`.
@@ -98,11 +113,11 @@ pub fn write_picture(svg: &str, path: &Path, png: bool) -> Result<(), crate::Err
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("png"));
     let bytes = if is_png {
-        plot::png(svg).map_err(usage)?
+        plot::png(svg)?
     } else {
         svg.as_bytes().to_vec()
     };
-    std::fs::write(path, bytes).map_err(|e| usage(format!("cannot write {}: {e}", path.display())))
+    std::fs::write(path, bytes).map_err(|e| unwritable(path, e))
 }
 
 /// The error plot of a report as SVG.
@@ -117,13 +132,13 @@ pub fn error_svg(
 /// Runs `taylorgate plot`.
 pub fn run(args: &PlotArgs) -> Result<Outcome, crate::Error> {
     if args.png && args.output.is_none() {
-        return Err(usage("--png needs --output FILE"));
+        return Err(usage("--png", "needs --output FILE"));
     }
     if args.grid < 2 || args.grid > 201 {
-        return Err(usage("--grid must be between 2 and 201"));
+        return Err(usage("--grid", "must be between 2 and 201"));
     }
     if args.scales < 2 || args.scales > 40 {
-        return Err(usage("--scales must be between 2 and 40"));
+        return Err(usage("--scales", "must be between 2 and 40"));
     }
     let session = super::session(args.file.as_deref())?;
     let radius = rational(&args.radius, "radius")?;
@@ -140,14 +155,13 @@ pub fn run(args: &PlotArgs) -> Result<Outcome, crate::Error> {
                 degree: None,
                 bias,
             };
-            let report = analyze(&sigma, &options).map_err(usage)?;
+            let report = analyze(&sigma, &options)?;
             if args.kind == PlotKind::Error {
-                let c =
-                    plot::error_curve(&report, &radius, args.scales, args.grid).map_err(usage)?;
+                let c = plot::error_curve(&report, &radius, args.scales, args.grid)?;
                 (c.svg(args.lang), c.csv())
             } else {
                 let lambda = rational(&args.lambda, "lambda")?;
-                let h = plot::heat_map(&report, &lambda, &radius, args.grid).map_err(usage)?;
+                let h = plot::heat_map(&report, &lambda, &radius, args.grid)?;
                 (h.svg(args.lang), h.csv())
             }
         }
@@ -155,7 +169,7 @@ pub fn run(args: &PlotArgs) -> Result<Outcome, crate::Error> {
             let expr = session.activation_expr(&args.expr)?;
             let point = session.parse_point(&args.at)?;
             if args.order == 0 || args.order > 40 {
-                return Err(usage("--order must be between 1 and 40"));
+                return Err(usage("--order", "must be between 1 and 40"));
             }
             let series = crate::series::taylor(&expr, "x", &point, args.order)?;
             let c = series.coefficients();
@@ -167,8 +181,7 @@ pub fn run(args: &PlotArgs) -> Result<Outcome, crate::Error> {
                 nonzero
             };
             let width = rational(&args.width, "width")?;
-            let t =
-                plot::taylor_plot(&expr, "x", &point, c, &orders, &width, 201).map_err(usage)?;
+            let t = plot::taylor_plot(&expr, "x", &point, c, &orders, &width, 201)?;
             (t.svg(args.lang), t.csv())
         }
     };
@@ -182,8 +195,7 @@ pub fn run(args: &PlotArgs) -> Result<Outcome, crate::Error> {
             Ok(Outcome::done(format!("wrote {}\n", path.display())))
         }
         Some(path) => {
-            std::fs::write(path, &text)
-                .map_err(|e| usage(format!("cannot write {}: {e}", path.display())))?;
+            std::fs::write(path, &text).map_err(|e| unwritable(path, e))?;
             Ok(Outcome::done(format!("wrote {}\n", path.display())))
         }
         None => Ok(Outcome::done(text)),

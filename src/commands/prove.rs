@@ -4,7 +4,7 @@ use super::{Outcome, Status};
 use crate::certificate::{decimal_text, decimal_up};
 use crate::gate::{polynomial_text, Term};
 use crate::prove::{BoundError, ClaimReport, ClaimStatus, ComparedTerm, RemainderBound};
-use crate::session::Session;
+use crate::session::{ProveRequest, Session};
 use std::path::PathBuf;
 
 /// Output formats of `prove`.
@@ -23,14 +23,22 @@ pub enum ProveFormat {
 /// Arguments of `taylorgate prove`.
 #[derive(clap::Args, Debug, Clone)]
 pub struct ProveArgs {
-    /// The `.tg` file with definitions and claims.
+    /// The `.tg` file with definitions and claims (`-` reads standard input).
     pub file: PathBuf,
     /// Output format.
     #[arg(long, value_enum, default_value_t = ProveFormat::Text)]
     pub format: ProveFormat,
     /// The radius r of the box |x_i| <= r of the rigorous remainder bounds.
-    #[arg(long, default_value = "1")]
+    #[arg(long, default_value = "1", allow_hyphen_values = true)]
     pub radius: String,
+    /// Skip the rigorous remainder bounds (the claims are still decided).
+    #[arg(long)]
+    pub no_bound: bool,
+    /// Stop every branch and bound (remainder bounds, sup-norm claims) after SECONDS in all;
+    /// what is not finished is reported as undecided with the best bounds found (the global
+    /// `--timeout` instead stops the whole command with exit 2).
+    #[arg(long, value_name = "SECONDS")]
+    pub search_timeout: Option<f64>,
     /// The language of the LaTeX and Markdown reports.
     #[arg(long, value_enum, default_value_t = crate::teach::Lang::En)]
     pub lang: crate::teach::Lang,
@@ -41,7 +49,14 @@ pub struct ProveArgs {
 
 /// Runs `taylorgate prove`.
 pub fn run(args: &ProveArgs) -> Result<Outcome, crate::Error> {
-    let report = Session::new().prove_file(&args.file, &args.radius)?;
+    let report = Session::new().prove_file(
+        &args.file,
+        &ProveRequest {
+            radius: args.radius.clone(),
+            no_bound: args.no_bound,
+            search_timeout: args.search_timeout,
+        },
+    )?;
     let status = if report
         .reports
         .iter()
@@ -97,7 +112,9 @@ fn bound_text(b: &Result<RemainderBound, BoundError>) -> String {
     let m = b.order;
     match &b.variable {
         None => format!(
-            "  Rigorous bound: |R(x)| <= {k} |x|_inf^{m} for |x|_inf <= {r} (R = LHS - RHS).\n"
+            "  Rigorous bound: |R(x)| <= {k} |x|_inf^{m} for |x|_inf <= {r} (R = LHS - RHS); |R(x)|/|x|_inf^{m} reaches {}.\n  Method: {}.\n",
+            decimal_text(&b.attained),
+            b.method
         ),
         Some(lambda) => {
             let others = if b.others.is_empty() {
@@ -132,6 +149,18 @@ fn as_terms(terms: &[ComparedTerm]) -> Vec<Term> {
 /// The text paragraph of one claim.
 pub fn claim_text(r: &ClaimReport) -> String {
     let mut o = format!("line {}: {}\n", r.line, r.claim);
+    if r.sup_norm {
+        let word = match r.status {
+            ClaimStatus::Proved => "PROVED",
+            ClaimStatus::Refuted => "REFUTED",
+            ClaimStatus::Undecided => "UNDECIDED",
+        };
+        o.push_str(&format!("  {word}: {}.\n", r.message));
+        if let Some(s) = &r.sup {
+            o.push_str(&format!("  Method: {}.\n", s.method));
+        }
+        return o;
+    }
     let unit = r
         .degree_in
         .as_ref()

@@ -17,7 +17,7 @@ pub enum ScanFormat {
     Markdown,
     /// Comma-separated values.
     Csv,
-    /// The schema `taylorgate/1` (`schema/scan.json`).
+    /// The schema `taylorgate/1` (`schema/taylorgate-1.json`).
     Json,
     /// LaTeX: one paragraph per activation (a whole document with `--standalone`).
     Latex,
@@ -32,9 +32,9 @@ pub struct ScanArgs {
     /// Number of inputs n.
     #[arg(long, default_value_t = 2)]
     pub inputs: usize,
-    /// Seconds allowed per activation before its row reports a timeout.
-    #[arg(long, default_value_t = 20)]
-    pub timeout: u64,
+    /// Time allowed per activation before its row reports a timeout (the global `--timeout`).
+    #[arg(skip = Duration::from_secs(crate::budget::DEFAULT_SCAN_TIMEOUT_SECS))]
+    pub timeout: Duration,
     /// Output format.
     #[arg(long, value_enum, default_value_t = ScanFormat::Text)]
     pub format: ScanFormat,
@@ -146,8 +146,7 @@ pub fn run(args: &ScanArgs) -> Result<Outcome, crate::Error> {
     let session = Session::new();
     let source = match &args.file {
         Some(path) => Some((
-            std::fs::read_to_string(path)
-                .map_err(|e| crate::Error::Usage(format!("cannot read {}: {e}", path.display())))?,
+            crate::session::read_source(path)?,
             path.display().to_string(),
         )),
         None => None,
@@ -155,7 +154,7 @@ pub fn run(args: &ScanArgs) -> Result<Outcome, crate::Error> {
     let report = session.scan(
         source.as_ref().map(|(s, p)| (s.as_str(), Some(p.as_str()))),
         n,
-        Duration::from_secs(args.timeout.max(1)),
+        args.timeout,
     )?;
     let rows = &report.rows;
     let table: Vec<Vec<String>> = rows.iter().map(cells).collect();

@@ -155,19 +155,74 @@ fn cached(
     }) {
         return hit;
     }
-    let v = compute(w);
-    cache.with(|c| *c.borrow_mut() = Some((w, v.clone())));
-    v
+    let wm = with_margin(w);
+    let v = compute(wm);
+    cache.with(|c| *c.borrow_mut() = Some((wm, v.clone())));
+    v.round_out(w)
+}
+
+/// `sum_{k>=0} s^k / ((2k+1) n^(2k+1))` for an integer `n >= 2` (`s = -1`: `atan(1/n)`,
+/// `s = +1`: `atanh(1/n)`), summed exactly by binary splitting and rounded once: `pi` and
+/// `ln 2` at the tens of thousands of bits that the argument reduction of `sin(1e10000)`
+/// needs cost milliseconds (a term-by-term sum costs seconds there).
+fn arctan_inv_series(n: u64, alternating: bool, w: u32) -> Interval {
+    use num_bigint::BigInt;
+    use num_rational::BigRational;
+    let log2n = u64::from(63 - n.leading_zeros());
+    // n^(2K) >= 2^(w+2): the first omitted term is below 2^-(w+2).
+    let terms = (u64::from(w) + 2).div_ceil(2 * log2n) + 1;
+    let n2 = BigInt::from(n) * BigInt::from(n);
+    let (_, q, b, t) = split(&n2, alternating, 0, terms);
+    let sum = BigRational::new(t, b * q * BigInt::from(n));
+    // The tail is at most the first omitted term (alternating) or 4/3 of it (n >= 2).
+    let first_omitted = BigInt::from(n).pow(2 * terms as u32 + 1);
+    let tail = BigRational::new(BigInt::from(2), first_omitted);
+    Interval {
+        lo: Interval::point(&(&sum - &tail), w).lo,
+        hi: Interval::point(&(&sum + &tail), w).hi,
+    }
+}
+
+/// Binary splitting of `sum_{a<=k<b} prod_{j<=k} p_j/q_j / (2k+1)` with `p_0 = q_0 = 1`,
+/// `p_j = s`, `q_j = n^2`: returns `(P, Q, B, T)` with the sum equal to `T / (B Q)` (times
+/// the product of the `p_j/q_j` before `a`).
+fn split(
+    n2: &num_bigint::BigInt,
+    alternating: bool,
+    a: u64,
+    b: u64,
+) -> (
+    num_bigint::BigInt,
+    num_bigint::BigInt,
+    num_bigint::BigInt,
+    num_bigint::BigInt,
+) {
+    use num_bigint::BigInt;
+    crate::budget::check();
+    if b - a == 1 {
+        let p = BigInt::from(if a > 0 && alternating { -1 } else { 1 });
+        let q = if a == 0 { BigInt::from(1) } else { n2.clone() };
+        return (p.clone(), q, BigInt::from(2 * a + 1), p);
+    }
+    let m = a + (b - a) / 2;
+    let (pl, ql, bl, tl) = split(n2, alternating, a, m);
+    let (pr, qr, br, tr) = split(n2, alternating, m, b);
+    let t = &br * &qr * tl + &bl * &pl * tr;
+    (pl * pr, ql * qr, bl * br, t)
+}
+
+/// A cached constant is computed at a quarter more bits than asked, so that the slowly growing
+/// precisions of one computation reuse it.
+fn with_margin(w: u32) -> u32 {
+    w.saturating_add(w / 4).saturating_add(64)
 }
 
 /// `pi` to `w` bits (Machin's formula).
 fn pi_w(w: u32) -> Interval {
     cached(&PI_CACHE, w, |w| {
         let wg = w + 16;
-        let fifth = Interval::point(&ratio(1, 5), wg);
-        let inv239 = Interval::point(&ratio(1, 239), wg);
-        let a = arctan_like_series(&fifth, true, wg).mul_pow2(4);
-        let b = arctan_like_series(&inv239, true, wg).mul_pow2(2);
+        let a = arctan_inv_series(5, true, wg).mul_pow2(4);
+        let b = arctan_inv_series(239, true, wg).mul_pow2(2);
         a.sub(&b, wg).round_out(w)
     })
 }
@@ -176,15 +231,8 @@ fn pi_w(w: u32) -> Interval {
 fn ln2_w(w: u32) -> Interval {
     cached(&LN2_CACHE, w, |w| {
         let wg = w + 16;
-        let third = Interval::point(&ratio(1, 3), wg);
-        arctan_like_series(&third, false, wg)
-            .mul_pow2(1)
-            .round_out(w)
+        arctan_inv_series(3, false, wg).mul_pow2(1).round_out(w)
     })
-}
-
-fn ratio(n: i64, d: i64) -> num_rational::BigRational {
-    num_rational::BigRational::new(n.into(), d.into())
 }
 
 fn bits_of(k: i64) -> u32 {

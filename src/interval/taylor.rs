@@ -116,6 +116,10 @@ pub fn taylor_coefficients_with(
 /// Pieces of an interval wider than `1/4` are bounded separately (at most this many).
 const MAX_PIECES: usize = 256;
 
+/// Derivative bounds above `2^MAX_BOUND_BITS` are refused: no certificate can use them, and as
+/// exact rationals (`exp` on `|x| <= 10^6` reaches `2^(2.9 10^6)`) they cost seconds per step.
+const MAX_BOUND_BITS: i64 = 4096;
+
 /// A rigorous upper bound (a dyadic rational) of `sup |f^(k)|` over the interval `at`, from
 /// [`taylor_coefficients`]: `k! max |c_k|`. An interval wider than `1/4` is cut into pieces
 /// of width at most `1/4` (at most 256), each bounded separately, which keeps the
@@ -158,6 +162,9 @@ pub fn derivative_bound(
         };
         let c = taylor_coefficients(expr, var, &piece, k, prec)?;
         let ck = &c[k];
+        if ck.lo.top().max(ck.hi.top()) > MAX_BOUND_BITS {
+            return Err(IntervalError::TooLarge("derivative bound (above 2^4096)"));
+        }
         best = best.max(ck.lo().abs().max(ck.hi().abs()));
     }
     Ok(best * BigRational::from_integer(fact))

@@ -288,6 +288,8 @@ impl<'g, 'h, D: Domain> Evaluator<'g, 'h, D> {
     }
 
     fn tick(&mut self) -> Result<(), D::Error> {
+        // The budget of the computation (`--timeout`, `--memory`, a cancel flag) stops here too.
+        crate::budget::check();
         if let Some(hook) = self.interrupt.as_mut() {
             hook()?;
         }

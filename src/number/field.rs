@@ -440,6 +440,7 @@ pub(crate) fn poly_scale(a: &Poly, s: &BigRational) -> Poly {
 pub(crate) fn poly_mul(a: &Poly, b: &Poly) -> Poly {
     let mut out = Poly::new();
     for (ma, ca) in a {
+        crate::budget::check();
         for (mb, cb) in b {
             let (c, m) = mono_mul(ma, mb);
             poly_add_term(&mut out, m, c * ca * cb);
@@ -497,6 +498,7 @@ pub(crate) fn poly_div_exact(n: &Poly, d: &Poly) -> Option<Poly> {
     let mut r = n.clone();
     let mut q = Poly::new();
     for _ in 0..4096 {
+        crate::budget::check();
         let (lr, cr) = match leading(&r) {
             None => return Some(q),
             Some((m, c)) => (m.clone(), c.clone()),
@@ -745,6 +747,7 @@ pub(crate) fn poly_root(p: &Poly, k: u32) -> Option<Poly> {
     let mut f = Poly::new();
     poly_add_term(&mut f, t1, BigRational::one());
     for _ in 0..p.len() * 4 + 8 {
+        crate::budget::check();
         let fk = poly_pow(&f, k);
         let mut r = p.clone();
         for (m, c) in fk {

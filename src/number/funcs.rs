@@ -203,8 +203,28 @@ pub(super) fn exp(c: &Const) -> Result<Const, NumberError> {
             rest = Const::from_poly(kept);
         }
     }
+    if exp_argument_too_large(&rest) {
+        return Err(NumberError::TooLarge(format!(
+            "exp({}): an exact exponential needs an argument below 2^{EXP_MAX_BITS} in size",
+            crate::budget::short(&rest)
+        )));
+    }
     let (k, m) = exp_split(&rest)?;
     Ok(&factor * &Const::from_mono(k, m))
+}
+
+/// Exponentials `exp(c)` are exact constants only for `|c| < 2^EXP_MAX_BITS` (read off the
+/// rational coefficients of `c`): beyond it no enclosure exists (the interval layer stops at the
+/// same size), so no sign or zero test could ever be decided, and the arithmetic of such
+/// constants (`tanh(1e10000)`) costs seconds per operation.
+pub(crate) const EXP_MAX_BITS: u64 = 40;
+
+fn exp_argument_too_large(c: &Const) -> bool {
+    let big = |r: &BigRational| r.numer().bits() > EXP_MAX_BITS + r.denom().bits();
+    match &c.repr {
+        Repr::Rational(q) => big(q),
+        Repr::Field(f) => f.den.is_empty() && f.num.values().any(big),
+    }
 }
 
 /// `pi * r` when the value is a rational multiple of `pi`.

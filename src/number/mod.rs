@@ -20,7 +20,7 @@
 mod factor;
 mod field;
 mod funcs;
-mod print;
+mod to_expr;
 
 use crate::expr::{Expr, Func};
 use field::{Atom, Fraction, Mono, Poly};
@@ -434,11 +434,11 @@ impl Const {
     /// The value as an expression of the language (used for printing; parsing the printed text
     /// and evaluating it gives an equal value).
     pub fn to_expr(&self) -> Expr {
-        print::to_expr(self)
+        to_expr::to_expr(self)
     }
-    /// LaTeX rendering.
+    /// LaTeX rendering (see [`crate::print::latex`]).
     pub fn to_latex(&self) -> String {
-        print::latex(&self.to_expr())
+        crate::print::latex(&self.to_expr())
     }
 
     // ----- internal constructors and views -----
@@ -541,6 +541,7 @@ impl Const {
         }
     }
     fn add_ref(&self, rhs: &Const) -> Const {
+        crate::budget::check();
         if let (Repr::Rational(a), Repr::Rational(b)) = (&self.repr, &rhs.repr) {
             return Const::from_rational(a + b);
         }
@@ -575,6 +576,7 @@ impl Const {
         Const::from_fraction(num, common.into_iter().collect())
     }
     fn mul_ref(&self, rhs: &Const) -> Const {
+        crate::budget::check();
         if let (Repr::Rational(a), Repr::Rational(b)) = (&self.repr, &rhs.repr) {
             return Const::from_rational(a * b);
         }

@@ -159,6 +159,7 @@ impl Coeff for BigRational {
     /// Sums over one common denominator, with exact divisions instead of a gcd per term; one
     /// reduction at the end.
     fn dot(terms: &[(i64, &Self, &Self)]) -> Self {
+        crate::budget::check();
         let mut num = BigInt::zero();
         let mut den = BigInt::one();
         for (w, a, b) in terms {

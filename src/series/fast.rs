@@ -469,10 +469,11 @@ pub(crate) fn taylor_fast(
     let s = series(expr, var, point, len)?;
     // The reductions of N_k / (k! g^k) are independent: run them in parallel.
     let g = &s.r.g;
+    let budget = crate::budget::current();
     let out = s.r.n[1..]
         .par_iter()
         .enumerate()
-        .map(|(i, num)| reduce(num, i + 1, g))
+        .map(|(i, num)| crate::budget::within(&budget, || reduce(num, i + 1, g)))
         .collect();
     Ok((s.c0, out))
 }

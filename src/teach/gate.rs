@@ -7,7 +7,8 @@ use super::math::{
     big_o, decimal, decimal_down, decimal_up, deriv_at, int, joined, monomial, polynomial, power,
     product, signed_sum, var_latex,
 };
-use crate::certificate::{BoxBound, Certificate, CertificateError, RemainderBound};
+use crate::bound::{BoundError, SupBound};
+use crate::certificate::{BoxBound, Certificate, CertificateError};
 use crate::gate::{derivative_from_coefficient, input_names, GateReport, Verdict};
 use crate::number::Const;
 use num_bigint::BigInt;
@@ -16,7 +17,7 @@ use num_bigint::BigInt;
 #[derive(Clone, Copy, Debug, Default)]
 pub struct GateExtras<'a> {
     /// The rigorous remainder bound on a box (section "A rigorous bound").
-    pub remainder: Option<&'a Result<RemainderBound, CertificateError>>,
+    pub remainder: Option<&'a Result<SupBound, BoundError>>,
     /// The epsilon-lambda certificate (section "Certificate").
     pub certificate: Option<&'a Result<Certificate, CertificateError>>,
     /// Guaranteed significant digits of the exact values (section "Decimal values").
@@ -46,7 +47,15 @@ pub fn next_degree(d: usize, n: usize) -> usize {
 pub fn gate_document(r: &GateReport, extras: &GateExtras<'_>, lang: Lang) -> Document {
     let msg = lang.messages();
     let sigma = Math::expr(&r.activation);
-    let title = fill(msg.title, std::slice::from_ref(&sigma));
+    let short = super::render::latex_width(&sigma.latex) < 30.0;
+    let title = fill(
+        msg.title,
+        &[if short {
+            sigma.clone()
+        } else {
+            symbol("sigma")
+        }],
+    );
     let n = r.inputs;
     let mut doc = Document {
         title,
@@ -54,9 +63,9 @@ pub fn gate_document(r: &GateReport, extras: &GateExtras<'_>, lang: Lang) -> Doc
         sections: vec![],
         lang: lang.code(),
     };
-    doc.intro.push(Block::Display(vec![Row::eq(
+    doc.intro.push(Block::Display(vec![Row::eq_pieces(
         m("σ(x)", r"\sigma(x)"),
-        sigma.clone(),
+        super::math::expr_pieces(&r.activation),
     )]));
     let verdict = match r.verdict {
         Verdict::Admits => msg.verdict_admits,
@@ -203,25 +212,36 @@ impl<'a> Ctx<'a> {
                     format!(r"\begin{{pmatrix}} {} \end{{pmatrix}}", a1.join(r" \\ ")),
                 ),
             ));
-            let a2: Vec<Math> = self.r.a2.iter().map(Math::konst).collect();
-            rows.push(Row::eq(
+            let signs: Vec<String> = self
+                .r
+                .a1
+                .iter()
+                .map(|row| {
+                    if row.iter().product::<i32>() > 0 {
+                        "1".to_string()
+                    } else {
+                        "-1".to_string()
+                    }
+                })
+                .collect();
+            let scale = self.r.a2.first().cloned().unwrap_or_else(Const::zero);
+            rows.push(Row::rel(
                 symbol("A2"),
-                Math::new(
-                    format!(
-                        "({})",
-                        a2.iter()
-                            .map(|a| a.text.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
+                Math::same("="),
+                vec![
+                    Math::new(
+                        format!("1/(2^{n} {}) ({})", self.dn_b().text, signs.join(", ")),
+                        format!(
+                            r"\frac{{1}}{{2^{{{n}}}\, {}}} \begin{{pmatrix}} {} \end{{pmatrix}}",
+                            self.dn_b().latex,
+                            signs.join(" & ")
+                        ),
                     ),
-                    format!(
-                        r"\begin{{pmatrix}} {} \end{{pmatrix}}",
-                        a2.iter()
-                            .map(|a| a.latex.as_str())
-                            .collect::<Vec<_>>()
-                            .join(" & ")
+                    Math::konst(&scale).after(
+                        "with 1/(2^n σ^(n)(b)) = ",
+                        r",\quad \frac{1}{2^n\, \sigma^{(n)}(b)} = ",
                     ),
-                ),
+                ],
             ));
         }
         blocks.push(Block::Display(rows));
@@ -641,6 +661,9 @@ impl<'a> Ctx<'a> {
                     format!(r"+ \lambda^{{{}}} \left({}\right)", k - n, lead.latex),
                 ));
                 pieces.push(big_o("λ", r"\lambda", k - n + 2).prefixed("+ "));
+            } else if r.remainder.undecided.is_some() {
+                // Every term besides the product has total degree n + 2 or more (same parity).
+                pieces.push(big_o("λ", r"\lambda", 2).prefixed("+ "));
             } else {
                 pieces.push(big_o("λ", r"\lambda", next_degree(k - 1, n) - n).prefixed("+ "));
             }
@@ -751,13 +774,12 @@ impl<'a> Ctx<'a> {
         blocks
     }
 
-    fn bound(&self, b: &Result<RemainderBound, CertificateError>) -> Section {
+    fn bound(&self, b: &Result<SupBound, BoundError>) -> Section {
         let msg = self.msg;
         let mut blocks = Vec::new();
         match b {
             Ok(b) => {
                 let r = decimal(&b.radius);
-                blocks.extend(self.chain(&b.detail, &r));
                 blocks.push(para(
                     msg.bound_result,
                     &[Math::new(
@@ -775,6 +797,26 @@ impl<'a> Ctx<'a> {
                         ),
                     )],
                 ));
+                // What the bound is worth: a value attained, and how it was found.
+                let ratio = if num_traits::Zero::is_zero(&b.attained) {
+                    String::new()
+                } else {
+                    format!(
+                        " (K is within {}x of the truth)",
+                        crate::certificate::decimal_up(&(&b.k / &b.attained))
+                    )
+                };
+                blocks.push(Block::Para(words(format!(
+                    "|R(x)|/|x|_inf^{} reaches {}{ratio}{}. Method: {}.",
+                    b.order,
+                    crate::certificate::decimal_text(&b.attained),
+                    if b.converged {
+                        ""
+                    } else {
+                        "; the search stopped at its limit"
+                    },
+                    b.method
+                ))));
             }
             Err(e) => blocks.push(Block::Para(words(format!("{} {e}", msg.bound_none)))),
         }

@@ -109,6 +109,10 @@ pub fn signed_sum(terms: &[(Const, Math)]) -> Vec<Math> {
         if c.is_zero() {
             continue;
         }
+        if let Some(pieces) = long_compound(c, mono, out.is_empty()) {
+            out.extend(pieces);
+            continue;
+        }
         let (negative, factor) = signed_factor(c);
         let body = match (factor, mono.text.as_str()) {
             (None, _) => mono.clone(),
@@ -133,6 +137,127 @@ pub fn signed_sum(terms: &[(Const, Math)]) -> Vec<Math> {
         out.push(Math::same("0"));
     }
     out
+}
+
+/// The summands of a sum, each with its sign: `a - b + c` is `[(+, a), (-, b), (+, c)]`.
+fn summands(e: &Expr, negative: bool, out: &mut Vec<(bool, Expr)>) {
+    use crate::expr::BinOp;
+    match e {
+        Expr::Bin(BinOp::Add, a, b) => {
+            summands(a, negative, out);
+            summands(b, negative, out);
+        }
+        Expr::Bin(BinOp::Sub, a, b) => {
+            summands(a, negative, out);
+            summands(b, !negative, out);
+        }
+        Expr::Neg(a) if matches!(**a, Expr::Bin(BinOp::Add | BinOp::Sub, ..)) => {
+            summands(a, !negative, out)
+        }
+        other => out.push((negative, other.clone())),
+    }
+}
+
+/// A term whose coefficient is a long sum, as several breakable pieces:
+/// `+ \bigl(a`, `+ b`, ..., `+ z\bigr)\, m` (the brackets need not balance on one line).
+fn long_compound(c: &Const, mono: &Math, first: bool) -> Option<Vec<Math>> {
+    let text = c.to_string();
+    if !is_sum(&text) || super::render::latex_width(&c.to_latex()) < 28.0 {
+        return None;
+    }
+    let mut parts = Vec::new();
+    summands(&c.to_expr(), false, &mut parts);
+    if parts.len() < 2 {
+        return None;
+    }
+    let k = parts.len();
+    let mut out = Vec::new();
+    for (i, (neg, e)) in parts.into_iter().enumerate() {
+        let (t, l) = (e.to_string(), e.to_latex());
+        let (t, l) = if t.starts_with('-') && !is_sum(&t) {
+            // A summand printed with its own minus: fold it into the sign.
+            let inner = (-Const::from_expr(&e).ok()?).to_expr();
+            (inner.to_string(), inner.to_latex())
+        } else {
+            (t, l)
+        };
+        let neg = neg ^ e.to_string().starts_with('-');
+        let sign = match (i, neg) {
+            (0, true) => "-",
+            (0, false) => "",
+            (_, true) => "- ",
+            (_, false) => "+ ",
+        };
+        let (open_t, open_l) = if i == 0 {
+            (
+                if first { "(" } else { "+ (" },
+                if first { r"\bigl(" } else { r"+ \bigl(" },
+            )
+        } else {
+            ("", "")
+        };
+        let (close_t, close_l) = if i + 1 == k {
+            if mono.text == "1" {
+                (")".to_string(), r"\bigr)".to_string())
+            } else {
+                (
+                    format!(")*{}", mono.text),
+                    format!(r"\bigr)\, {}", mono.latex),
+                )
+            }
+        } else {
+            (String::new(), String::new())
+        };
+        out.push(Math::new(
+            format!("{open_t}{sign}{t}{close_t}"),
+            format!("{open_l}{sign}{l}{close_l}"),
+        ));
+    }
+    Some(out)
+}
+
+/// An expression as breakable pieces: a wide sum splits at its terms, a wide quotient of a sum
+/// becomes `1/den (a + b + ...)`; anything else is one piece.
+pub fn expr_pieces(e: &Expr) -> Vec<Math> {
+    use crate::expr::BinOp;
+    const WIDE: f64 = 40.0;
+    let whole = Math::expr(e);
+    if super::render::latex_width(&whole.latex) <= WIDE {
+        return vec![whole];
+    }
+    let sum_pieces = |e: &Expr| -> Vec<Math> {
+        let mut parts = Vec::new();
+        summands(e, false, &mut parts);
+        parts
+            .iter()
+            .enumerate()
+            .map(|(i, (neg, p))| {
+                let m = Math::expr(p);
+                let sign = match (i, neg) {
+                    (0, true) => "-",
+                    (0, false) => "",
+                    (_, true) => "- ",
+                    (_, false) => "+ ",
+                };
+                m.after(sign, sign)
+            })
+            .collect()
+    };
+    match e {
+        Expr::Bin(BinOp::Add | BinOp::Sub, ..) => sum_pieces(e),
+        Expr::Bin(BinOp::Div, a, b) if matches!(**a, Expr::Bin(BinOp::Add | BinOp::Sub, ..)) => {
+            let den = Math::expr(b);
+            let mut pieces = sum_pieces(a);
+            let k = pieces.len();
+            pieces[0] = pieces[0].after(
+                &format!("1/({}) * (", den.text),
+                &format!(r"\frac{{1}}{{{}}} \bigl(", den.latex),
+            );
+            pieces[k - 1] = pieces[k - 1].then(")", r"\bigr)");
+            pieces
+        }
+        _ => vec![whole],
+    }
 }
 
 /// A polynomial of gate terms, in pieces.
@@ -185,17 +310,34 @@ pub fn decimal(x: &num_rational::BigRational) -> Math {
     Math::new(t, l)
 }
 
+/// `x` rounded outward to 4 significant digits: up when `up`, down otherwise (any sign).
+fn round4(x: &num_rational::BigRational, up: bool) -> num_rational::BigRational {
+    use num_traits::{Signed, Zero};
+    if x.is_zero() {
+        return x.clone();
+    }
+    if x.is_negative() {
+        return -round4(&-x, !up);
+    }
+    let ten = num_rational::BigRational::from_integer(10.into());
+    let mut p = num_rational::BigRational::from_integer(1.into());
+    while &p > x {
+        p /= &ten;
+    }
+    while &(&p * &ten) <= x {
+        p *= &ten;
+    }
+    let ulp = p / num_rational::BigRational::from_integer(1000.into());
+    let scaled = x / &ulp;
+    (if up { scaled.ceil() } else { scaled.floor() }) * ulp
+}
+
 /// An upper bound rounded up to 4 digits, as a short decimal.
 pub fn decimal_up(x: &num_rational::BigRational) -> Math {
-    decimal(&crate::certificate::round_up_decimal(x, 4))
+    decimal(&round4(x, true))
 }
 
 /// A lower bound rounded down to 4 digits, as a short decimal.
 pub fn decimal_down(x: &num_rational::BigRational) -> Math {
-    let t = crate::certificate::decimal_down(x);
-    let l = match t.split_once('e') {
-        Some((m, e)) => format!(r"{m} \cdot 10^{{{e}}}"),
-        None => t.clone(),
-    };
-    Math::new(t, l)
+    decimal(&round4(x, false))
 }

@@ -39,7 +39,7 @@ pub use reports::{diff_document, expand_document, prove_document, scan_document,
 pub fn derivation(report: &crate::gate::GateReport, format: Format, lang: Lang) -> String {
     let one = num_rational::BigRational::from_integer(1.into());
     let bound = (report.verdict == crate::gate::Verdict::Admits)
-        .then(|| crate::certificate::remainder_bound(report, &one));
+        .then(|| crate::bound::gate_remainder(report, &one, &crate::bound::default_limits()));
     let extras = GateExtras {
         remainder: bound.as_ref(),
         ..GateExtras::default()

@@ -45,12 +45,16 @@ fn definition_row(statement: &Statement) -> Option<Row> {
     match statement {
         Statement::Function { name, params, body } => {
             let head = Expr::Apply(name.clone(), params.iter().map(|p| Expr::var(p)).collect());
-            Some(Row::eq(Math::expr(&head), Math::expr(body)))
+            Some(Row::eq_pieces(
+                Math::expr(&head),
+                super::math::expr_pieces(body),
+            ))
         }
-        Statement::Constant { name, value } => {
-            Some(Row::eq(Math::expr(&Expr::var(name)), Math::expr(value)))
-        }
-        Statement::Claim(_) => None,
+        Statement::Constant { name, value } => Some(Row::eq_pieces(
+            Math::expr(&Expr::var(name)),
+            super::math::expr_pieces(value),
+        )),
+        Statement::Claim(_) | Statement::SupClaim(_) => None,
     }
 }
 
@@ -68,7 +72,14 @@ fn as_terms(terms: &[ComparedTerm]) -> Vec<Term> {
 pub fn prove_document(source: &ClaimSource<'_>, reports: &[ClaimReport], lang: Lang) -> Document {
     let msg = lang.messages();
     let mut doc = Document {
-        title: words(format!("{} {}", msg.prove_title, source.path)),
+        title: words(format!(
+            "{} {}",
+            msg.prove_title,
+            std::path::Path::new(source.path).file_name().map_or_else(
+                || source.path.to_string(),
+                |f| f.to_string_lossy().into_owned()
+            )
+        )),
         intro: vec![],
         sections: vec![],
         lang: lang.code(),
@@ -98,6 +109,23 @@ pub fn prove_document(source: &ClaimSource<'_>, reports: &[ClaimReport], lang: L
             &[claim],
         ))];
         let vars = &r.variables;
+        if r.sup_norm {
+            // A sup-norm claim: the verdict of the branch and bound, in one sentence.
+            let word = match r.status {
+                ClaimStatus::Proved => "PROVED",
+                ClaimStatus::Refuted => "REFUTED",
+                ClaimStatus::Undecided => "UNDECIDED",
+            };
+            blocks.push(Block::Para(words(format!("{word}: {}.", r.message))));
+            if let Some(s) = &r.sup {
+                blocks.push(Block::Para(words(format!("Method: {}.", s.method))));
+            }
+            doc.sections.push(Section {
+                heading: words(format!("{} {}", msg.prove_line, r.line)),
+                blocks,
+            });
+            continue;
+        }
         match r.status {
             ClaimStatus::Proved => {
                 let k = Math::same(r.claimed.to_string());

@@ -39,7 +39,7 @@ pub const MESSAGES: Messages = Messages {
     result_leading: "The remainder {} starts at total degree {}:",
     result_coefficient: "This is the term of degree n + 2 of the signed sum, with {}: its coefficient is {}.",
     result_vanishing: "Here {}, so the term of degree n + 2 vanishes and the remainder starts later.",
-    result_undecided: "The coefficient {} of {} (total degree {}) is neither proved zero nor proved non-zero, so no remainder order is stated.",
+    result_undecided: "The order of the remainder: undecided. The coefficient {} of {} (total degree {}) is neither proved zero nor proved non-zero, so no remainder order is stated.",
     result_none: "No term besides the product is non-zero through total degree {}: the remainder is {}.",
     h_scaling: "The scaling lambda",
     scaling_intro: "Taylor's theorem is local. To reach any compact set, scale the weights, {} and {}, which gives the network",

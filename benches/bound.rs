@@ -1,0 +1,50 @@
+//! The remainder bound `|R(x)| <= K |x|_inf^m` of `gate` (and `prove`, the same routine) for
+//! two-input gates, and `prove` of the examples with their bounds.
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use num_bigint::BigInt;
+use num_rational::BigRational;
+use taylorgate::bound::{default_limits, gate_remainder};
+use taylorgate::commands::prove::{run, ProveArgs, ProveFormat};
+use taylorgate::gate::{analyze, GateOptions};
+use taylorgate::parse::parse_expr;
+use taylorgate::Definitions;
+
+fn bench(c: &mut Criterion) {
+    for (name, src) in [
+        ("softplus", "ln(1 + exp(x))"),
+        ("gelu", "x/2*(1 + erf(x/sqrt(2)))"),
+        ("tanh", "tanh(x)"),
+        ("exp", "exp(x)"),
+    ] {
+        let sigma = parse_expr(src, &Definitions::new()).expect("parses");
+        let report = analyze(&sigma, &GateOptions::default()).expect("analysis");
+        for r in [1i64, 2] {
+            let radius = BigRational::from_integer(BigInt::from(r));
+            c.bench_function(&format!("gate_bound/{name}/r={r}"), |b| {
+                b.iter(|| gate_remainder(&report, &radius, &default_limits()).expect("bound"))
+            });
+        }
+    }
+    for file in ["theorem", "product3", "squaring", "deep_product", "supnorm"] {
+        let args = ProveArgs {
+            file: format!("examples/{file}.tg").into(),
+            format: ProveFormat::Json,
+            radius: "1".into(),
+            no_bound: false,
+            search_timeout: None,
+            lang: taylorgate::teach::Lang::En,
+            standalone: false,
+        };
+        c.bench_function(&format!("prove/{file}"), |b| {
+            b.iter(|| run(&args).expect("prove"))
+        });
+    }
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().sample_size(10);
+    targets = bench
+}
+criterion_main!(benches);

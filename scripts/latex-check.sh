@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Compiles the LaTeX derivations with pdflatex and fails on an error or an overfull line:
+# `gate --format latex --standalone` (English and Portuguese) for every case of the reference
+# activations and five library activations with exact constants, and
+# `prove --format latex --standalone` for every examples/*.tg.
+# Usage: scripts/latex-check.sh TAYLORGATE_BINARY [WORKDIR]
+set -euo pipefail
+bin=$1
+work=${2:-$(mktemp -d)}
+root=$(cd "$(dirname "$0")/.." && pwd)
+ref=${TG_REFERENCE:-$root/tests/data/activations.json}
+mkdir -p "$work"
+fail=0
+n=0
+
+compile() { # name
+  local name=$1
+  if ! (cd "$work" && pdflatex -halt-on-error -interaction=nonstopmode "$name.tex" >/dev/null 2>&1); then
+    echo "FAIL $name: pdflatex error"; grep -A5 '^!' "$work/$name.log" | head -20; fail=$((fail+1)); return
+  fi
+  if grep -q 'Overfull' "$work/$name.log"; then
+    echo "FAIL $name: overfull line"; grep -A2 'Overfull' "$work/$name.log" | head -12; fail=$((fail+1)); return
+  fi
+  n=$((n+1))
+}
+
+# name<TAB>expression<TAB>bias (empty: let gate choose)
+cases=$(python3 - "$ref" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+for c in d["cases"]:
+    p = c["point"].replace("log(", "ln(")
+    print(f'{c["name"]}\t{c["expr"]}\t{"" if p == "0" else p}')
+for name in ["gelu", "gelu_tanh", "tanhexp", "serf", "erf"]:
+    print(f"{name}\t{name}\t")
+PY
+)
+while IFS=$'\t' read -r name expr bias; do
+  for lang in en pt; do
+    args=(gate "$expr" --format latex --standalone --lang "$lang")
+    [ -n "$bias" ] && args+=("--bias=$bias")
+    "$bin" "${args[@]}" > "$work/gate-$name-$lang.tex" || [ $? -eq 1 ]
+    compile "gate-$name-$lang"
+  done
+done <<< "$cases"
+for f in "$root"/examples/*.tg; do
+  b=$(basename "$f" .tg)
+  for lang in en pt; do
+    "$bin" prove "$f" --format latex --standalone --lang "$lang" > "$work/prove-$b-$lang.tex" || [ $? -eq 1 ]
+    compile "prove-$b-$lang"
+  done
+done
+echo "latex: $n passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,601 @@
+//! Rigorous bounds that are tight and fast: `sup |R(x)| / |x|_inf^m` for remainders, and
+//! sup-norm claims `|g(x)| <= eps` over boxes.
+//!
+//! One routine serves `gate` and `prove`: the function (a built-in-only scalar expression) is
+//! read as one hidden layer, `g(x) = P(x) + sum_j w_j phi_j(a_j . x)` ([`network`]), whatever
+//! way it was written, and turned into a Taylor model
+//!
+//! ```text
+//! g(x) = Q(x) + sum_j w_j (a_j . x)^m Phi_j(a_j . x),   Phi_j(z) = (phi_j(z) - T_j(z)) / z^m,
+//! ```
+//!
+//! with `Q` an exact polynomial (the cancellation of the large terms `w_j T_j` happens in exact
+//! arithmetic) and `Phi_j` a smooth one-variable function enclosed on cells of its argument
+//! ([`phi`], interval Taylor arithmetic, refined on demand). A branch and bound over boxes
+//! ([`search`]) in `f64` interval arithmetic rounded outward then bounds the supremum:
+//!
+//! * remainders: `R(t y) / t^m = sum_k Q_k(y) t^(k-m) + sum_j w_j (a_j . y)^m Phi_j(t a_j . y)`
+//!   over `t in [0, r]` and `y` on the faces of the unit cube (no division by a small `t`);
+//! * sup-norm claims: `g` over the box, proved when every box is below `eps`, refuted at an
+//!   exact rational point whose rigorous enclosure ([`crate::interval::enclose`] of the
+//!   expression itself) lies strictly above `eps`.
+//!
+//! Functions that are not one hidden layer (a deep product) get the direct interval enclosure
+//! of the expression for sup-norm claims; their remainder bounds stay with
+//! [`crate::prove::remainder_bound`]'s rays.
+
+pub mod fi;
+pub mod network;
+pub mod phi;
+pub mod search;
+
+use crate::expr::Expr;
+use crate::interval::{Interval, IntervalError};
+use fi::Fi;
+use network::{Model, Network};
+use num_bigint::BigInt;
+use num_rational::BigRational;
+use num_traits::{One, Signed, Zero};
+use search::{End, Limits, Search};
+use std::time::Instant;
+
+/// The most boxes of one branch and bound (default).
+pub const MAX_BOXES: usize = 200_000;
+/// The branch and bound of a remainder stops when its bound is within `1 + 1/TOLERANCE` of a
+/// value attained.
+pub const TOLERANCE: f64 = 16.0;
+/// Significant decimal digits of a printed `K` (rounded up).
+pub const K_DIGITS: u32 = 2;
+
+/// Why a bound could not be computed.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum BoundError {
+    /// The function is not one hidden layer with a polynomial part.
+    #[error("the function is not one hidden layer (sum of w phi(a . x) plus a polynomial)")]
+    NotANetwork,
+    /// An enclosure of a neuron function failed.
+    #[error("neuron function: {0}")]
+    Phi(String),
+    /// An interval computation failed.
+    #[error("enclosure failed: {0}")]
+    Interval(#[from] IntervalError),
+    /// Bad input (a radius, a box).
+    #[error("{0}")]
+    Options(String),
+    /// The floating-point model gave a bound that an exact enclosure of the remainder at a
+    /// sample point contradicts (its range overflowed or lost precision): no bound is stated.
+    #[error(
+        "the floating-point model is unreliable on this box (an exact enclosure at {0} exceeds it)"
+    )]
+    Unsound(String),
+}
+
+/// `sup |R(x)| / |x|_inf^order <= k` on `|x|_inf <= radius`, with how it was found.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SupBound {
+    /// The constant `K` (rounded up to [`K_DIGITS`] significant digits).
+    pub k: BigRational,
+    /// A value of `|R(x)| / |x|_inf^order` provably attained (rounded down): `K` is within
+    /// the factor `k / attained` of the truth.
+    pub attained: BigRational,
+    /// Where (the point `x`, rounded for display).
+    pub at: Vec<f64>,
+    /// The power `m`.
+    pub order: usize,
+    /// The radius `r`.
+    pub radius: BigRational,
+    /// Boxes of the branch and bound.
+    pub boxes: usize,
+    /// Cells of the neuron functions enclosed.
+    pub cells: usize,
+    /// Whether the branch and bound converged (otherwise `K` is its bound at the limit).
+    pub converged: bool,
+    /// One line: how.
+    pub method: String,
+}
+
+fn rat(x: f64) -> BigRational {
+    BigRational::from_float(x).unwrap_or_default()
+}
+
+fn round_up(x: f64, digits: u32) -> BigRational {
+    crate::certificate::round_up_decimal(&rat(fi::up(x)), digits)
+}
+
+fn round_down(x: f64) -> BigRational {
+    if x <= 0.0 {
+        return BigRational::zero();
+    }
+    let q = rat(fi::down(x));
+    let text = crate::certificate::decimal_down(&q);
+    crate::certificate::parse_rational(&text)
+        .ok()
+        .filter(|d| *d <= q)
+        .unwrap_or(q)
+}
+
+/// Default limits: [`MAX_BOXES`], no deadline.
+pub fn default_limits() -> Limits {
+    Limits {
+        max_boxes: MAX_BOXES,
+        deadline: None,
+    }
+}
+
+/// A rigorous `K` with `|R(x)| <= K |x|_inf^order` for `|x|_inf <= radius`, where `R` (a
+/// built-in-only scalar expression in `vars`) has no term of total degree below `order`.
+///
+/// # Errors
+/// [`BoundError::NotANetwork`] when `R` is not one hidden layer (or has a term below
+/// `order`), an enclosure failure, a non-positive radius.
+pub fn remainder_bound(
+    r: &Expr,
+    vars: &[String],
+    order: usize,
+    radius: &BigRational,
+    limits: &Limits,
+) -> Result<SupBound, BoundError> {
+    if !radius.is_positive() {
+        return Err(BoundError::Options("the radius must be > 0".into()));
+    }
+    let net = Network::read(r, vars).ok_or(BoundError::NotANetwork)?;
+    let rf = Fi::from_rational(radius);
+    let zmax = fi::up(Model::reach(&net) * rf.hi * (1.0 + 1e-12));
+    let model = Model::new(&net, order as u32, zmax)?;
+    if model
+        .q_exact
+        .iter()
+        .any(|(e, _)| e.iter().map(|&k| k as i64).sum::<i64>() < order as i64)
+    {
+        return Err(BoundError::NotANetwork);
+    }
+    let n = vars.len();
+    let mut faces = Vec::new();
+    for i in 0..n {
+        for side in [1.0, -1.0] {
+            let mut b = vec![Fi::new(0.0, rf.hi)];
+            b.extend((0..n).map(|j| {
+                if i == j {
+                    Fi::point(side)
+                } else {
+                    Fi::new(-1.0, 1.0)
+                }
+            }));
+            faces.push(b);
+        }
+    }
+    let g = |b: &[Fi]| model.eval_ray(b[0], &b[1..]);
+    let mut s = Search::new(&g, faces)?;
+    let mut end = s.run(None, 1.0 / TOLERANCE, limits)?;
+    // The value at the best point, precisely, from the expression itself.
+    let precise = precise_ratio(r, vars, &s.argmax, order)
+        .unwrap_or(0.0)
+        .max(s.lower);
+    // An upper bound of exactly 0 (outward rounded) proves R = 0: the gate is exact there, and
+    // K is 0 rather than the next float above it.
+    let mut kq = if s.upper() <= 0.0 {
+        BigRational::zero()
+    } else {
+        round_up(s.upper(), K_DIGITS)
+    };
+    if end == End::Done && precise > 0.0 {
+        // A round K just above the value attained, then proved: two spellings of one function
+        // get one number.
+        let mut base = precise;
+        loop {
+            let kc = round_up(base * (1.0 + 1.0 / 32.0), K_DIGITS);
+            end = s.run(Some(Fi::from_rational(&kc).lo), 0.0, limits)?;
+            match end {
+                End::Done => {
+                    kq = kc;
+                    break;
+                }
+                End::Limit => {
+                    kq = round_up(s.upper(), K_DIGITS);
+                    break;
+                }
+                End::Exceeded => base = s.lower,
+            }
+        }
+    }
+    check_against_samples(r, vars, order, radius, &kq)?;
+    let converged = end == End::Done;
+    let attained = precise.max(s.lower);
+    let at: Vec<f64> = if s.argmax.is_empty() {
+        vec![]
+    } else {
+        s.argmax[1..].iter().map(|y| y * s.argmax[0]).collect()
+    };
+    let method = format!(
+        "Taylor model of each neuron (exact polynomial through degree {} plus (a.x)^{order} Phi(a.x), Phi enclosed on {} cells of the neuron argument in [-{}, {}]), branch and bound over {} boxes of (t, y) with x = t y on the faces of the box",
+        order.saturating_sub(1),
+        model.cells(),
+        short(zmax),
+        short(zmax),
+        s.boxes
+    );
+    Ok(SupBound {
+        k: kq,
+        attained: round_down(attained),
+        at,
+        order,
+        radius: radius.clone(),
+        boxes: s.boxes,
+        cells: model.cells(),
+        converged,
+        method,
+    })
+}
+
+/// `|R(x)| / |x|_inf^m` at `x = t y` (`point = [t, y...]`), rigorously from below, by the
+/// interval enclosure of the expression itself at 128 bits.
+/// A guard independent of the floating-point model: at the corners of the box and of the half
+/// box, a rigorous enclosure of `R` itself must lie within `K |x|_inf^m`; otherwise (or when
+/// `R` cannot be enclosed there) the model is not trusted and no bound is stated.
+fn check_against_samples(
+    r: &Expr,
+    vars: &[String],
+    m: usize,
+    radius: &BigRational,
+    k: &BigRational,
+) -> Result<(), BoundError> {
+    let n = vars.len();
+    for scale in [BigRational::one(), BigRational::new(1.into(), 2.into())] {
+        let h = radius * &scale;
+        for signs in 0..(1u32 << n.min(8)) {
+            let x: Vec<BigRational> = (0..n)
+                .map(|i| {
+                    if signs >> i & 1 == 1 {
+                        -h.clone()
+                    } else {
+                        h.clone()
+                    }
+                })
+                .collect();
+            let at = || {
+                x.iter()
+                    .map(|q| q.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            let bindings: Vec<(&str, Interval)> = vars
+                .iter()
+                .zip(&x)
+                .map(|(v, q)| (v.as_str(), Interval::point(q, 256)))
+                .collect();
+            let v = crate::interval::enclose(r, &bindings, 128)
+                .map_err(|_| BoundError::Unsound(format!("({})", at())))?;
+            let limit = k * num_traits::Pow::pow(&h, m as u32);
+            let exceeds = if k.is_zero() {
+                !v.contains_zero()
+            } else {
+                v.lo().abs().min(v.hi().abs()) > limit && !v.contains_zero()
+            };
+            if exceeds {
+                return Err(BoundError::Unsound(format!("({})", at())));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn precise_ratio(r: &Expr, vars: &[String], point: &[f64], m: usize) -> Option<f64> {
+    if point.len() != vars.len() + 1 {
+        return None;
+    }
+    let t = rat(point[0]);
+    let x: Vec<BigRational> = point[1..].iter().map(|&y| rat(y) * &t).collect();
+    let norm = x.iter().map(|q| q.abs()).max()?;
+    if norm.is_zero() {
+        return None;
+    }
+    let bindings: Vec<(&str, Interval)> = vars
+        .iter()
+        .zip(&x)
+        .map(|(v, q)| (v.as_str(), Interval::point(q, 256)))
+        .collect();
+    let v = crate::interval::enclose(r, &bindings, 128).ok()?;
+    let low = if v.contains_zero() {
+        BigRational::zero()
+    } else {
+        v.lo().abs().min(v.hi().abs())
+    };
+    let q = low / num_traits::Pow::pow(&norm, m as u32);
+    Some(fi::down(num_traits::ToPrimitive::to_f64(&q)?).max(0.0))
+}
+
+fn short(x: f64) -> String {
+    format!("{x:.3}")
+        .trim_end_matches('0')
+        .trim_end_matches('.')
+        .to_string()
+}
+
+/// The answer to a sup-norm claim `|g(x)| <= eps` on a box.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SupVerdict {
+    /// Every point of the box satisfies it (rigorous branch and bound).
+    Proved,
+    /// It fails at `witness`, where `g` is enclosed in `value`, strictly beyond `eps`.
+    Refuted {
+        /// The exact point.
+        witness: Vec<BigRational>,
+        /// A rigorous enclosure of `g(witness)` (`lo`, `hi`).
+        value: (BigRational, BigRational),
+    },
+    /// A limit was reached first.
+    Undecided {
+        /// What stopped the search.
+        reason: String,
+    },
+}
+
+/// What the branch and bound of a sup-norm claim found.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SupReport {
+    /// The verdict.
+    pub verdict: SupVerdict,
+    /// A rigorous upper bound of `sup |g|` found (rounded up, 4 digits).
+    pub upper: BigRational,
+    /// A value of `|g|` provably attained (rounded down, 4 digits).
+    pub lower: BigRational,
+    /// Boxes evaluated.
+    pub boxes: usize,
+    /// One line: how `g` was enclosed.
+    pub method: String,
+}
+
+/// Decides `|g(x)| <= eps` for `x` in the box `bounds` (one `(lo, hi)` per variable).
+///
+/// # Errors
+/// A bad box (`lo > hi`), an enclosure that fails on the box.
+pub fn decide_sup(
+    g: &Expr,
+    vars: &[String],
+    bounds: &[(BigRational, BigRational)],
+    eps: &BigRational,
+    limits: &Limits,
+) -> Result<SupReport, BoundError> {
+    if bounds.iter().any(|(lo, hi)| lo > hi) {
+        return Err(BoundError::Options("a bound with lo > hi".into()));
+    }
+    let start: Vec<Fi> = bounds
+        .iter()
+        .map(|(lo, hi)| Fi::new(Fi::from_rational(lo).lo, Fi::from_rational(hi).hi))
+        .collect();
+    let ef = Fi::from_rational(eps);
+    let model = Network::read(g, vars).and_then(|net| {
+        let reach = net
+            .neurons
+            .iter()
+            .map(|n| {
+                n.input
+                    .iter()
+                    .zip(&start)
+                    .map(|(a, x)| {
+                        network::approx(&a.to_rational().unwrap_or_default())
+                            .abs()
+                            .max(1e-300)
+                            * x.mag()
+                    })
+                    .sum::<f64>()
+            })
+            .fold(0.0, f64::max);
+        // Irrational input weights: bound them by enclosure.
+        let reach = reach.max(Model::reach(&net) * start.iter().map(Fi::mag).fold(0.0, f64::max));
+        Model::new(&net, 4, fi::up(reach * (1.0 + 1e-12))).ok()
+    });
+    let direct = |b: &[Fi]| -> Result<Fi, BoundError> {
+        let bindings = vars
+            .iter()
+            .zip(b)
+            .map(|(v, x)| Ok((v.as_str(), Interval::new(&rat(x.lo), &rat(x.hi), 64)?)))
+            .collect::<Result<Vec<_>, IntervalError>>()?;
+        Ok(Fi::from_interval(&crate::interval::enclose(
+            g, &bindings, 64,
+        )?))
+    };
+    type Encloser<'a> = Box<dyn Fn(&[Fi]) -> Result<Fi, BoundError> + 'a>;
+    let (method, f): (String, Encloser) = match &model {
+        Some(m) => (
+            format!(
+                "one hidden layer of {} neurons ({} distinct): Taylor model of order 4 (exact polynomial plus (a.x)^4 Phi(a.x)), branch and bound over the box",
+                m.neurons(),
+                m.distinct()
+            ),
+            Box::new(|b: &[Fi]| m.eval(b)),
+        ),
+        None => (
+            "interval arithmetic on the expression itself (not one hidden layer), branch and bound over the box".into(),
+            Box::new(direct),
+        ),
+    };
+    let mut s = Search::new(&*f, vec![start.clone()])?;
+    let verdict = loop {
+        match s.run(Some(ef.lo), 0.0, limits)? {
+            End::Done => break SupVerdict::Proved,
+            End::Limit => {
+                break SupVerdict::Undecided {
+                    reason: format!(
+                        "stopped at {}",
+                        s.stopped.clone().unwrap_or_else(|| "a limit".into())
+                    ),
+                }
+            }
+            End::Exceeded => {
+                if let Some((witness, value)) = witness(g, vars, bounds, &s.argmax, eps) {
+                    break SupVerdict::Refuted { witness, value };
+                }
+                // Not confirmed at high precision: keep searching above it.
+                s.lower = s.lower.min(ef.hi);
+                if let Some(d) = limits.deadline {
+                    if Instant::now() >= d {
+                        break SupVerdict::Undecided {
+                            reason: "stopped at the deadline".into(),
+                        };
+                    }
+                }
+                if s.boxes >= limits.max_boxes {
+                    break SupVerdict::Undecided {
+                        reason: format!("stopped at the limit of {} boxes", limits.max_boxes),
+                    };
+                }
+            }
+        }
+    };
+    let lower = match &verdict {
+        SupVerdict::Refuted { value, .. } => {
+            let (lo, hi) = value;
+            let m = if lo.is_positive() {
+                lo.clone()
+            } else {
+                -hi.clone()
+            };
+            crate::certificate::round_up_decimal(&m, 4).min(m)
+        }
+        _ => round_down(s.lower),
+    };
+    Ok(SupReport {
+        verdict,
+        upper: round_up(s.upper(), 4),
+        lower,
+        boxes: s.boxes,
+        method,
+    })
+}
+
+/// A short rational point near `x` in the box where `|g|` provably exceeds `eps`.
+fn witness(
+    g: &Expr,
+    vars: &[String],
+    bounds: &[(BigRational, BigRational)],
+    x: &[f64],
+    eps: &BigRational,
+) -> Option<(Vec<BigRational>, (BigRational, BigRational))> {
+    if x.len() != vars.len() {
+        return None;
+    }
+    let check = |p: &[BigRational]| -> Option<(BigRational, BigRational)> {
+        if p.iter().zip(bounds).any(|(q, (lo, hi))| q < lo || q > hi) {
+            return None;
+        }
+        let bindings: Vec<(&str, Interval)> = vars
+            .iter()
+            .zip(p)
+            .map(|(v, q)| (v.as_str(), Interval::point(q, 256)))
+            .collect();
+        let v = crate::interval::enclose(g, &bindings, 128).ok()?;
+        (v.lo() > *eps || v.hi() < -eps.clone()).then(|| (v.lo(), v.hi()))
+    };
+    for digits in 1..=8u32 {
+        let scale = BigRational::from_integer(num_traits::Pow::pow(BigInt::from(10), digits));
+        let p: Vec<BigRational> = x
+            .iter()
+            .map(|&xi| (rat(xi) * &scale).round() / &scale)
+            .collect();
+        if let Some(v) = check(&p) {
+            return Some((p, v));
+        }
+    }
+    let p: Vec<BigRational> = x.iter().map(|&xi| rat(xi)).collect();
+    check(&p).map(|v| (p, v))
+}
+
+/// The gate's network minus the product, `sum_s A2_s sigma(b + s . x) - x_1 ... x_n`, as one
+/// expression in the inputs (`None` when the report does not admit the gate).
+pub fn gate_remainder_expr(report: &crate::gate::GateReport) -> Option<(Expr, Vec<String>)> {
+    scaled_gate_error(report, None)
+}
+
+/// `f_lambda(x) - x_1 ... x_n` with `f_lambda(x) = lambda^-n sum_s A2_s sigma(b + lambda s . x)`
+/// (`lambda = None`: 1).
+pub fn scaled_gate_error(
+    report: &crate::gate::GateReport,
+    lambda: Option<&BigRational>,
+) -> Option<(Expr, Vec<String>)> {
+    use crate::expr::BinOp;
+    let b = report.bias.as_ref()?;
+    let names = crate::gate::input_names(report.inputs);
+    let mut sum: Option<Expr> = None;
+    for (s, w) in report.a1.iter().zip(&report.a2) {
+        let mut arg: Option<Expr> = None;
+        for (si, x) in s.iter().zip(&names) {
+            let v = Expr::var(x);
+            arg = Some(match (arg, *si > 0) {
+                (None, true) => v,
+                (None, false) => Expr::Neg(Box::new(v)),
+                (Some(a), true) => Expr::bin(BinOp::Add, a, v),
+                (Some(a), false) => Expr::bin(BinOp::Sub, a, v),
+            });
+        }
+        let mut arg = arg?;
+        if let Some(l) = lambda {
+            arg = Expr::bin(BinOp::Mul, Expr::Num(l.clone()), arg);
+        }
+        if !b.is_zero() {
+            arg = Expr::bin(BinOp::Add, arg, b.to_expr());
+        }
+        let weight = match lambda {
+            Some(l) => {
+                let scale = num_traits::Pow::pow(l, report.inputs as i32);
+                (w * &crate::number::Const::from_rational(scale.recip())).to_expr()
+            }
+            None => w.to_expr(),
+        };
+        let neuron = Expr::bin(
+            BinOp::Mul,
+            weight,
+            report.activation.substitute(&["x".to_string()], &[arg]),
+        );
+        sum = Some(match sum {
+            None => neuron,
+            Some(acc) => Expr::bin(BinOp::Add, acc, neuron),
+        });
+    }
+    let product = names
+        .iter()
+        .map(|x| Expr::var(x))
+        .reduce(|a, b| Expr::bin(BinOp::Mul, a, b))?;
+    Some((Expr::bin(BinOp::Sub, sum?, product), names))
+}
+
+/// Certifies or refutes `sup |f_lambda(x) - x_1...x_n| <= eps` over `|x_i| <= radius` for one
+/// given `lambda` ([`decide_sup`] on [`scaled_gate_error`]).
+///
+/// # Errors
+/// As [`decide_sup`]; [`BoundError::Options`] when the report does not admit the gate.
+pub fn gate_lambda(
+    report: &crate::gate::GateReport,
+    lambda: &BigRational,
+    eps: &BigRational,
+    radius: &BigRational,
+    limits: &Limits,
+) -> Result<SupReport, BoundError> {
+    if !lambda.is_positive() || !radius.is_positive() {
+        return Err(BoundError::Options(
+            "lambda and the radius must be > 0".into(),
+        ));
+    }
+    let (expr, names) = scaled_gate_error(report, Some(lambda))
+        .ok_or_else(|| BoundError::Options("the activation does not admit the gate".into()))?;
+    let bounds = vec![(-radius.clone(), radius.clone()); names.len()];
+    decide_sup(&expr, &names, &bounds, eps, limits)
+}
+
+/// The gate's remainder bound `|R(x)| <= K |x|_inf^m` on `|x|_inf <= radius`, by
+/// [`remainder_bound`] on [`gate_remainder_expr`] (the routine `prove` uses for the same
+/// network written as a claim). An exact gate gets `K = 0` only when the enclosures prove it on
+/// the whole box (a polynomial piece may end inside it).
+///
+/// # Errors
+/// As [`remainder_bound`]; [`BoundError::Options`] when the report does not admit the gate.
+pub fn gate_remainder(
+    report: &crate::gate::GateReport,
+    radius: &BigRational,
+    limits: &Limits,
+) -> Result<SupBound, BoundError> {
+    let (expr, names) = gate_remainder_expr(report)
+        .ok_or_else(|| BoundError::Options("the activation does not admit the gate".into()))?;
+    let order = report.remainder.order.unwrap_or(report.degree + 1);
+    remainder_bound(&expr, &names, order, radius, limits)
+}

@@ -1,0 +1,105 @@
+//! The command line: negative values, a leading minus, standard input, built-in names, one
+//! validation of names for every command, and errors with their place.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+/// Runs the binary; returns (exit code, stdout, stderr).
+fn tg(args: &[&str], stdin: Option<&str>) -> (i32, String, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_taylorgate"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    if let Some(text) = stdin {
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(text.as_bytes())
+            .unwrap();
+    }
+    drop(child.stdin.take());
+    let out = child.wait_with_output().expect("the binary ends");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn first_line(s: &str) -> &str {
+    s.lines().next().unwrap_or("")
+}
+
+#[test]
+fn negative_values_and_a_leading_minus() {
+    let (code, out, err) = tg(&["expand", "-ln(1+x)", "--order", "2"], None);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(first_line(&out), "-x + 1/2*x^2 + O(x^3)");
+    let (code, out, err) = tg(&["expand", "x^2", "--at", "-1", "--order", "2"], None);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(first_line(&out), "1 - 2*(x + 1) + (x + 1)^2 + O((x + 1)^3)");
+    let (code, out, err) = tg(&["diff", "x^3", "-n", "1", "--at", "-2"], None);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("f'(-2) = 12"), "{out}");
+    let (code, _, err) = tg(&["gate", "softplus", "--bias", "-1"], None);
+    assert_eq!(code, 0, "{err}");
+    // a negative epsilon is a usage error, not a clap error about an unknown flag
+    let (code, _, err) = tg(&["gate", "softplus", "--epsilon", "-1"], None);
+    assert_eq!(code, 2);
+    assert!(err.contains("--epsilon"), "{err}");
+}
+
+#[test]
+fn standard_input() {
+    let (code, out, err) = tg(&["expand", "-", "--order", "2"], Some("exp(x)\n"));
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(first_line(&out), "1 + x + 1/2*x^2 + O(x^3)");
+    let (code, out, err) = tg(&["prove", "-"], Some("claim exp(x) = 1 + x + O(|x|^2)\n"));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("PROVED"), "{out}");
+}
+
+#[test]
+fn built_in_names_mean_functions_of_x() {
+    let (code, out, err) = tg(&["expand", "tanh", "--order", "3"], None);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(first_line(&out), "x - 1/3*x^3 + O(x^4)");
+    let (code, out, err) = tg(&["diff", "erf", "-n", "1", "--at", "0"], None);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("f'(0) = 2/sqrt(pi)"), "{out}");
+}
+
+#[test]
+fn every_command_rejects_unknown_names() {
+    for args in [
+        &["diff", "sinx"][..],
+        &["expand", "sinx"],
+        &["gate", "sinx"],
+    ] {
+        let (code, _, err) = tg(args, None);
+        assert_eq!(code, 2, "{args:?}");
+        assert!(err.contains("unknown name `sinx`"), "{args:?}: {err}");
+    }
+}
+
+#[test]
+fn a_function_defined_nowhere_has_no_derivative() {
+    for f in ["(x-x)^(-1)", "1/(x-x)"] {
+        let (code, _, err) = tg(&["diff", f], None);
+        assert_eq!(code, 2, "diff {f}: {err}");
+        assert!(err.contains("division by zero"), "{err}");
+    }
+}
+
+#[test]
+fn semantic_errors_show_their_place() {
+    let (code, _, err) = tg(&["expand", "x + ln(-1)"], None);
+    assert_eq!(code, 2);
+    assert!(err.contains("--> 1:5"), "{err}");
+    assert!(err.contains("1 | x + ln(-1)"), "{err}");
+    assert!(err.contains("  |     ^^^^^^"), "{err}");
+}
