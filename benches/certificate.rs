@@ -41,6 +41,8 @@ fn bench(c: &mut Criterion) {
             radius: "2".into(),
             no_bound: false,
             lambda: None,
+            float: None,
+            sigma_ulps: taylorgate::certificate::float::DEFAULT_SIGMA_ULPS,
             lang: Default::default(),
             standalone: false,
             plot: None,

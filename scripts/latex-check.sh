@@ -2,7 +2,8 @@
 # Compiles the LaTeX derivations with pdflatex and fails on an error or an overfull line:
 # `gate --format latex --standalone` (English and Portuguese) for every case of the reference
 # activations and five library activations with exact constants, and
-# `prove --format latex --standalone` for every examples/*.tg.
+# `prove --format latex --standalone` for every examples/*.tg, two refusals, and documents of
+# `expand` and `diff`.
 # Usage: scripts/latex-check.sh TAYLORGATE_BINARY [WORKDIR]
 set -euo pipefail
 bin=$1
@@ -50,5 +51,18 @@ for f in "$root"/examples/*.tg; do
     compile "prove-$b-$lang"
   done
 done
+# Refusals (the reason, in each language) and the other commands' documents.
+for lang in en pt; do
+  "$bin" gate relu --format latex --standalone --lang "$lang" > "$work/refuse-relu-$lang.tex" || [ $? -eq 1 ]
+  compile "refuse-relu-$lang"
+  "$bin" gate 'x^3' --bias 0 --format latex --standalone --lang "$lang" > "$work/refuse-cube-$lang.tex" || [ $? -eq 1 ]
+  compile "refuse-cube-$lang"
+done
+"$bin" expand mish --order 8 --format latex --standalone > "$work/expand-mish.tex"
+compile expand-mish
+"$bin" expand 'exp(-x^2)' --at 'ln(2)' --order 6 --format latex --standalone > "$work/expand-gauss.tex"
+compile expand-gauss
+"$bin" diff softplus -n 3 --at 'ln(3)' --format latex --standalone > "$work/diff-softplus.tex"
+compile diff-softplus
 echo "latex: $n passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -24,6 +24,8 @@
 //! Since `f_lambda(x) - x_1...x_n = R(lambda x) / lambda^n`, the certificate takes
 //! `r = lambda R` and searches the largest `lambda = j / 2^k` whose bound is at most epsilon.
 
+pub mod float;
+
 use crate::expr::Expr;
 use crate::gate::{GateReport, Verdict};
 use crate::interval::{derivative_bound, enclose_const, Interval, IntervalError};

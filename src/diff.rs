@@ -16,7 +16,7 @@
 //! Simplification may drop a removable singularity (`x/x` is `1`); evaluation is exact on the
 //! simplified expression.
 
-use crate::expr::{BinOp, CmpOp, Cond, Definitions, Expr, Func};
+use crate::expr::{ArityError, BinOp, CmpOp, Cond, Definitions, Expr, Func};
 use crate::number::{Const, NumberError};
 use num_bigint::BigInt;
 use num_rational::BigRational;
@@ -64,15 +64,8 @@ pub enum DiffError {
     #[error("unknown function `{0}`")]
     UnknownFunction(String),
     /// A call with the wrong number of arguments.
-    #[error("`{name}` takes {expected} argument(s), not {got}")]
-    Arity {
-        /// The function.
-        name: String,
-        /// Its number of parameters.
-        expected: usize,
-        /// The number of arguments given.
-        got: usize,
-    },
+    #[error(transparent)]
+    Arity(#[from] ArityError),
     /// `name'(x)` of a definition that does not take exactly one argument.
     #[error("`{0}'` needs a function of one argument")]
     NotUnary(String),
@@ -196,11 +189,11 @@ fn inline(e: &Expr, defs: &Definitions, bound: &[String], depth: usize) -> Resul
             let args: Vec<Expr> = args.iter().map(rec).collect::<Result<_, _>>()?;
             if let Some(f) = Func::from_name(name) {
                 if f.arity() != args.len() {
-                    return Err(DiffError::Arity {
+                    return Err(DiffError::Arity(ArityError {
                         name: name.clone(),
                         expected: f.arity(),
                         got: args.len(),
-                    });
+                    }));
                 }
                 return Ok(Expr::Call(f, args));
             }
@@ -209,11 +202,11 @@ fn inline(e: &Expr, defs: &Definitions, bound: &[String], depth: usize) -> Resul
                 .function(name)
                 .ok_or_else(|| DiffError::UnknownFunction(name.clone()))?;
             if def.params.len() != args.len() {
-                return Err(DiffError::Arity {
+                return Err(DiffError::Arity(ArityError {
                     name: name.clone(),
                     expected: def.params.len(),
                     got: args.len(),
-                });
+                }));
             }
             body.substitute(&def.params, &args)
         }

@@ -166,6 +166,18 @@ impl CmpOp {
     }
 }
 
+/// A call with the wrong number of arguments (an error of every layer that reads calls).
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[error("`{name}` takes {expected} argument(s), not {got}")]
+pub struct ArityError {
+    /// The function.
+    pub name: String,
+    /// Its number of parameters.
+    pub expected: usize,
+    /// The number of arguments given.
+    pub got: usize,
+}
+
 /// The condition `lhs op rhs` of an `if`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Cond {

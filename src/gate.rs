@@ -112,6 +112,65 @@ pub struct Remainder {
     pub undecided: Option<Term>,
 }
 
+/// Why the bias 0 was not used.
+#[derive(Clone, Debug, PartialEq)]
+pub enum AtZero {
+    /// `sigma^(n)(0) = 0`, proved.
+    Vanishes,
+    /// `sigma^(n)(0)` is this value, neither proved zero nor non-zero.
+    Undecided(Const),
+    /// `sigma` cannot be expanded at 0 (the engine's message).
+    NotSmooth(String),
+}
+
+/// The decisive facts behind a verdict, as data: [`crate::teach::reason`] puts them in words
+/// in each language ([`GateReport::reason`] holds the English sentence).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Reason {
+    /// Not decided yet.
+    Pending,
+    /// `sigma^(n)(bias) = derivative`, proved non-zero; `at_zero` says why 0 was not the bias.
+    Admits {
+        /// The bias.
+        bias: Const,
+        /// `sigma^(n)(bias)`.
+        derivative: Const,
+        /// Why the bias 0 was not used (`None` when the bias is 0 or was given).
+        at_zero: Option<AtZero>,
+    },
+    /// Every piece of `sigma` is a polynomial of degree at most `degree < n`.
+    LowDegree {
+        /// The number of pieces (1: a polynomial).
+        pieces: usize,
+        /// The largest degree of a piece.
+        degree: usize,
+    },
+    /// At the bias asked for, `sigma^(n)(bias) = 0`, proved.
+    Vanishes {
+        /// The bias asked for.
+        bias: Const,
+    },
+    /// At the bias asked for, `sigma^(n)(bias) = value` is neither proved zero nor non-zero.
+    Unproved {
+        /// The bias asked for.
+        bias: Const,
+        /// The value of `sigma^(n)(bias)`.
+        value: Const,
+    },
+    /// `sigma` cannot be expanded at the bias asked for.
+    NotExpandable {
+        /// The bias asked for.
+        bias: Const,
+        /// The engine's message.
+        error: String,
+    },
+    /// The bias 0 failed and no candidate bias gave a proved non-zero `sigma^(n)(b)`.
+    NoBias {
+        /// Why the bias 0 failed.
+        at_zero: AtZero,
+    },
+}
+
 /// Everything [`analyze`] found.
 #[derive(Clone, Debug)]
 pub struct GateReport {
@@ -121,8 +180,10 @@ pub struct GateReport {
     pub inputs: usize,
     /// The verdict.
     pub verdict: Verdict,
-    /// Why (one sentence with the decisive fact).
+    /// Why (one sentence with the decisive fact, in English).
     pub reason: String,
+    /// The same facts as data, for other languages and formats.
+    pub why: Reason,
     /// The bias (when admitted).
     pub bias: Option<Const>,
     /// `sigma^(n)(b)`.
@@ -189,113 +250,198 @@ pub fn derivative_from_coefficient(c: &Const, k: usize) -> Const {
     c * &Const::from_rational(BigRational::from_integer(factorial(k)))
 }
 
-/// The pieces of a piecewise definition: every expression obtained by choosing one branch at
-/// each `if`, `abs`, `min` and `max` (`None` when there are more than [`MAX_PIECES`]).
-pub fn pieces(e: &Expr) -> Option<Vec<Expr>> {
-    let combine = |parts: Vec<Vec<Expr>>, build: &dyn Fn(Vec<Expr>) -> Expr| -> Option<Vec<Expr>> {
-        let mut out: Vec<Vec<Expr>> = vec![vec![]];
-        for options in parts {
-            let mut next = Vec::new();
-            for prefix in &out {
-                for o in &options {
-                    let mut p = prefix.clone();
-                    p.push(o.clone());
-                    next.push(p);
+/// The pieces of a piecewise polynomial, as a domain of the graph evaluator ([`crate::ir`]):
+/// a value is the list of exact polynomials in `var`, one per choice of a branch at each `if`,
+/// `abs`, `min` and `max` (conditions decided only when they are constants of proved sign);
+/// `None` when a piece is not built as a polynomial (numbers and constants, `var`, `+ - *`,
+/// division by a constant, powers with a constant non-negative integer exponent, at most
+/// [`MAX_DEGREE`]), or there are more than [`MAX_PIECES`] pieces. A conservative, syntactic
+/// reading: `exp(ln(x))` is not a polynomial.
+struct PolynomialPieces {
+    var: String,
+    space: Arc<Space>,
+}
+
+type Pieces = Option<Vec<MultiSeries>>;
+
+/// The exact constant of a polynomial piece, if it is one.
+fn constant_piece(p: &MultiSeries) -> Option<Const> {
+    (p.is_constant() && p.order().is_none()).then(|| p.constant_term())
+}
+
+/// The constants of every piece, if they all are.
+fn constant_pieces(a: &Pieces) -> Option<Vec<Const>> {
+    a.as_ref()?.iter().map(constant_piece).collect()
+}
+
+impl PolynomialPieces {
+    fn one(&self, p: MultiSeries) -> Result<Pieces, crate::ir::Cancelled> {
+        Ok(Some(vec![p]))
+    }
+
+    /// Every combination of a piece of `a` and a piece of `b` under `f`.
+    fn combine(
+        &self,
+        a: &Pieces,
+        b: &Pieces,
+        f: impl Fn(&MultiSeries, &MultiSeries) -> Option<MultiSeries>,
+    ) -> Result<Pieces, crate::ir::Cancelled> {
+        let (Some(a), Some(b)) = (a, b) else {
+            return Ok(None);
+        };
+        if a.len().saturating_mul(b.len()) > MAX_PIECES {
+            return Ok(None);
+        }
+        let mut out = Vec::with_capacity(a.len() * b.len());
+        for x in a {
+            for y in b {
+                match f(x, y) {
+                    Some(p) if p.order().is_none() && self.degree(&p) <= MAX_DEGREE => out.push(p),
+                    _ => return Ok(None),
                 }
             }
-            if next.len() > MAX_PIECES {
-                return None;
-            }
-            out = next;
         }
-        Some(out.into_iter().map(build).collect())
-    };
-    match e {
-        Expr::If(_, a, b) => {
-            let mut v = pieces(a)?;
-            v.extend(pieces(b)?);
-            (v.len() <= MAX_PIECES).then_some(v)
-        }
-        Expr::Call(Func::Abs, args) if args.len() == 1 => {
-            let p = pieces(&args[0])?;
-            let mut v: Vec<Expr> = p.to_vec();
-            v.extend(p.into_iter().map(|x| -x));
-            (v.len() <= MAX_PIECES).then_some(v)
-        }
-        Expr::Call(Func::Min | Func::Max, args) if args.len() == 2 => {
-            let mut v = pieces(&args[0])?;
-            v.extend(pieces(&args[1])?);
-            (v.len() <= MAX_PIECES).then_some(v)
-        }
-        Expr::Call(f, args) => {
-            let parts = args.iter().map(pieces).collect::<Option<Vec<_>>>()?;
-            let f = *f;
-            combine(parts, &move |a| Expr::Call(f, a))
-        }
-        Expr::Neg(a) => Some(pieces(a)?.into_iter().map(|x| -x).collect()),
-        Expr::Bin(op, a, b) => {
-            let op = *op;
-            combine(vec![pieces(a)?, pieces(b)?], &move |v| {
-                let mut it = v.into_iter();
-                let (a, b) = (it.next().expect("two"), it.next().expect("two"));
-                Expr::bin(op, a, b)
-            })
-        }
-        _ => Some(vec![e.clone()]),
+        Ok(Some(out))
     }
-}
 
-/// Whether `e` is built as a polynomial in `var`: numbers and constants, `var`, `+ - *`,
-/// division by a constant, and powers with a constant non-negative integer exponent. A
-/// conservative, syntactic test (it answers `false` for `exp(ln(x))`).
-fn is_polynomial_syntax(e: &Expr, var: &str) -> bool {
-    let constant = |e: &Expr| e.free_variables().is_empty();
-    if constant(e) {
-        return true;
-    }
-    match e {
-        Expr::Var(v) => v == var,
-        Expr::Neg(a) => is_polynomial_syntax(a, var),
-        Expr::Bin(BinOp::Add | BinOp::Sub | BinOp::Mul, a, b) => {
-            is_polynomial_syntax(a, var) && is_polynomial_syntax(b, var)
-        }
-        Expr::Bin(BinOp::Div, a, b) => is_polynomial_syntax(a, var) && constant(b),
-        Expr::Bin(BinOp::Pow, a, b) => {
-            is_polynomial_syntax(a, var)
-                && Const::from_expr(b)
-                    .ok()
-                    .and_then(|k| k.to_rational())
-                    .is_some_and(|k| {
-                        k.is_integer()
-                            && !k.is_negative()
-                            && k <= BigRational::from_integer(BigInt::from(MAX_DEGREE))
-                    })
-        }
-        _ => false,
-    }
-}
-
-/// The degree of `e` as a polynomial in `var`, when it is built as one (proved by exact
-/// expansion; see [`is_polynomial_syntax`]).
-pub fn polynomial_degree(e: &Expr, var: &str) -> Option<usize> {
-    if !is_polynomial_syntax(e, var) {
-        return None;
-    }
-    let space = Space::total_degree(&[var]);
-    let defs = crate::Definitions::new();
-    let eval = crate::multi::Evaluator::new(&defs, space, MAX_DEGREE as i64 + 1);
-    let value = eval.eval(e).ok()?.into_scalar("a piece").ok()?;
-    if value.order().is_some() {
-        return None;
-    }
-    Some(
-        value
-            .terms()
+    fn degree(&self, p: &MultiSeries) -> usize {
+        p.terms()
             .keys()
             .map(|k| k[0].max(0) as usize)
             .max()
-            .unwrap_or(0),
-    )
+            .unwrap_or(0)
+    }
+
+    /// Applies `f` to the constant of every piece (all pieces must be constants).
+    fn constants(
+        &self,
+        a: &Pieces,
+        f: impl Fn(&Const) -> Option<Const>,
+    ) -> Result<Pieces, crate::ir::Cancelled> {
+        let Some(cs) = constant_pieces(a) else {
+            return Ok(None);
+        };
+        Ok(cs
+            .iter()
+            .map(|c| f(c).map(|v| MultiSeries::constant(&self.space, v)))
+            .collect())
+    }
+}
+
+impl crate::ir::Domain for PolynomialPieces {
+    type V = Pieces;
+    type Error = crate::ir::Cancelled;
+
+    fn number(&mut self, q: &BigRational) -> Result<Pieces, Self::Error> {
+        self.one(MultiSeries::constant(
+            &self.space,
+            Const::from_rational(q.clone()),
+        ))
+    }
+    fn pi(&mut self) -> Result<Pieces, Self::Error> {
+        self.one(MultiSeries::constant(&self.space, Const::pi()))
+    }
+    fn e(&mut self) -> Result<Pieces, Self::Error> {
+        self.one(MultiSeries::constant(&self.space, Const::e()))
+    }
+    fn variable(&mut self, name: &str) -> Result<Pieces, Self::Error> {
+        if name == self.var {
+            self.one(MultiSeries::variable(&self.space, 0))
+        } else {
+            Ok(None)
+        }
+    }
+    fn neg(&mut self, a: &Pieces) -> Result<Pieces, Self::Error> {
+        Ok(a.as_ref().map(|a| a.iter().map(MultiSeries::neg).collect()))
+    }
+    fn add(&mut self, a: &Pieces, b: &Pieces) -> Result<Pieces, Self::Error> {
+        self.combine(a, b, |x, y| Some(x.add(y)))
+    }
+    fn sub(&mut self, a: &Pieces, b: &Pieces) -> Result<Pieces, Self::Error> {
+        self.combine(a, b, |x, y| Some(x.sub(y)))
+    }
+    fn mul(&mut self, a: &Pieces, b: &Pieces) -> Result<Pieces, Self::Error> {
+        self.combine(a, b, |x, y| x.try_mul(y).ok())
+    }
+    fn div(&mut self, a: &Pieces, b: &Pieces) -> Result<Pieces, Self::Error> {
+        self.combine(a, b, |x, y| {
+            let c = constant_piece(y)?;
+            Some(x.scale(&c.recip().ok()?))
+        })
+    }
+    fn pow(&mut self, base: &Pieces, e: &Pieces, _: bool) -> Result<Pieces, Self::Error> {
+        let target = MAX_DEGREE as i64 + 1;
+        self.combine(base, e, |x, y| {
+            let k = constant_piece(y)?;
+            if let Some(c) = constant_piece(x) {
+                return Some(MultiSeries::constant(&self.space, c.pow(&k).ok()?));
+            }
+            let k = k.to_rational()?;
+            let small = k.is_integer()
+                && !k.is_negative()
+                && k <= BigRational::from_integer(BigInt::from(MAX_DEGREE));
+            let k = small.then(|| k.to_integer().try_into().ok()).flatten()?;
+            x.pow_int(k, target).ok()
+        })
+    }
+    fn call(&mut self, func: Func, a: &Pieces) -> Result<Pieces, Self::Error> {
+        self.constants(a, |c| Const::apply(func, std::slice::from_ref(c)).ok())
+    }
+    fn side(&mut self, cond: crate::ir::Cond<'_, Pieces>) -> Result<crate::ir::Side, Self::Error> {
+        use crate::ir::Side;
+        let sign = match constant_pieces(cond.d).as_deref() {
+            Some([d]) => d.sign(),
+            _ => Sign::Unknown,
+        };
+        let holds = match (sign, cond.op) {
+            (Sign::Unknown, _) => return Ok(Side::Both),
+            (Sign::Zero, op) => matches!(op, CmpOp::Le | CmpOp::Ge),
+            (Sign::Positive, op) => matches!(op, CmpOp::Gt | CmpOp::Ge),
+            (Sign::Negative, op) => matches!(op, CmpOp::Lt | CmpOp::Le),
+        };
+        Ok(if holds { Side::Then } else { Side::Other })
+    }
+    fn join(
+        &mut self,
+        _: crate::ir::Cond<'_, Pieces>,
+        a: &Pieces,
+        b: &Pieces,
+    ) -> Result<Pieces, Self::Error> {
+        let (Some(a), Some(b)) = (a, b) else {
+            return Ok(None);
+        };
+        if a.len() + b.len() > MAX_PIECES {
+            return Ok(None);
+        }
+        Ok(Some(a.iter().chain(b).cloned().collect()))
+    }
+}
+
+/// The degree in `var` of every piece of a piecewise polynomial `e` (one per choice of a
+/// branch at each `if`, `abs`, `min` and `max`; see [`PolynomialPieces`]), proved by exact
+/// expansion; `None` when some piece is not built as a polynomial or there are more than
+/// [`MAX_PIECES`] pieces.
+pub fn piece_degrees(e: &Expr, var: &str) -> Option<Vec<usize>> {
+    let defs = crate::Definitions::new();
+    let mut lowering = crate::ir::Lowering::new(&defs);
+    let root = lowering.lower_scalar(e, "a piece").ok()?;
+    let domain = PolynomialPieces {
+        var: var.to_string(),
+        space: Space::total_degree(&[var]),
+    };
+    let mut evaluator = crate::ir::Evaluator::new(lowering.graph(), domain);
+    let pieces = evaluator.value(root).ok()??;
+    let domain = evaluator.domain();
+    Some(pieces.iter().map(|p| domain.degree(p)).collect())
+}
+
+/// The degree of `e` as a polynomial in `var`, when it is built as one (one piece; see
+/// [`piece_degrees`]).
+pub fn polynomial_degree(e: &Expr, var: &str) -> Option<usize> {
+    match piece_degrees(e, var)?.as_slice() {
+        [d] => Some(*d),
+        _ => None,
+    }
 }
 
 /// Exact candidate biases, simplest first (rational multiples of `ln 2`, `ln 3`, `pi` give
@@ -333,7 +479,7 @@ fn taylor_at(sigma: &Expr, b: &Const, d: usize) -> Result<Vec<Const>, SeriesErro
 enum Trial {
     Admits(Vec<Const>),
     Vanishes,
-    Unknown(String),
+    Unknown(Const),
     Fails(String),
 }
 
@@ -344,25 +490,23 @@ fn try_bias(sigma: &Expr, b: &Const, n: usize, d: usize) -> Trial {
             match dn.zero_test() {
                 ZeroTest::NonZero => Trial::Admits(c),
                 ZeroTest::Zero => Trial::Vanishes,
-                ZeroTest::Unknown => Trial::Unknown(dn.to_string()),
+                ZeroTest::Unknown => Trial::Unknown(dn),
             }
         }
         Err(e) => Trial::Fails(e.to_string()),
     }
 }
 
-fn prime_name(n: usize) -> String {
-    match n {
-        1 => "σ'".into(),
-        2 => "σ''".into(),
-        3 => "σ'''".into(),
-        _ => format!("σ^({n})"),
-    }
-}
-
 /// Decides whether `sigma` (a built-in-only expression in `x`) admits the `n`-input
 /// multiplication gate, finds a bias, and expands the network exactly.
 pub fn analyze(sigma: &Expr, options: &GateOptions) -> Result<GateReport, GateError> {
+    let mut report = find(sigma, options)?;
+    report.reason = crate::teach::reason_text(&report.why, report.inputs, crate::teach::Lang::En);
+    Ok(report)
+}
+
+/// [`analyze`] with the reason as data only.
+fn find(sigma: &Expr, options: &GateOptions) -> Result<GateReport, GateError> {
     let n = options.inputs;
     if n == 0 || n > MAX_INPUTS {
         return Err(GateError::Options(format!(
@@ -384,6 +528,7 @@ pub fn analyze(sigma: &Expr, options: &GateOptions) -> Result<GateReport, GateEr
         inputs: n,
         verdict: Verdict::Undecided,
         reason: String::new(),
+        why: Reason::Pending,
         bias: None,
         derivative_at_bias: None,
         derivative_at_zero: None,
@@ -402,46 +547,29 @@ pub fn analyze(sigma: &Expr, options: &GateOptions) -> Result<GateReport, GateEr
         },
         polynomial_piece: false,
     };
-    let dn_name = prime_name(n);
 
     // Proofs of impossibility: every piece a polynomial of degree < n.
-    let all_pieces = pieces(sigma);
-    if let Some(ps) = &all_pieces {
-        let degrees: Option<Vec<usize>> = ps.iter().map(|p| polynomial_degree(p, "x")).collect();
-        if let Some(ds) = degrees {
-            let max = ds.iter().copied().max().unwrap_or(0);
-            if max < n {
-                report.verdict = Verdict::DoesNotAdmit;
-                let kind = if max <= 1 {
-                    "affine"
-                } else {
-                    "a polynomial of degree < n"
-                };
-                let product = input_names(n).join("*");
-                report.reason = if ps.len() == 1 {
-                    format!(
-                        "σ is {kind} (degree {max} < {n}): {dn_name} vanishes identically, so the network is a polynomial of degree < {n} and cannot equal {product}"
-                    )
-                } else {
-                    format!(
-                        "σ is piecewise {kind} ({} pieces, each of degree <= {max} < {n}): {dn_name} = 0 wherever it exists, so the network is piecewise a polynomial of degree < {n}, and the product {product} (degree {n}) is not; no bias or scaling helps",
-                        ps.len()
-                    )
-                };
-                return Ok(report);
-            }
+    if let Some(ds) = piece_degrees(sigma, "x") {
+        let max = ds.iter().copied().max().unwrap_or(0);
+        if max < n {
+            report.verdict = Verdict::DoesNotAdmit;
+            report.why = Reason::LowDegree {
+                pieces: ds.len(),
+                degree: max,
+            };
+            return Ok(report);
         }
     }
 
     // The bias: forced, 0, or the simplest exact candidate that proves sigma^(n)(b) != 0.
     let zero = Const::zero();
-    let mut notes: Vec<String> = Vec::new();
+    let mut at_zero: Option<AtZero> = None;
     let chosen: Option<(Const, Vec<Const>)> = if let Some(b) = &options.bias {
         match try_bias(sigma, b, n, degree) {
             Trial::Admits(c) => Some((b.clone(), c)),
             Trial::Vanishes => {
                 report.verdict = Verdict::DoesNotAdmit;
-                report.reason = format!("{dn_name}({b}) = 0 (proved): no gate at this bias");
+                report.why = Reason::Vanishes { bias: b.clone() };
                 if let Ok(c) = taylor_at(sigma, b, degree) {
                     report.derivative_at_bias = Some(derivative_from_coefficient(&c[n], n));
                 }
@@ -449,12 +577,18 @@ pub fn analyze(sigma: &Expr, options: &GateOptions) -> Result<GateReport, GateEr
                 return Ok(report);
             }
             Trial::Unknown(v) => {
-                report.reason = format!("{dn_name}({b}) = {v} could not be proved non-zero");
+                report.why = Reason::Unproved {
+                    bias: b.clone(),
+                    value: v,
+                };
                 report.bias = Some(b.clone());
                 return Ok(report);
             }
             Trial::Fails(e) => {
-                report.reason = format!("σ cannot be expanded at the bias {b}: {e}");
+                report.why = Reason::NotExpandable {
+                    bias: b.clone(),
+                    error: e.to_string(),
+                };
                 report.bias = Some(b.clone());
                 return Ok(report);
             }
@@ -469,10 +603,10 @@ pub fn analyze(sigma: &Expr, options: &GateOptions) -> Result<GateReport, GateEr
                 match other {
                     Trial::Vanishes => {
                         report.derivative_at_zero = Some(Const::zero());
-                        notes.push(format!("{dn_name}(0) = 0"));
+                        at_zero = Some(AtZero::Vanishes);
                     }
-                    Trial::Unknown(v) => notes.push(format!("{dn_name}(0) = {v} is undecided")),
-                    Trial::Fails(e) => notes.push(format!("σ is not smooth at 0 ({e})")),
+                    Trial::Unknown(v) => at_zero = Some(AtZero::Undecided(v)),
+                    Trial::Fails(e) => at_zero = Some(AtZero::NotSmooth(e.to_string())),
                     Trial::Admits(_) => unreachable!(),
                 }
                 let mut best: Option<(Const, Vec<Const>)> = None;
@@ -502,23 +636,17 @@ pub fn analyze(sigma: &Expr, options: &GateOptions) -> Result<GateReport, GateEr
     };
 
     let Some((b, c)) = chosen else {
-        report.reason = format!(
-            "undecided: {}; no candidate bias gave a proved non-zero {dn_name}(b)",
-            notes.join("; ")
-        );
+        report.why = Reason::NoBias {
+            at_zero: at_zero.unwrap_or(AtZero::Vanishes),
+        };
         return Ok(report);
     };
     let dn = derivative_from_coefficient(&c[n], n);
     report.verdict = Verdict::Admits;
-    report.reason = if b.is_zero() {
-        format!("{dn_name}(0) = {dn} ≠ 0 (proved)")
-    } else {
-        let found = format!("at the bias b = {b}, {dn_name}(b) = {dn} ≠ 0 (proved)");
-        if notes.is_empty() {
-            found
-        } else {
-            format!("{}; {found}", notes.join("; "))
-        }
+    report.why = Reason::Admits {
+        bias: b.clone(),
+        derivative: dn.clone(),
+        at_zero: if b.is_zero() { None } else { at_zero },
     };
     report.polynomial_piece = active_piece_is_polynomial(sigma, &b, degree);
 

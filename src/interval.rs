@@ -1,5 +1,9 @@
 //! Rigorous enclosures: interval arithmetic with dyadic endpoints rounded outward.
 //!
+//! Expressions are enclosed through the one evaluator of the graph ([`crate::ir`]): intervals
+//! ([`Enclosure`]) and interval Taylor arithmetic ([`taylor_coefficients_of`]) are two of its
+//! domains; this module supplies their arithmetic and the elementary functions.
+//!
 //! An [`Interval`] `[lo, hi]` has exact endpoints of the form `m * 2^e` (`m` a big integer).
 //! Every operation takes a working precision `prec` (significant bits of each endpoint) and
 //! rounds the lower endpoint down and the upper endpoint up, so the result always contains the
@@ -45,18 +49,22 @@
 //! assert_eq!(to_decimal(&sin1, 10).unwrap(), "0.8414709848");
 //! ```
 
+mod decimal;
 mod digits;
 mod dyadic;
 mod elementary;
-mod eval;
+mod enclose;
 mod taylor;
 
+pub use decimal::to_decimal;
 pub use digits::guaranteed_digits;
-pub use eval::{
-    decide_sign, decide_sign_with_limit, enclose, enclose_const, to_decimal, NumericSign, MAX_PREC,
+pub use enclose::{
+    decide_sign, decide_sign_with_limit, enclose, enclose_const, enclose_node, Enc, Enclosure,
+    NumericSign, MAX_PREC,
 };
 pub use taylor::{
-    derivative_bound, taylor_coefficients, taylor_coefficients_with, MAX_TAYLOR_ORDER,
+    derivative_bound, taylor_coefficients, taylor_coefficients_of, taylor_coefficients_with, Jet,
+    MAX_TAYLOR_ORDER,
 };
 
 use dyadic::{Dyadic, Round};

@@ -8,9 +8,11 @@
 //! Taylor series, and proves (or refutes) what such networks compute.
 //!
 //! The modules follow the data flow. Every input is parsed and checked once, then lowered once
-//! into the graph of [`ir`]; exact constants ([`number`]), one-variable series ([`series`]) and
-//! several-variable series ([`multi`]) are domains of the one evaluator of that graph, which
-//! owns definitions, shapes, sharing and the pieces of `if`, `abs`, `min` and `max`.
+//! into the graph of [`ir`]; exact constants ([`number`]), one-variable series ([`series`]),
+//! several-variable series ([`multi`]), enclosures and interval Taylor arithmetic
+//! ([`interval`]) are domains of the one evaluator of that graph, which owns definitions,
+//! shapes, sharing and the pieces of `if`, `abs`, `min` and `max`. [`prove`] decides a claim
+//! and bounds its remainder through that evaluator.
 //!
 //! | module | idea |
 //! |---|---|
@@ -22,12 +24,11 @@
 //! | [`diff`] | symbolic derivatives, simplification, exact evaluation at a point |
 //! | [`series`] | exact truncated power series of one variable at any exact point (a domain of the evaluator) |
 //! | [`multi`] | truncated series in several variables (a domain of the evaluator) |
-//! | [`shape`] | vectors and matrices of any scalars (used by the lowering and by `scalar`) |
-//! | [`interval`] | rigorous enclosures (interval arithmetic) |
+//! | [`shape`] | vectors and matrices of any scalars (used by the lowering) |
+//! | [`interval`] | rigorous enclosures and interval Taylor arithmetic (two domains of the evaluator) |
 //! | [`gate`] | the multiplication gate: admissibility, bias, exact expansion |
 //! | [`remainder`] | the sharp remainder shared by `gate` and `prove`: an order only when proved |
 //! | [`certificate`] | rigorous remainder bounds and the epsilon-lambda certificate |
-//! | [`scalar`] | lowering of vectors, matrices and definitions to one built-in scalar expression |
 //! | [`prove`] | claims `LHS = RHS + O(...)`: proved, refuted or undecided |
 //! | [`library`] | the built-in library of named activations |
 //! | [`teach`] | derivations as documents (text, Markdown, LaTeX; English, Portuguese) and plots |
@@ -78,7 +79,6 @@ pub mod parse;
 pub mod print;
 pub mod prove;
 pub mod remainder;
-pub mod scalar;
 pub mod series;
 pub mod session;
 pub mod shape;

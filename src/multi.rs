@@ -102,6 +102,17 @@ fn add_exponents(a: &[i32], b: &[i32]) -> Result<Vec<i32>, MultiError> {
         .collect()
 }
 
+/// `a + b` for orders and weights, in checked 64-bit arithmetic.
+fn add_orders(a: i64, b: i64) -> Result<i64, MultiError> {
+    a.checked_add(b)
+        .ok_or_else(|| MultiError::TooLarge(format!("an order {a} + {b} beyond 64-bit arithmetic")))
+}
+
+/// `order + shift` for an optional order.
+fn shift_order(order: Option<i64>, shift: i64) -> Result<Option<i64>, MultiError> {
+    order.map(|n| add_orders(n, shift)).transpose()
+}
+
 /// The variables of a computation and their weights in the truncation.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Space {
@@ -137,13 +148,20 @@ impl Space {
         self.names.iter().position(|n| n == name)
     }
 
-    /// The weighted degree of a monomial.
+    /// The weighted degree of a monomial, in checked 64-bit arithmetic (saturating at the
+    /// bounds of `i64`, never wrapping: a saturated weight lies beyond every order).
     pub fn weight(&self, exponents: &[i32]) -> i64 {
         exponents
             .iter()
             .zip(&self.weights)
-            .map(|(e, w)| i64::from(*e) * w)
-            .sum()
+            .try_fold(0i64, |acc, (e, w)| {
+                acc.checked_add(i64::from(*e).checked_mul(*w)?)
+            })
+            .unwrap_or(if exponents.iter().any(|e| *e < 0) {
+                i64::MIN
+            } else {
+                i64::MAX
+            })
     }
 }
 
@@ -336,8 +354,8 @@ impl MultiSeries {
         let order = match (va, vb) {
             (None, _) | (_, None) => {
                 // One factor is zero up to its order: the product is O(order + val other).
-                let oa = self.order.map(|n| n + vb.unwrap_or(0));
-                let ob = other.order.map(|m| m + va.unwrap_or(0));
+                let oa = shift_order(self.order, vb.unwrap_or(0))?;
+                let ob = shift_order(other.order, va.unwrap_or(0))?;
                 let order = min_order(oa, ob);
                 return Ok(MultiSeries {
                     space: self.space.clone(),
@@ -346,7 +364,7 @@ impl MultiSeries {
                 });
             }
             (Some(va), Some(vb)) => {
-                min_order(self.order.map(|n| n + vb), other.order.map(|m| m + va))
+                min_order(shift_order(self.order, vb)?, shift_order(other.order, va)?)
             }
         };
         let mut terms: BTreeMap<Vec<i32>, Const> = BTreeMap::new();
@@ -354,7 +372,7 @@ impl MultiSeries {
             let wa = self.space.weight(ea);
             for (eb, cb) in &other.terms {
                 if let Some(n) = order {
-                    if wa + self.space.weight(eb) >= n {
+                    if wa.saturating_add(self.space.weight(eb)) >= n {
                         continue;
                     }
                 }
@@ -435,7 +453,10 @@ impl MultiSeries {
                 let w = self.space.weight(&e);
                 let mut r = MultiSeries::monomial(&self.space, e, inv);
                 // (c x^e + O(n))^-1 = c^-1 x^-e (1 + O(n - w(e))).
-                r.order = self.order.map(|n| n + 2 * w);
+                let twice = w.checked_mul(2).ok_or_else(|| {
+                    MultiError::TooLarge(format!("a weight {w} beyond 64-bit arithmetic"))
+                })?;
+                r.order = shift_order(self.order, twice)?;
                 return Ok(r);
             }
         }
@@ -574,12 +595,15 @@ pub struct Evaluator<'a> {
 impl From<LowerError> for MultiError {
     fn from(e: LowerError) -> MultiError {
         match e {
-            LowerError::UnknownFunction(name) => MultiError::UnknownName(name),
+            LowerError::UnknownFunction(name) | LowerError::UnknownName(name) => {
+                MultiError::UnknownName(name)
+            }
             LowerError::Shape(s) => MultiError::Shape(s.0),
             LowerError::Derivative(d) => MultiError::Diff(d),
-            e @ (LowerError::Arity { .. } | LowerError::Recursive(_) | LowerError::TooLarge) => {
-                MultiError::TooLarge(e.to_string())
-            }
+            e @ (LowerError::Arity(_)
+            | LowerError::Recursive(_)
+            | LowerError::TooLarge
+            | LowerError::TreeTooLarge) => MultiError::TooLarge(e.to_string()),
         }
     }
 }

@@ -10,17 +10,18 @@
 //!
 //! A proved claim can also carry a rigorous bound `|R(x)| <= K |x|_inf^m` of its remainder on
 //! a box ([`prove_program_with_bounds`], [`remainder_bound`]): interval Taylor arithmetic
-//! along rays, on the remainder lowered to one scalar expression by [`crate::scalar`].
+//! along rays, on the remainder lowered once to the graph of [`crate::ir`] and evaluated in the
+//! domain of interval Taylor arithmetic: the same evaluator that decides the claim.
 //!
 //! The truncation order is data: when the expansion's order is too low to decide (`lambda^-2`
 //! times a series loses two orders) the computation is repeated with a higher target, up to
 //! [`MAX_TARGET`].
 
 use crate::expr::{BinOp, Claim, ClaimOrder, Definitions, Expr, Program, Statement};
-use crate::interval::{taylor_coefficients_with, Interval, IntervalError};
+use crate::interval::{enclose_node, taylor_coefficients_of, Interval, IntervalError};
+use crate::ir::{scalar_expr, Graph, Id, LowerError, Lowering, Node};
 use crate::multi::{Evaluator, MultiError, MultiSeries, Space};
 use crate::number::{Const, ZeroTest};
-use crate::scalar::{lower, ScalarError};
 use num_bigint::BigInt;
 use num_rational::BigRational;
 use num_traits::{Signed, Zero};
@@ -180,7 +181,7 @@ pub fn prove_sup_claim(
         sup: None,
     };
     let constant = |e: &Expr, what: &str| -> Result<BigRational, String> {
-        let v = lower(e, defs, &[])
+        let v = scalar_expr(e, defs, &[])
             .map_err(|err| format!("{what} `{e}`: {err}"))
             .and_then(|l| Const::from_expr(&l).map_err(|err| format!("{what} `{e}`: {err}")))?;
         v.to_rational()
@@ -211,7 +212,7 @@ pub fn prove_sup_claim(
             return report;
         }
     };
-    let g = match lower(&claim.expr, defs, &vars) {
+    let g = match scalar_expr(&claim.expr, defs, &vars) {
         Ok(g) => g,
         Err(e) => {
             report.message = format!("cannot lower the function: {e}");
@@ -493,7 +494,7 @@ pub enum BoundError {
     NoVariable,
     /// The remainder is not one scalar built-in expression.
     #[error("cannot lower the remainder to one scalar expression: {0}")]
-    Lower(#[from] ScalarError),
+    Lower(#[from] LowerError),
     /// The order is beyond the interval Taylor arithmetic.
     #[error("order {0} is above the limit of the interval Taylor arithmetic")]
     Order(i64),
@@ -533,9 +534,11 @@ impl Ord for Scored {
     }
 }
 
-/// The Taylor problem: `c_m` of `expr` in `var` over regions of (`var`, `names`).
+/// The Taylor problem: `c_m` of node `expr` of `graph` in `var` over regions of (`var`,
+/// `names`).
 struct Problem<'a> {
-    expr: &'a Expr,
+    graph: &'a Graph,
+    expr: Id,
     var: &'a str,
     names: &'a [String],
     m: usize,
@@ -543,7 +546,7 @@ struct Problem<'a> {
     scale: Vec<BigRational>,
     /// Instead of `|c_m|`: `|Q| + t^p C` for an exact polynomial `Q` (in `var` and `names`),
     /// `p` and `C >= 0` (the exact leading terms plus a bound of the Lagrange tail).
-    poly: Option<(Expr, u32, BigRational)>,
+    poly: Option<(Id, u32, BigRational)>,
     /// Stop when the bound is within a factor `1 + 1/tolerance` of a value attained.
     tolerance: i64,
     /// The most boxes to evaluate.
@@ -563,13 +566,15 @@ impl Problem<'_> {
         if let Some((q, p, tail)) = &self.poly {
             let mut all = bindings;
             all.push((self.var, at));
-            let value = crate::interval::enclose(q, &all, BOUND_PREC)?;
+            let value = enclose_node(self.graph, *q, &all, BOUND_PREC)?;
             let mag = value.lo().abs().max(value.hi().abs());
             let t = region[0].0.abs().max(region[0].1.abs());
             let bound = mag + num_traits::Pow::pow(&t, *p) * tail;
             return Interval::new(&bound, &bound, BOUND_PREC);
         }
-        let c = taylor_coefficients_with(self.expr, self.var, &at, &bindings, self.m, BOUND_PREC)?;
+        let c = taylor_coefficients_of(
+            self.graph, self.expr, self.var, &at, &bindings, self.m, BOUND_PREC,
+        )?;
         c.into_iter()
             .nth(self.m)
             .ok_or(IntervalError::TooLarge("Taylor order"))
@@ -745,12 +750,12 @@ fn fresh_name(names: &[String]) -> String {
 /// A rigorous bound `|R| <= K |x|^m` of the remainder `R = LHS - RHS` of a proved claim, on
 /// the box of radius `radius` (see [`RemainderBound`]).
 ///
-/// The remainder is lowered to one scalar expression ([`crate::scalar`]). Its terms of degree
+/// The remainder is lowered once to the graph ([`crate::ir`]). Its terms of degree
 /// below `m` vanish (proved by the exact expansion), so along each ray `h(t) = R(t y)`,
 /// `|y|_inf = 1`, Taylor's theorem with the Lagrange remainder gives
 /// `|R(s y)| <= s^m sup_{t in [0, s]} |h^(m)(t)| / m!`. The `m`-th Taylor coefficient
 /// `c_m = h^(m)/m!` is enclosed by Taylor arithmetic on intervals
-/// ([`taylor_coefficients_with`]) over `t in [0, r]` and `y` on the faces of the unit cube,
+/// ([`taylor_coefficients_of`]) over `t in [0, r]` and `y` on the faces of the unit cube,
 /// and its supremum bounded by branch and bound (cutting the boxes in two, at most
 /// [`MAX_BOUND_BOXES`] evaluations). Claims `O(lambda^k)` expand in `lambda` itself, over
 /// `[-r, r]` for every variable.
@@ -809,11 +814,20 @@ pub fn remainder_bound(
         .ok()
         .filter(|m| *m <= crate::interval::MAX_TAYLOR_ORDER)
         .ok_or(BoundError::Order(order))?;
-    let rem = Expr::bin(
-        BinOp::Sub,
-        lower(&claim.lhs, defs, vars)?,
-        lower(&claim.rhs, defs, vars)?,
-    );
+    // The remainder, lowered once: the graph is evaluated in the domain of interval Taylor
+    // arithmetic for every box, and read back as a tree for the Taylor model of crate::bound.
+    let mut lowering = Lowering::new(defs);
+    let lhs = lowering.lower_scalar(&claim.lhs, "the left-hand side")?;
+    let rhs = lowering.lower_scalar(&claim.rhs, "the right-hand side")?;
+    let rem_id = lowering.graph_mut().add(Node::Sub(lhs, rhs));
+    let graph = lowering.graph();
+    if let Some(v) = (0..graph.var_count())
+        .map(|v| graph.var_name(v as u32))
+        .find(|n| graph.depends_on(rem_id, n) && !vars.contains(&n.to_string()))
+    {
+        return Err(LowerError::UnknownName(v.to_string()).into());
+    }
+    let rem = graph.to_expr(rem_id)?;
     if variable.is_none() {
         // One hidden layer (the gate, written any way): the Taylor model of crate::bound, the
         // routine `gate` uses too.
@@ -828,13 +842,20 @@ pub fn remainder_bound(
     let (upper, attained, boxes) = match &variable {
         None => {
             let t = fresh_name(vars);
-            let mut h = rem;
-            for v in vars {
-                h = h.substitute(
-                    std::slice::from_ref(v),
-                    &[Expr::bin(BinOp::Mul, Expr::var(&t), Expr::var(v))],
-                );
-            }
+            let graph = lowering.graph_mut();
+            let t_id = graph.var(&t);
+            let subs: Vec<(u32, Id)> = vars
+                .iter()
+                .map(|v| {
+                    let v_id = graph.var(v);
+                    let n = graph.var_id(v).expect("a variable");
+                    (n, graph.add(Node::Mul(t_id, v_id)))
+                })
+                .collect();
+            let h = graph.substitute(rem_id, &subs);
+            let q = leading_polynomial(claim, defs, vars, &t, order, order + EXTRA_TERMS)
+                .and_then(|q| lowering.lower_scalar(&q, "the leading terms").ok());
+            let graph = lowering.graph();
             let mut scale = vec![radius.clone()];
             scale.extend(vars.iter().map(|_| &one + &one));
             // The faces y_i = +-1 of the unit cube, t in [0, r].
@@ -853,7 +874,8 @@ pub fn remainder_bound(
                 }
             }
             let problem = |m: usize, poly, tolerance, budget| Problem {
-                expr: &h,
+                graph,
+                expr: h,
                 var: &t,
                 names: vars,
                 m,
@@ -865,13 +887,12 @@ pub fn remainder_bound(
             let m_tail = m + EXTRA_TERMS as usize;
             // |R(s y)| / s^m <= |Q(s, y)| + s^(M - m) sup |c_M|: the exact terms of degrees
             // m..M-1 (Q) and the Lagrange remainder at order M.
-            let split = leading_polynomial(claim, defs, vars, &t, order, order + EXTRA_TERMS)
-                .and_then(|q| {
-                    problem(m_tail, None, 4, TAIL_BOXES)
-                        .maximise(faces.clone())
-                        .ok()
-                        .map(|(c, _, b)| (q, c, b))
-                });
+            let split = q.and_then(|q| {
+                problem(m_tail, None, 4, TAIL_BOXES)
+                    .maximise(faces.clone())
+                    .ok()
+                    .map(|(c, _, b)| (q, c, b))
+            });
             let with_terms = split.and_then(|(q, c, tail_boxes)| {
                 let poly = Some((q, EXTRA_TERMS as u32, c));
                 let (u, a, b) = problem(m, poly, TOLERANCE, MAX_BOUND_BOXES)
@@ -893,7 +914,8 @@ pub fn remainder_bound(
         Some(lambda) => {
             let full = (-radius.clone(), radius.clone());
             let problem = Problem {
-                expr: &rem,
+                graph: lowering.graph(),
+                expr: rem_id,
                 var: lambda,
                 names: &others,
                 m,

@@ -243,11 +243,18 @@ pub fn taylor(expr: &Expr, var: &str, point: &Const, n: usize) -> Result<Series,
             max: MAX_ORDER,
         });
     }
-    let _stage = crate::budget::stage(format!(
+    let what = format!(
         "the Taylor series of {} at {var} = {} to order {n}",
         crate::budget::short(expr),
         crate::budget::short(point)
-    ));
+    );
+    // A series of an internal variable (the remainder bound's `__z`, prove's `__t`) is named
+    // by the stage that asked for it, never by its internal name.
+    let _stage = crate::budget::stage(if what.contains("__") {
+        format!("an auxiliary Taylor series to order {n}")
+    } else {
+        what
+    });
     if let Some(p) = point.to_rational() {
         if let Ok((c0, rest)) = fast::taylor_fast(expr, var, &p, n) {
             let mut coefficients = Vec::with_capacity(n + 1);

@@ -27,6 +27,7 @@
 
 use crate::bound::{self, SupBound, SupReport, SupVerdict};
 use crate::budget::Budget;
+use crate::certificate::float::{FloatCertificate, FloatFormat};
 use crate::certificate::{self, Certificate, CertificateError};
 use crate::expr::{Definitions, Expr, Program, Statement};
 use crate::gate::{self, GateOptions, GateReport, Term, Verdict};
@@ -379,13 +380,34 @@ impl Session {
             (Some(eps), true, None) => Some(certificate::certify(&report, eps, &radius)),
             _ => None,
         };
-        let data = GateData::new(
+        if req.float.is_some() && epsilon.is_none() {
+            return Err(UsageError::Option {
+                option: "--float".into(),
+                message: "needs --epsilon".into(),
+            }
+            .into());
+        }
+        let float = match (req.float, &epsilon, admits) {
+            (Some(format), Some(eps), true) => Some(certificate::float::certify_float(
+                &report,
+                eps,
+                &radius,
+                format,
+                req.sigma_ulps,
+            )),
+            _ => None,
+        };
+        let mut data = GateData::new(
             &report,
             &remainder_bound,
             &certificate,
             lambda_check.as_ref(),
             req.digits,
         );
+        data.float_certificate = float.as_ref().map(|c| match c {
+            Ok(c) => c.to_json(),
+            Err(e) => serde_json::json!({ "error": format!("no certificate: {e}") }),
+        });
         Ok(GateResult {
             report,
             remainder_bound,
@@ -393,6 +415,7 @@ impl Session {
             lambda_check,
             radius,
             epsilon,
+            float,
             data,
         })
     }
@@ -719,6 +742,10 @@ pub struct GateRequest {
     pub lambda: Option<String>,
     /// Skip the rigorous remainder bound.
     pub no_bound: bool,
+    /// With `epsilon`: certify the network evaluated in this floating-point format.
+    pub float: Option<FloatFormat>,
+    /// The assumed accuracy of sigma's implementation for `float`, in ulps of its value.
+    pub sigma_ulps: u32,
     /// Guaranteed significant digits (`approx`).
     pub digits: Option<u32>,
 }
@@ -735,6 +762,8 @@ impl GateRequest {
             radius: "1".into(),
             lambda: None,
             no_bound: false,
+            float: None,
+            sigma_ulps: crate::certificate::float::DEFAULT_SIGMA_ULPS,
             digits: None,
         }
     }
@@ -755,6 +784,8 @@ pub struct GateResult {
     pub radius: BigRational,
     /// The accuracy asked, if any.
     pub epsilon: Option<BigRational>,
+    /// The floating-point certificate (when asked with epsilon, and admitted).
+    pub float: Option<Result<FloatCertificate, CertificateError>>,
     /// What `--format json` prints.
     pub data: GateData,
 }
@@ -1036,6 +1067,9 @@ pub struct GateData {
     pub certificate: Option<CertificateData>,
     /// The decision of a given scale, when asked (`--lambda`).
     pub lambda_check: Option<LambdaCheckData>,
+    /// The floating-point certificate, when asked (`--float`; see
+    /// [`crate::certificate::float::FloatCertificate::to_json`]).
+    pub float_certificate: Option<serde_json::Value>,
     /// Guaranteed decimals, when asked.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub approx: Option<GateApprox>,
@@ -1130,6 +1164,7 @@ impl GateData {
             }),
             certificate,
             lambda_check: lambda_check.map(|(l, g)| LambdaCheckData::new(l, g)),
+            float_certificate: None,
             approx,
         }
     }

@@ -2,6 +2,8 @@
 //! domain of the engine agree at random exact points:
 //!
 //! * the exact value lies inside the interval enclosure;
+//! * interval Taylor arithmetic, at the point and over a small interval around it, encloses
+//!   the exact series coefficients;
 //! * the series coefficient `c_0` is the exact value, and `k! c_k` is the k-th symbolic
 //!   derivative evaluated exactly;
 //! * the several-variable series of `F(u, v) = f(p + u + 2v)`, restricted to the line
@@ -11,7 +13,8 @@ use num_bigint::BigInt;
 use num_rational::BigRational;
 use proptest::prelude::*;
 use taylorgate::diff::{derivative, evaluate};
-use taylorgate::interval::{enclose, enclose_const, Interval};
+use taylorgate::interval::{enclose, enclose_const, taylor_coefficients_with, Interval};
+use taylorgate::ir::scalar_expr;
 use taylorgate::multi::{Evaluator, Space};
 use taylorgate::parse::{parse_expr, parse_program};
 use taylorgate::series::taylor;
@@ -91,7 +94,7 @@ fn check(net: &Network) -> Result<(), TestCaseError> {
     let mut defs = Definitions::new();
     defs.extend_with(&parse_program(&net.source, &defs).expect("parses"));
     // One built-in-only scalar expression (vectors, matrices and definitions resolved).
-    let f = taylorgate::scalar::lower(&parse_expr("f(x)", &defs).unwrap(), &defs, &["x".into()])
+    let f = scalar_expr(&parse_expr("f(x)", &defs).unwrap(), &defs, &["x".into()])
         .expect("one scalar expression");
     let p = Const::from_rational(net.point.clone());
 
@@ -100,10 +103,7 @@ fn check(net: &Network) -> Result<(), TestCaseError> {
 
     // Interval enclosure of f at the point, and of the exact value: both contain f(p).
     let at = Interval::point(&net.point, 128);
-    let scalar =
-        taylorgate::scalar::lower(&parse_expr("f(x)", &defs).unwrap(), &defs, &["x".into()])
-            .expect("one scalar expression");
-    let enclosure = enclose(&scalar, &[("x", at)], 128).expect("encloses");
+    let enclosure = enclose(&f, &[("x", at.clone())], 128).expect("encloses");
     let exact_enclosure = enclose_const(&value.to_expr(), 64).expect("encloses the value");
     prop_assert!(
         overlaps(&enclosure, &exact_enclosure),
@@ -128,6 +128,25 @@ fn check(net: &Network) -> Result<(), TestCaseError> {
             ck,
             dk
         );
+    }
+
+    // Interval Taylor arithmetic encloses the exact coefficients: at the point, and over an
+    // interval of width 1/32 around it (the switching point of the `if` is 1/2 away).
+    let eps = BigRational::new(1.into(), 64.into());
+    let around = Interval::new(&(&net.point - &eps), &(&net.point + &eps), 128).unwrap();
+    for x in [&at, &around] {
+        let jets = taylor_coefficients_with(&f, "x", x, &[], ORDER, 128).expect("interval Taylor");
+        for (k, ck) in c.iter().enumerate() {
+            let exact = enclose_const(&ck.to_expr(), 64).expect("encloses the coefficient");
+            prop_assert!(
+                overlaps(&jets[k], &exact),
+                "{}: k = {}: {} outside {:?}",
+                net.source,
+                k,
+                ck,
+                jets[k]
+            );
+        }
     }
 
     // Several variables, on the line u = v = t.

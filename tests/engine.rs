@@ -175,3 +175,86 @@ fn lowering_is_shared_and_iterative() {
         .join()
         .unwrap();
 }
+
+fn q(n: i64, d: i64) -> num_rational::BigRational {
+    num_rational::BigRational::new(n.into(), d.into())
+}
+
+fn parsed(text: &str) -> taylorgate::Expr {
+    taylorgate::parse::parse_expr(text, &taylorgate::Definitions::new()).unwrap()
+}
+
+/// Enclosures are a domain of the one evaluator: a condition undecided over the box joins its
+/// pieces, `abs`, `min` and `max` by their tight images (hand: over x in [-1, 2],
+/// |x| in [0, 2], min(x, 1) in [-1, 1], max(x, 1) in [1, 2]; `if x > 0 then 5 else 7` in [5, 7]).
+#[test]
+fn enclosures_join_the_pieces_of_an_undecided_condition() {
+    use taylorgate::interval::{enclose, Interval};
+    let x = Interval::new(&q(-1, 1), &q(2, 1), 64).unwrap();
+    let box_ = [("x", x)];
+    let cases = [
+        ("abs(x)", (0, 2)),
+        ("min(x, 1)", (-1, 1)),
+        ("max(x, 1)", (1, 2)),
+        ("if x > 0 then 5 else 7", (5, 7)),
+    ];
+    for (text, (lo, hi)) in cases {
+        let v = enclose(&parsed(text), &box_, 64).unwrap();
+        assert_eq!((v.lo(), v.hi()), (q(lo, 1), q(hi, 1)), "{text}");
+    }
+}
+
+/// Interval Taylor arithmetic is a domain of the same evaluator: a piece is taken only where
+/// its condition has a proved strict sign over the whole interval (hand: on [1, 2],
+/// abs(x) = x has coefficients [x, 1, 0]; on [-1, 1] the kink of abs lies inside).
+#[test]
+fn interval_taylor_takes_a_piece_only_by_a_strict_sign() {
+    use taylorgate::interval::{taylor_coefficients, Interval, IntervalError};
+    let e = parsed("abs(x) + x^(1/2)");
+    let right = Interval::new(&q(1, 1), &q(2, 1), 64).unwrap();
+    let c = taylor_coefficients(&e, "x", &right, 1, 64).unwrap();
+    // abs(x) + sqrt(x) on [1, 2]: c_0 in [2, 2 + sqrt 2], c_1 = 1 + 1/(2 sqrt x) in
+    // [1.35, 1.5] (enclosed with some overestimation, but never 1 + 1/10 or 2).
+    assert!(c[0].contains(&q(2, 1)) && c[0].contains(&q(34, 10)));
+    assert!(c[1].contains(&q(15, 10)) && c[1].contains(&q(136, 100)));
+    assert!(!c[1].contains(&q(11, 10)) && !c[1].contains(&q(2, 1)));
+    let both = Interval::new(&q(-1, 1), &q(1, 1), 64).unwrap();
+    let kink = taylor_coefficients(&parsed("abs(x)"), "x", &both, 1, 64);
+    assert!(matches!(kink, Err(IntervalError::Unsupported(m)) if m.contains("abs")));
+}
+
+/// The impossibility proof of `gate` reads the pieces of a piecewise polynomial in a domain of
+/// the evaluator (hand: max(x, 0) has the pieces x and 0; abs(2) + x is the polynomial x + 2,
+/// its condition 2 >= 0 being a constant of proved sign; 1/x is not a polynomial).
+#[test]
+fn pieces_of_piecewise_polynomials() {
+    use taylorgate::gate::{piece_degrees, polynomial_degree};
+    assert_eq!(piece_degrees(&parsed("max(x, 0)"), "x"), Some(vec![1, 0]));
+    assert_eq!(
+        piece_degrees(&parsed("if x > 1 then x^3 - x^3 + x else abs(x)^2"), "x"),
+        Some(vec![1, 2, 2])
+    );
+    assert_eq!(polynomial_degree(&parsed("abs(2) + x"), "x"), Some(1));
+    assert_eq!(polynomial_degree(&parsed("1/x"), "x"), None);
+    assert_eq!(polynomial_degree(&parsed("x^(1/2)"), "x"), None);
+    assert_eq!(polynomial_degree(&parsed("exp(ln(x))"), "x"), None);
+}
+
+/// A node of the graph reads back as one built-in expression; a free name that is neither a
+/// variable nor a definition is refused.
+#[test]
+fn scalar_expressions_name_unknown_variables() {
+    use taylorgate::ir::{scalar_expr, LowerError};
+    let defs = taylorgate::Definitions::new();
+    let e = parsed("[1, 2] * [u, w]");
+    assert_eq!(
+        scalar_expr(&e, &defs, &["u".into(), "w".into()])
+            .unwrap()
+            .to_string(),
+        "u + 2*w"
+    );
+    assert_eq!(
+        scalar_expr(&e, &defs, &["u".into()]),
+        Err(LowerError::UnknownName("w".into()))
+    );
+}

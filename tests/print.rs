@@ -308,6 +308,8 @@ fn run_gate(expr: &str, format: commands::gate::GateFormat) -> Outcome {
         plot: None,
         no_bound: false,
         lambda: None,
+        float: None,
+        sigma_ulps: taylorgate::certificate::float::DEFAULT_SIGMA_ULPS,
     })
     .unwrap_or_else(|e| panic!("gate {expr}: {e}"))
 }

@@ -312,11 +312,11 @@ fn language(lang: &str) -> PyResult<taylorgate::teach::Lang> {
     }
 }
 
-/// gate(activation, inputs, bias, degree, epsilon, radius, lambda_, no_bound, definitions,
-/// digits, timeout, memory) -> GateHandle
+/// gate(activation, inputs, bias, degree, epsilon, radius, lambda_, no_bound, float, sigma_ulps,
+/// definitions, digits, timeout, memory) -> GateHandle
 #[allow(clippy::too_many_arguments)]
 #[pyfunction]
-#[pyo3(signature = (activation, inputs, bias, degree, epsilon, radius, lambda_, no_bound, definitions, digits, timeout, memory))]
+#[pyo3(signature = (activation, inputs, bias, degree, epsilon, radius, lambda_, no_bound, float, sigma_ulps, definitions, digits, timeout, memory))]
 fn gate(
     py: Python<'_>,
     activation: String,
@@ -327,11 +327,24 @@ fn gate(
     radius: String,
     lambda_: Option<String>,
     no_bound: bool,
+    float: Option<String>,
+    sigma_ulps: u32,
     definitions: Option<String>,
     digits: Option<u32>,
     timeout: Option<f64>,
     memory: Option<u64>,
 ) -> PyResult<GateHandle> {
+    use taylorgate::certificate::float::FloatFormat;
+    let float = match float.as_deref() {
+        None => None,
+        Some("f32") => Some(FloatFormat::F32),
+        Some("f64") => Some(FloatFormat::F64),
+        Some(other) => {
+            return Err(UsageError::new_err(format!(
+                "unknown floating-point format {other:?} (f32 or f64)"
+            )))
+        }
+    };
     let result = run(py, definitions, (timeout, memory), move |session| {
         session.gate(&GateRequest {
             activation,
@@ -342,6 +355,8 @@ fn gate(
             radius,
             lambda: lambda_,
             no_bound,
+            float,
+            sigma_ulps,
             digits,
         })
     })?;
@@ -513,5 +528,9 @@ fn _taylorgate(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("BudgetError", py.get_type::<BudgetError>())?;
     m.add("InternalError", py.get_type::<InternalError>())?;
     m.add("DEFAULT_MEMORY_MIB", budget::DEFAULT_MEMORY_MIB)?;
+    m.add(
+        "DEFAULT_SIGMA_ULPS",
+        taylorgate::certificate::float::DEFAULT_SIGMA_ULPS,
+    )?;
     Ok(())
 }

@@ -635,6 +635,7 @@ class Gate:
             None if data["expansion"] is None else _terms(data["expansion"])
         )
         self.lambda_check: Optional[LambdaCheck] = _lambda_check(data["lambda_check"])
+        self.float_certificate: Optional[Dict[str, Any]] = data["float_certificate"]
         r = data["remainder"]
         if r is None:
             self.remainder: Optional[Remainder] = None
@@ -670,6 +671,7 @@ class Gate:
             radius=_rational_text(radius),
             lambda_=None,
             no_bound=True,
+            float=None,
         )
         handle = _native.gate(**request, timeout=_LIMITS["timeout"], memory=_LIMITS["memory"])
         c = json.loads(handle.json())["certificate"]
@@ -762,6 +764,8 @@ def gate(
     epsilon: Union[None, str, int, Fraction] = None,
     lam: Union[None, str, int, Fraction] = None,
     bound: bool = True,
+    float: Optional[str] = None,
+    sigma_ulps: int = _native.DEFAULT_SIGMA_ULPS,
 ) -> Gate:
     """Does ``activation`` (an expression in ``x``, or a name such as ``"softplus"``) admit the
     multiplication gate of ``inputs`` numbers, and what exactly does the network compute?
@@ -770,7 +774,9 @@ def gate(
     ``inputs + 4``); ``radius`` the box of the rigorous remainder bound (``bound=False``
     skips it, as ``--no-bound``). With ``epsilon``, the certificate of a scale (``data``
     ``"certificate"``); with ``epsilon`` and ``lam``, the decision of that scale
-    (:attr:`Gate.lambda_check`, as ``--lambda``).
+    (:attr:`Gate.lambda_check`, as ``--lambda``); with ``epsilon`` and ``float`` (``"f32"``
+    or ``"f64"``), the certificate of the network evaluated in that format, ``sigma`` within
+    ``sigma_ulps`` (:attr:`Gate.float_certificate`, as ``--float``).
     """
     request: Dict[str, Any] = dict(
         activation=activation,
@@ -781,6 +787,8 @@ def gate(
         radius=_rational_text(radius),
         lambda_=None if lam is None else _rational_text(lam),
         no_bound=not bound,
+        float=float,
+        sigma_ulps=int(sigma_ulps),
         definitions=_definitions(definitions),
         digits=digits,
     )

@@ -4,6 +4,7 @@ from typing import List, Optional, Tuple
 
 SCHEMA: str
 DEFAULT_MEMORY_MIB: int
+DEFAULT_SIGMA_ULPS: int
 
 class TaylorgateError(Exception):
     kind: str
@@ -65,6 +66,8 @@ def gate(
     radius: str,
     lambda_: Optional[str],
     no_bound: bool,
+    float: Optional[str],
+    sigma_ulps: int,
     definitions: Optional[str],
     digits: Optional[int],
     timeout: Optional[float],

@@ -68,6 +68,10 @@ pub enum BoundError {
         "the floating-point model is unreliable on this box (an exact enclosure at {0} exceeds it)"
     )]
     Unsound(String),
+    /// An enclosure is unbounded in `f64` on a box even after halving it (the function, or its
+    /// enclosure, exceeds `1.8e308` there): no finite bound is stated.
+    #[error("the enclosure overflows f64 on the box {0}: no finite bound")]
+    Overflow(String),
 }
 
 /// `sup |R(x)| / |x|_inf^order <= k` on `|x|_inf <= radius`, with how it was found.
@@ -90,6 +94,8 @@ pub struct SupBound {
     pub cells: usize,
     /// Whether the branch and bound converged (otherwise `K` is its bound at the limit).
     pub converged: bool,
+    /// What stopped a search that did not converge (a limit of boxes, the deadline).
+    pub stopped: Option<String>,
     /// One line: how.
     pub method: String,
 }
@@ -98,8 +104,15 @@ fn rat(x: f64) -> BigRational {
     BigRational::from_float(x).unwrap_or_default()
 }
 
-fn round_up(x: f64, digits: u32) -> BigRational {
-    crate::certificate::round_up_decimal(&rat(fi::up(x)), digits)
+/// `x` rounded up to `digits` significant digits; a non-finite `x` is no bound at all.
+fn round_up(x: f64, digits: u32) -> Result<BigRational, BoundError> {
+    if !x.is_finite() {
+        return Err(BoundError::Overflow("(the bound itself)".into()));
+    }
+    Ok(crate::certificate::round_up_decimal(
+        &rat(fi::up(x)),
+        digits,
+    ))
 }
 
 fn round_down(x: f64) -> BigRational {
@@ -176,14 +189,14 @@ pub fn remainder_bound(
     let mut kq = if s.upper() <= 0.0 {
         BigRational::zero()
     } else {
-        round_up(s.upper(), K_DIGITS)
+        round_up(s.upper(), K_DIGITS)?
     };
     if end == End::Done && precise > 0.0 {
         // A round K just above the value attained, then proved: two spellings of one function
         // get one number.
         let mut base = precise;
         loop {
-            let kc = round_up(base * (1.0 + 1.0 / 32.0), K_DIGITS);
+            let kc = round_up(base * (1.0 + 1.0 / 32.0), K_DIGITS)?;
             end = s.run(Some(Fi::from_rational(&kc).lo), 0.0, limits)?;
             match end {
                 End::Done => {
@@ -191,22 +204,27 @@ pub fn remainder_bound(
                     break;
                 }
                 End::Limit => {
-                    kq = round_up(s.upper(), K_DIGITS);
+                    kq = round_up(s.upper(), K_DIGITS)?;
                     break;
                 }
                 End::Exceeded => base = s.lower,
             }
         }
     }
-    check_against_samples(r, vars, order, radius, &kq)?;
+    let (corner_ratio, corner) = check_against_samples(r, vars, order, radius, &kq)?;
     let converged = end == End::Done;
-    let attained = precise.max(s.lower);
-    let at: Vec<f64> = if s.argmax.is_empty() {
+    let mut attained = precise.max(s.lower);
+    let mut at: Vec<f64> = if s.argmax.is_empty() {
         vec![]
     } else {
         s.argmax[1..].iter().map(|y| y * s.argmax[0]).collect()
     };
-    let method = format!(
+    if corner_ratio > attained {
+        attained = corner_ratio;
+        at = corner;
+    }
+    let stopped = (!converged).then(|| s.stopped.clone().unwrap_or_else(|| "a limit".into()));
+    let mut method = format!(
         "Taylor model of each neuron (exact polynomial through degree {} plus (a.x)^{order} Phi(a.x), Phi enclosed on {} cells of the neuron argument in [-{}, {}]), branch and bound over {} boxes of (t, y) with x = t y on the faces of the box",
         order.saturating_sub(1),
         model.cells(),
@@ -214,6 +232,11 @@ pub fn remainder_bound(
         short(zmax),
         s.boxes
     );
+    if let Some(why) = &stopped {
+        method.push_str(&format!(
+            "; NOT CONVERGED: stopped at {why}, K is the rigorous bound reached there, not a tight one"
+        ));
+    }
     Ok(SupBound {
         k: kq,
         attained: round_down(attained),
@@ -223,23 +246,24 @@ pub fn remainder_bound(
         boxes: s.boxes,
         cells: model.cells(),
         converged,
+        stopped,
         method,
     })
 }
 
-/// `|R(x)| / |x|_inf^m` at `x = t y` (`point = [t, y...]`), rigorously from below, by the
-/// interval enclosure of the expression itself at 128 bits.
 /// A guard independent of the floating-point model: at the corners of the box and of the half
 /// box, a rigorous enclosure of `R` itself must lie within `K |x|_inf^m`; otherwise (or when
-/// `R` cannot be enclosed there) the model is not trusted and no bound is stated.
+/// `R` cannot be enclosed there) the model is not trusted and no bound is stated. Returns the
+/// largest `|R(x)| / |x|_inf^m` provably attained at those points (rounded down) and where.
 fn check_against_samples(
     r: &Expr,
     vars: &[String],
     m: usize,
     radius: &BigRational,
     k: &BigRational,
-) -> Result<(), BoundError> {
+) -> Result<(f64, Vec<f64>), BoundError> {
     let n = vars.len();
+    let mut best = (0.0f64, vec![]);
     for scale in [BigRational::one(), BigRational::new(1.into(), 2.into())] {
         let h = radius * &scale;
         for signs in 0..(1u32 << n.min(8)) {
@@ -274,11 +298,21 @@ fn check_against_samples(
             if exceeds {
                 return Err(BoundError::Unsound(format!("({})", at())));
             }
+            if !v.contains_zero() {
+                let low = v.lo().abs().min(v.hi().abs()) / num_traits::Pow::pow(&h, m as u32);
+                let low = fi::down(num_traits::ToPrimitive::to_f64(&low).unwrap_or(0.0));
+                if low.is_finite() && low > best.0 {
+                    let point = x.iter().map(network::approx).collect();
+                    best = (low, point);
+                }
+            }
         }
     }
-    Ok(())
+    Ok(best)
 }
 
+/// `|R(x)| / |x|_inf^m` at `x = t y` (`point = [t, y...]`), rigorously from below, by the
+/// interval enclosure of the expression itself at 128 bits.
 fn precise_ratio(r: &Expr, vars: &[String], point: &[f64], m: usize) -> Option<f64> {
     if point.len() != vars.len() + 1 {
         return None;
@@ -457,7 +491,7 @@ pub fn decide_sup(
     };
     Ok(SupReport {
         verdict,
-        upper: round_up(s.upper(), 4),
+        upper: round_up(s.upper(), 4)?,
         lower,
         boxes: s.boxes,
         method,

@@ -94,26 +94,43 @@ impl<'a> Search<'a> {
         Ok(s)
     }
 
-    /// The current rigorous upper bound of `sup |g|`.
+    /// The current rigorous upper bound of `sup |g|`: the largest bound of the boxes kept.
+    /// Every box of the union is in the heap or was replaced by its two halves (none is ever
+    /// dropped), and every bound in the heap is finite ([`Search::push`]), so this is finite;
+    /// a search holding no box has proved nothing and answers `+inf`, never 0.
     pub fn upper(&self) -> f64 {
-        self.heap.peek().map_or(0.0, |s| s.upper).max(self.lower)
+        self.heap
+            .peek()
+            .map_or(f64::INFINITY, |s| s.upper)
+            .max(self.lower)
     }
 
+    /// Evaluates a box and keeps it; a box whose enclosure fails, is not an interval or is
+    /// unbounded (an overflow of `f64`) is halved instead, up to 12 times, and then the search
+    /// fails: a box is never kept with a bound that says nothing.
     fn push(&mut self, cell: Boxed, depth: u32) -> Result<(), BoundError> {
         self.boxes += 1;
-        match (self.g)(&cell) {
-            Ok(v) if v.is_valid() => {
+        let v = (self.g)(&cell);
+        match v {
+            Ok(v) if v.is_valid() && v.mag().is_finite() => {
                 self.heap.push(Scored {
                     upper: v.mag(),
                     cell,
                 });
                 Ok(())
             }
-            Ok(_) | Err(_) if depth < 12 && self.scale.iter().any(|&s| s > 0.0) => {
+            _ if depth < 12 && self.scale.iter().any(|&s| s > 0.0) => {
                 let [a, b] = self.split(&cell);
                 self.push(a, depth + 1)?;
                 self.push(b, depth + 1)
             }
+            Ok(v) if v.is_valid() => Err(BoundError::Overflow(format!(
+                "[{}]",
+                cell.iter()
+                    .map(|x| format!("[{:e}, {:e}]", x.lo, x.hi))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))),
             Ok(_) => Err(BoundError::Phi("no enclosure on a box".into())),
             Err(e) => Err(e),
         }

@@ -60,6 +60,14 @@ pub struct GateArgs {
     /// (needs `--epsilon`), by branch and bound.
     #[arg(long)]
     pub lambda: Option<String>,
+    /// With `--epsilon`: certify the network evaluated in this floating-point format (Taylor
+    /// bound plus a rigorous bound of every rounding error), or give the smallest epsilon
+    /// reachable in it.
+    #[arg(long, value_enum)]
+    pub float: Option<crate::certificate::float::FloatFormat>,
+    /// The assumed accuracy of sigma's implementation in `--float`, in ulps of its value.
+    #[arg(long, default_value_t = crate::certificate::float::DEFAULT_SIGMA_ULPS)]
+    pub sigma_ulps: u32,
     /// The language of the derivation.
     #[arg(long, value_enum, default_value_t = Lang::En)]
     pub lang: Lang,
@@ -82,12 +90,15 @@ pub fn run(args: &GateArgs) -> Result<Outcome, crate::Error> {
         radius: args.radius.clone(),
         lambda: args.lambda.clone(),
         no_bound: args.no_bound,
+        float: args.float,
+        sigma_ulps: args.sigma_ulps,
         digits: args.digits,
     })?;
-    let status = if result.report.verdict == Verdict::Admits {
-        Status::Done
-    } else {
-        Status::Negative
+    // A floating-point certificate that does not reach epsilon is a negative answer.
+    let status = match (&result.report.verdict, &result.float) {
+        (Verdict::Admits, Some(Ok(c))) if c.certified.is_none() => Status::Negative,
+        (Verdict::Admits, _) => Status::Done,
+        _ => Status::Negative,
     };
     if let Some(path) = &args.plot {
         let svg = super::plot::error_svg(&result.report, &result.radius, args.lang)?;
@@ -132,6 +143,11 @@ pub fn derivation(
             &result.radius,
             result.epsilon.as_ref(),
         ));
+    }
+    match &result.float {
+        Some(Ok(c)) => output.push_str(&c.text()),
+        Some(Err(e)) => output.push_str(&format!("\nFloating-point certificate: none: {e}\n")),
+        None => {}
     }
     output
 }

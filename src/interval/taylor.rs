@@ -6,7 +6,8 @@
 //! recurrences are those of exact series (`exp`: `f_k = (1/k) sum j a_j f_(k-j)`, Cauchy
 //! products, ...), evaluated in interval arithmetic, which is inclusion-monotone: each
 //! recurrence applied to the point values gives the exact coefficients at that point, and the
-//! interval evaluation contains every such result.
+//! interval evaluation contains every such result. The expression is lowered once to the graph
+//! ([`crate::ir`]) and evaluated in the domain of such truncated series (`Jets`).
 //!
 //! ```
 //! use taylorgate::interval::{derivative_bound, Interval};
@@ -19,11 +20,13 @@
 //! assert!(m <= BigRational::new(272.into(), 100.into()));
 //! ```
 
+use super::enclose::{exact_op, exact_pow};
 use super::{Interval, IntervalError};
-use crate::expr::{BinOp, CmpOp, Expr, Func};
+use crate::expr::{CmpOp, Expr, Func};
+use crate::ir::{Cond, Domain, Evaluator, Graph, Id, Piece, Side};
 use num_bigint::BigInt;
 use num_rational::BigRational;
-use num_traits::{Signed, ToPrimitive};
+use num_traits::{Signed, ToPrimitive, Zero};
 
 type R<T> = Result<T, IntervalError>;
 type S = Vec<Interval>;
@@ -80,18 +83,36 @@ pub fn taylor_coefficients_with(
     order: usize,
     prec: u32,
 ) -> R<Vec<Interval>> {
+    let (graph, root) = super::enclose::lower(expr)?;
+    taylor_coefficients_of(&graph, root, var, at, bindings, order, prec)
+}
+
+/// [`taylor_coefficients_with`] of node `root` of a graph (lowered once, evaluated for many
+/// boxes).
+///
+/// # Errors
+/// As [`taylor_coefficients_with`].
+pub fn taylor_coefficients_of(
+    graph: &Graph,
+    root: Id,
+    var: &str,
+    at: &Interval,
+    bindings: &[(&str, Interval)],
+    order: usize,
+    prec: u32,
+) -> R<Vec<Interval>> {
     if order > MAX_TAYLOR_ORDER {
         return Err(IntervalError::TooLarge("Taylor order"));
     }
-    let naive = |at: &Interval, n: usize| {
-        Ctx {
+    let naive = |at: &Interval, n: usize| -> R<S> {
+        let domain = Jets {
             var,
             at,
             bindings,
             n,
             prec,
-        }
-        .eval(expr)
+        };
+        Ok(Evaluator::new(graph, domain).value(root)?.c)
     };
     if at.is_point() {
         return naive(at, order + 1);
@@ -134,6 +155,10 @@ pub fn derivative_bound(
     k: usize,
     prec: u32,
 ) -> R<BigRational> {
+    if k > MAX_TAYLOR_ORDER {
+        return Err(IntervalError::TooLarge("Taylor order"));
+    }
+    let (graph, root) = super::enclose::lower(expr)?;
     let mut fact = BigInt::from(1);
     for i in 2..=k {
         fact *= i;
@@ -160,7 +185,7 @@ pub fn derivative_bound(
             };
             Interval::new(&lo, &hi, prec)?
         };
-        let c = taylor_coefficients(expr, var, &piece, k, prec)?;
+        let c = taylor_coefficients_of(&graph, root, var, &piece, &[], k, prec)?;
         let ck = &c[k];
         if ck.lo.top().max(ck.hi.top()) > MAX_BOUND_BITS {
             return Err(IntervalError::TooLarge("derivative bound (above 2^4096)"));
@@ -170,7 +195,17 @@ pub fn derivative_bound(
     Ok(best * BigRational::from_integer(fact))
 }
 
-struct Ctx<'a> {
+/// A value of [`Jets`]: enclosures of the coefficients `c_0..c_(n-1)`, and the exact value when
+/// it is a small rational constant (the exponents of powers are read from it).
+#[derive(Clone, Debug)]
+pub struct Jet {
+    c: S,
+    exact: Option<BigRational>,
+}
+
+/// Interval Taylor arithmetic as a domain of the graph evaluator: every value is the list of
+/// the enclosed Taylor coefficients `c_0..c_(n-1)` at every point of the interval `at` of `var`.
+struct Jets<'a> {
     var: &'a str,
     at: &'a Interval,
     bindings: &'a [(&'a str, Interval)],
@@ -178,99 +213,124 @@ struct Ctx<'a> {
     prec: u32,
 }
 
+impl Jet {
+    fn of(c: S) -> Jet {
+        Jet { c, exact: None }
+    }
+}
+
+/// The name of a piece in messages.
+fn piece_name(piece: Piece) -> &'static str {
+    match piece {
+        Piece::If => "if",
+        Piece::Abs => "abs",
+        Piece::Min => "min",
+        Piece::Max => "max",
+    }
+}
+
+impl Domain for Jets<'_> {
+    type V = Jet;
+    type Error = IntervalError;
+
+    fn number(&mut self, q: &BigRational) -> R<Jet> {
+        Ok(Jet {
+            c: self.constant(Interval::point(q, self.prec)),
+            exact: Some(q.clone()),
+        })
+    }
+    fn pi(&mut self) -> R<Jet> {
+        Ok(Jet::of(self.constant(Interval::pi(self.prec))))
+    }
+    fn e(&mut self) -> R<Jet> {
+        Ok(Jet::of(self.constant(Interval::e(self.prec))))
+    }
+    fn variable(&mut self, name: &str) -> R<Jet> {
+        if name == self.var {
+            let mut s = self.constant(self.at.clone());
+            if self.n > 1 {
+                s[1] = Interval::from_int(1);
+            }
+            return Ok(Jet::of(s));
+        }
+        match self.bindings.iter().find(|(n, _)| *n == name) {
+            Some((_, x)) => Ok(Jet::of(self.constant(x.clone()))),
+            None => Err(IntervalError::UnboundVariable(name.to_string())),
+        }
+    }
+    fn neg(&mut self, a: &Jet) -> R<Jet> {
+        Ok(Jet {
+            c: a.c.iter().map(Interval::neg).collect(),
+            exact: a.exact.as_ref().map(|q| -q),
+        })
+    }
+    fn add(&mut self, a: &Jet, b: &Jet) -> R<Jet> {
+        let p = self.prec;
+        Ok(Jet {
+            c: a.c.iter().zip(&b.c).map(|(x, y)| x.add(y, p)).collect(),
+            exact: exact_op(&a.exact, &b.exact, |x, y| Some(x + y)),
+        })
+    }
+    fn sub(&mut self, a: &Jet, b: &Jet) -> R<Jet> {
+        let p = self.prec;
+        Ok(Jet {
+            c: a.c.iter().zip(&b.c).map(|(x, y)| x.sub(y, p)).collect(),
+            exact: exact_op(&a.exact, &b.exact, |x, y| Some(x - y)),
+        })
+    }
+    fn mul(&mut self, a: &Jet, b: &Jet) -> R<Jet> {
+        Ok(Jet {
+            c: self.mul_s(&a.c, &b.c),
+            exact: exact_op(&a.exact, &b.exact, |x, y| Some(x * y)),
+        })
+    }
+    fn div(&mut self, a: &Jet, b: &Jet) -> R<Jet> {
+        Ok(Jet {
+            c: self.div_s(&a.c, &b.c)?,
+            exact: exact_op(&a.exact, &b.exact, |x, y| (!y.is_zero()).then(|| x / y)),
+        })
+    }
+    /// An exact rational exponent is a power series `a^r`; otherwise `exp(b ln a)`.
+    fn pow(&mut self, base: &Jet, exponent: &Jet, _: bool) -> R<Jet> {
+        if let Some(q) = &exponent.exact {
+            return Ok(Jet {
+                c: self.pow_rational(&base.c, q)?,
+                exact: exact_op(&base.exact, &exponent.exact, exact_pow),
+            });
+        }
+        let l = self.func(Func::Ln, &base.c)?;
+        Ok(Jet::of(self.func(Func::Exp, &self.mul_s(&exponent.c, &l))?))
+    }
+    fn call(&mut self, func: Func, a: &Jet) -> R<Jet> {
+        Ok(Jet::of(self.func(func, &a.c)?))
+    }
+    /// A piece is chosen only by a proved strict sign of its switching quantity over the
+    /// whole interval: derivatives do not exist at a kink.
+    fn side(&mut self, cond: Cond<'_, Jet>) -> R<Side> {
+        let positive = strict_sign(&cond.d.c[0]).ok_or_else(|| switch(piece_name(cond.piece)))?;
+        let holds = match cond.op {
+            CmpOp::Gt | CmpOp::Ge => positive,
+            CmpOp::Lt | CmpOp::Le => !positive,
+        };
+        Ok(if holds { Side::Then } else { Side::Other })
+    }
+    fn join(&mut self, cond: Cond<'_, Jet>, _: &Jet, _: &Jet) -> R<Jet> {
+        Err(switch(piece_name(cond.piece)))
+    }
+}
+
 fn zero() -> Interval {
     Interval::from_int(0)
 }
 
-impl Ctx<'_> {
+impl Jets<'_> {
     fn constant(&self, c: Interval) -> S {
         let mut s = vec![zero(); self.n];
         s[0] = c;
         s
     }
 
-    fn eval(&self, e: &Expr) -> R<S> {
-        let p = self.prec;
-        Ok(match e {
-            Expr::Num(q) => self.constant(Interval::point(q, p)),
-            Expr::Pi => self.constant(Interval::pi(p)),
-            Expr::E => self.constant(Interval::e(p)),
-            Expr::Var(v) if v == self.var => {
-                let mut s = self.constant(self.at.clone());
-                if self.n > 1 {
-                    s[1] = Interval::from_int(1);
-                }
-                s
-            }
-            Expr::Var(v) => match self.bindings.iter().find(|(n, _)| n == v) {
-                Some((_, x)) => self.constant(x.clone()),
-                None => return Err(IntervalError::UnboundVariable(v.clone())),
-            },
-            Expr::Neg(a) => self.eval(a)?.iter().map(Interval::neg).collect(),
-            Expr::Bin(op, a, b) => {
-                if *op == BinOp::Pow {
-                    return self.pow(a, b);
-                }
-                let (x, y) = (self.eval(a)?, self.eval(b)?);
-                match op {
-                    BinOp::Add => x.iter().zip(&y).map(|(a, b)| a.add(b, p)).collect(),
-                    BinOp::Sub => x.iter().zip(&y).map(|(a, b)| a.sub(b, p)).collect(),
-                    BinOp::Mul => self.mul(&x, &y),
-                    BinOp::Div => self.div(&x, &y)?,
-                    BinOp::Pow => unreachable!("handled above"),
-                }
-            }
-            Expr::Call(f, args) => {
-                if args.len() != f.arity() {
-                    return Err(IntervalError::Arity(f.name()));
-                }
-                match f {
-                    Func::Abs => {
-                        let a = self.eval(&args[0])?;
-                        match strict_sign(&a[0]) {
-                            Some(true) => a,
-                            Some(false) => a.iter().map(Interval::neg).collect(),
-                            None => return Err(switch("abs")),
-                        }
-                    }
-                    Func::Min | Func::Max => {
-                        let (a, b) = (self.eval(&args[0])?, self.eval(&args[1])?);
-                        let d = a[0].sub(&b[0], p);
-                        let first_bigger = strict_sign(&d).ok_or_else(|| switch(f.name()))?;
-                        if first_bigger == (*f == Func::Max) {
-                            a
-                        } else {
-                            b
-                        }
-                    }
-                    _ => {
-                        let a = self.eval(&args[0])?;
-                        self.func(*f, &a)?
-                    }
-                }
-            }
-            Expr::If(cond, then, otherwise) => {
-                let d = self.eval(&cond.lhs)?[0].sub(&self.eval(&cond.rhs)?[0], p);
-                let positive = strict_sign(&d).ok_or_else(|| switch("if"))?;
-                let holds = match cond.op {
-                    CmpOp::Gt | CmpOp::Ge => positive,
-                    CmpOp::Lt | CmpOp::Le => !positive,
-                };
-                self.eval(if holds { then } else { otherwise })?
-            }
-            Expr::Apply(name, _) => {
-                return Err(IntervalError::Unsupported(format!("a call of `{name}`")))
-            }
-            Expr::Deriv(name, _, _) => {
-                return Err(IntervalError::Unsupported(format!(
-                    "a derivative of `{name}`"
-                )))
-            }
-            Expr::Vector(_) => return Err(IntervalError::Unsupported("a vector".into())),
-        })
-    }
-
-    fn mul(&self, a: &S, b: &S) -> S {
+    fn mul_s(&self, a: &S, b: &S) -> S {
         let p = self.prec;
         (0..self.n)
             .map(|k| {
@@ -283,7 +343,7 @@ impl Ctx<'_> {
             .collect()
     }
 
-    fn div(&self, a: &S, b: &S) -> R<S> {
+    fn div_s(&self, a: &S, b: &S) -> R<S> {
         let p = self.prec;
         let mut q: S = Vec::with_capacity(self.n);
         for k in 0..self.n {
@@ -307,15 +367,15 @@ impl Ctx<'_> {
                 let mut e = k.unsigned_abs();
                 while e > 0 {
                     if e & 1 == 1 {
-                        result = self.mul(&result, &base);
+                        result = self.mul_s(&result, &base);
                     }
                     e >>= 1;
                     if e > 0 {
-                        base = self.mul(&base, &base);
+                        base = self.mul_s(&base, &base);
                     }
                 }
                 return if k < 0 {
-                    self.div(&self.constant(Interval::from_int(1)), &result)
+                    self.div_s(&self.constant(Interval::from_int(1)), &result)
                 } else {
                     Ok(result)
                 };
@@ -349,17 +409,6 @@ impl Ctx<'_> {
         Ok(f)
     }
 
-    fn pow(&self, a: &Expr, b: &Expr) -> R<S> {
-        let base = self.eval(a)?;
-        if let Some(q) = rational_literal(b) {
-            return self.pow_rational(&base, &q);
-        }
-        // a^b = exp(b ln a)
-        let l = self.func(Func::Ln, &base)?;
-        let e = self.eval(b)?;
-        self.func(Func::Exp, &self.mul(&e, &l))
-    }
-
     /// `(1/k) sum_{j=1..k} j a_j g_(k-j)`: the coefficient `k` of `integral(a' g)`.
     fn integral_term(&self, a: &S, g: &S, k: usize) -> Interval {
         let p = self.prec;
@@ -385,7 +434,7 @@ impl Ctx<'_> {
     fn func(&self, f: Func, a: &S) -> R<S> {
         let p = self.prec;
         let one = || self.constant(Interval::from_int(1));
-        let sq = |x: &S| self.mul(x, x);
+        let sq = |x: &S| self.mul_s(x, x);
         let sub = |x: &S, y: &S| -> S { x.iter().zip(y).map(|(a, b)| a.sub(b, p)).collect() };
         let add = |x: &S, y: &S| -> S { x.iter().zip(y).map(|(a, b)| a.add(b, p)).collect() };
         let half = BigRational::new(BigInt::from(1), BigInt::from(2));
@@ -402,7 +451,7 @@ impl Ctx<'_> {
             Func::Ln => {
                 // f' = a'/a
                 let f0 = a[0].ln(p)?;
-                let h = self.div(&one(), a)?;
+                let h = self.div_s(&one(), a)?;
                 self.integrate(f0, a, &h)
             }
             Func::Sqrt => self.pow_rational(a, &half)?,
@@ -416,7 +465,7 @@ impl Ctx<'_> {
             }
             Func::Tan => {
                 let (s, c) = self.sin_cos(a)?;
-                self.div(&s, &c)?
+                self.div_s(&s, &c)?
             }
             Func::Sinh | Func::Cosh | Func::Tanh => {
                 let (s, c) = self.sinh_cosh(a)?;
@@ -424,7 +473,7 @@ impl Ctx<'_> {
                     Func::Sinh => s,
                     Func::Cosh => c,
                     _ => {
-                        let mut t = self.div(&s, &c)?;
+                        let mut t = self.div_s(&s, &c)?;
                         // |tanh| <= 1 at every point: keep the constant term tight.
                         t[0] = a[0].tanh(p)?;
                         t
@@ -432,7 +481,7 @@ impl Ctx<'_> {
                 }
             }
             Func::Atan => {
-                let h = self.div(&one(), &add(&one(), &sq(a)))?;
+                let h = self.div_s(&one(), &add(&one(), &sq(a)))?;
                 self.integrate(a[0].atan(p), a, &h)
             }
             Func::Asin | Func::Acos => {
@@ -453,7 +502,7 @@ impl Ctx<'_> {
                 self.integrate(a[0].acosh(p)?, a, &h)
             }
             Func::Atanh => {
-                let h = self.div(&one(), &sub(&one(), &sq(a)))?;
+                let h = self.div_s(&one(), &sub(&one(), &sq(a)))?;
                 self.integrate(a[0].atanh(p)?, a, &h)
             }
             Func::Erf => {
@@ -512,17 +561,4 @@ fn switch(what: &'static str) -> IntervalError {
     IntervalError::Unsupported(format!(
         "{what} whose switching point may lie in the interval"
     ))
-}
-
-/// The value of a rational literal exponent (`2`, `-1`, `1/2`, `-3/2`).
-fn rational_literal(e: &Expr) -> Option<BigRational> {
-    match e {
-        Expr::Num(q) => Some(q.clone()),
-        Expr::Neg(a) => rational_literal(a).map(|q| -q),
-        Expr::Bin(BinOp::Div, a, b) => {
-            let (x, y) = (rational_literal(a)?, rational_literal(b)?);
-            (!num_traits::Zero::is_zero(&y)).then(|| x / y)
-        }
-        _ => None,
-    }
 }

@@ -99,6 +99,29 @@ impl<V> Clone for Cond<'_, V> {
 }
 impl<V> Copy for Cond<'_, V> {}
 
+/// The place of an `if` node: where its condition is read from.
+#[derive(Clone, Copy)]
+struct Piecewise {
+    piece: Piece,
+    op: CmpOp,
+    lhs: Id,
+    rhs: Id,
+}
+
+impl Piecewise {
+    /// The evaluated condition (the sides evaluated, `d = lhs - rhs` given).
+    fn cond<'v, V>(self, values: &'v [Option<V>], d: &'v V) -> Cond<'v, V> {
+        let value = |i: Id| values[i.index()].as_ref().expect("condition evaluated");
+        Cond {
+            piece: self.piece,
+            op: self.op,
+            lhs: value(self.lhs),
+            rhs: value(self.rhs),
+            d,
+        }
+    }
+}
+
 /// The interrupt hook: called once per evaluated node; an error cancels the evaluation.
 pub type Interrupt<'h> = Box<dyn FnMut() -> Result<(), Cancelled> + 'h>;
 
@@ -165,6 +188,15 @@ impl<'g, 'h, D: Domain> Evaluator<'g, 'h, D> {
                 if self.need(&mut stack, &[lhs, rhs]) {
                     continue;
                 }
+                // One rule for every piece: the condition is evaluated first and the domain says
+                // which piece applies; at a switching point both pieces are evaluated and the
+                // domain joins them, with the same condition.
+                let at = Piecewise {
+                    piece,
+                    op,
+                    lhs,
+                    rhs,
+                };
                 if !self.sides.contains_key(&id) {
                     self.tick()?;
                     let d = if matches!(self.graph.node(rhs), Node::Num(q) if num_traits::Zero::is_zero(q))
@@ -174,42 +206,26 @@ impl<'g, 'h, D: Domain> Evaluator<'g, 'h, D> {
                         let (l, r) = (self.get(lhs).clone(), self.get(rhs).clone());
                         self.domain.sub(&l, &r)?
                     };
-                    let vals = &self.values;
-                    let get = |i: Id| vals[i.index()].as_ref().expect("evaluated");
-                    let cond = Cond {
-                        piece,
-                        op,
-                        lhs: get(lhs),
-                        rhs: get(rhs),
-                        d: &d,
-                    };
-                    let side = self.domain.side(cond)?;
+                    let side = self.domain.side(at.cond(&self.values, &d))?;
                     self.sides.insert(id, (side, d));
                 }
                 let side = self.sides[&id].0;
+                let pieces: &[Id] = match side {
+                    Side::Then => &[then],
+                    Side::Other => &[other],
+                    Side::Both => &[then, other],
+                };
+                if self.need(&mut stack, pieces) {
+                    continue;
+                }
                 let v = match side {
-                    Side::Then | Side::Other => {
-                        let pick = if side == Side::Then { then } else { other };
-                        if self.need(&mut stack, &[pick]) {
-                            continue;
-                        }
-                        self.get(pick).clone()
-                    }
+                    Side::Then => self.get(then).clone(),
+                    Side::Other => self.get(other).clone(),
                     Side::Both => {
-                        if self.need(&mut stack, &[then, other]) {
-                            continue;
-                        }
-                        let d = &self.sides[&id].1;
-                        let vals = &self.values;
-                        let get = |i: Id| vals[i.index()].as_ref().expect("evaluated");
-                        let cond = Cond {
-                            piece,
-                            op,
-                            lhs: get(lhs),
-                            rhs: get(rhs),
-                            d,
-                        };
-                        self.domain.join(cond, get(then), get(other))?
+                        let (_, d) = &self.sides[&id];
+                        let value = |i: Id| self.values[i.index()].as_ref().expect("evaluated");
+                        let cond = at.cond(&self.values, d);
+                        self.domain.join(cond, value(then), value(other))?
                     }
                 };
                 self.values[id.index()] = Some(v);

@@ -2,7 +2,7 @@
 
 use super::{Graph, Id, Node, Piece};
 use crate::diff::{self, DiffError};
-use crate::expr::{BinOp, CmpOp, Definitions, Expr, Func};
+use crate::expr::{ArityError, BinOp, CmpOp, Definitions, Expr, Func};
 use crate::shape::{ShapeError, Value};
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -18,15 +18,8 @@ pub enum LowerError {
     #[error("unknown function `{0}`")]
     UnknownFunction(String),
     /// A call with the wrong number of arguments.
-    #[error("`{name}` takes {expected} argument(s), not {got}")]
-    Arity {
-        /// The function.
-        name: String,
-        /// Its number of parameters.
-        expected: usize,
-        /// The number of arguments given.
-        got: usize,
-    },
+    #[error(transparent)]
+    Arity(#[from] ArityError),
     /// Shapes that do not fit.
     #[error("shape mismatch: {0}")]
     Shape(#[from] ShapeError),
@@ -39,6 +32,52 @@ pub enum LowerError {
     /// The graph would exceed [`MAX_GRAPH_NODES`] nodes.
     #[error("expression too large (more than {MAX_GRAPH_NODES} nodes after inlining)")]
     TooLarge,
+    /// A free name that is neither a variable of the computation nor a definition.
+    #[error("unknown name `{0}`")]
+    UnknownName(String),
+    /// A node written out as a tree would exceed [`MAX_TREE_NODES`] nodes.
+    #[error("too large: the expansion has more than {MAX_TREE_NODES} nodes")]
+    TreeTooLarge,
+}
+
+/// The largest tree [`Graph::to_expr`] writes out.
+pub const MAX_TREE_NODES: u64 = 200_000;
+
+/// `expr` with definitions, vectors and matrices resolved: one built-in-only scalar expression
+/// in `variables` (every other free name must be a definition of `defs`), read back from the
+/// graph ([`Graph::to_expr`]).
+///
+/// ```
+/// use taylorgate::parse::parse_program;
+/// use taylorgate::ir::scalar_expr;
+/// use taylorgate::Definitions;
+/// let program = parse_program("A = [[1, 1], [1, -1]]\nw = [1, -1]\nf(u, v) = w * exp(A * [u, v])\n", &Definitions::new())?;
+/// let mut defs = Definitions::new();
+/// defs.extend_with(&program);
+/// let f = taylorgate::parse::parse_expr("f(u, v)", &defs)?;
+/// let e = scalar_expr(&f, &defs, &["u".to_string(), "v".to_string()])?;
+/// assert_eq!(e.to_string(), "exp(u + v) - exp(u - v)");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+/// [`LowerError`]: the result or a part that must be scalar is a vector, shapes do not fit, an
+/// unknown name, a recursive definition, a tree above [`MAX_TREE_NODES`] nodes.
+pub fn scalar_expr(
+    expr: &Expr,
+    defs: &Definitions,
+    variables: &[String],
+) -> Result<Expr, LowerError> {
+    let mut lowering = Lowering::new(defs);
+    let root = lowering.lower_scalar(expr, "the expression")?;
+    let graph = lowering.graph();
+    if let Some(v) = (0..graph.var_count())
+        .map(|v| graph.var_name(v as u32))
+        .find(|n| graph.depends_on(root, n) && !variables.iter().any(|x| x == n))
+    {
+        return Err(LowerError::UnknownName(v.to_string()));
+    }
+    graph.to_expr(root)
 }
 
 /// A hashable summary of a call: the definition and its argument nodes.
@@ -286,20 +325,20 @@ impl<'d> Lowering<'d> {
                     values.push(v);
                     Ok(())
                 }
-                Some(f) => Err(LowerError::Arity {
+                Some(f) => Err(LowerError::Arity(ArityError {
                     name: name.to_string(),
                     expected: f.arity(),
                     got: args.len(),
-                }),
+                })),
                 None => Err(LowerError::UnknownFunction(name.to_string())),
             };
         };
         if def.params.len() != args.len() {
-            return Err(LowerError::Arity {
+            return Err(LowerError::Arity(ArityError {
                 name: name.to_string(),
                 expected: def.params.len(),
                 got: args.len(),
-            });
+            }));
         }
         // A one-parameter definition acts entry by entry on a vector.
         if let [arg @ Value::Vector(_)] = args.as_slice() {
@@ -462,11 +501,11 @@ impl<'d> Lowering<'d> {
 
     fn builtin(&mut self, f: Func, args: Vec<Value<Id>>) -> Result<Value<Id>, LowerError> {
         if args.len() != f.arity() {
-            return Err(LowerError::Arity {
+            return Err(LowerError::Arity(ArityError {
                 name: f.name().to_string(),
                 expected: f.arity(),
                 got: args.len(),
-            });
+            }));
         }
         let mut args = args.into_iter();
         let a = args.next().expect("one argument");

@@ -29,10 +29,11 @@ mod eval;
 mod lower;
 
 pub use eval::{Cancelled, Cond, Domain, Evaluator, Interrupt, Side};
-pub use lower::{LowerError, Lowering, MAX_GRAPH_NODES};
+pub use lower::{scalar_expr, LowerError, Lowering, MAX_GRAPH_NODES, MAX_TREE_NODES};
 
-use crate::expr::{CmpOp, Func};
+use crate::expr::{BinOp, CmpOp, Expr, Func};
 use num_rational::BigRational;
+use num_traits::{One, Zero};
 use std::collections::HashMap;
 
 /// The index of a node in its [`Graph`].
@@ -216,6 +217,11 @@ impl Graph {
         &self.vars[v as usize]
     }
 
+    /// The number of variables.
+    pub fn var_count(&self) -> usize {
+        self.vars.len()
+    }
+
     /// The number of the variable `name`, if the graph has it.
     pub fn var_id(&self, name: &str) -> Option<u32> {
         self.vars.iter().position(|n| n == name).map(|i| i as u32)
@@ -284,5 +290,211 @@ impl Graph {
     /// The integer `n` (interned).
     pub fn int(&mut self, n: i64) -> Id {
         self.num(BigRational::from_integer(n.into()))
+    }
+
+    /// Node `root` with the variables of `subs` replaced by the given nodes (iterative; shared
+    /// nodes stay shared): `x -> t*x` turns a function into its restriction to rays.
+    pub fn substitute(&mut self, root: Id, subs: &[(u32, Id)]) -> Id {
+        let mut done: HashMap<Id, Id> = HashMap::new();
+        for id in self.post_order(root) {
+            let node = self.node(id).clone();
+            if let Node::Var(v) = node {
+                let to = subs.iter().find(|(w, _)| *w == v).map_or(id, |(_, to)| *to);
+                done.insert(id, to);
+                continue;
+            }
+            let m = |c: Id| done[&c];
+            let new = match node {
+                Node::Num(_) | Node::Pi | Node::E | Node::Var(_) => node,
+                Node::Neg(a) => Node::Neg(m(a)),
+                Node::Add(a, b) => Node::Add(m(a), m(b)),
+                Node::Sub(a, b) => Node::Sub(m(a), m(b)),
+                Node::Mul(a, b) => Node::Mul(m(a), m(b)),
+                Node::Div(a, b) => Node::Div(m(a), m(b)),
+                Node::Pow(a, b) => Node::Pow(m(a), m(b)),
+                Node::Call(f, a) => Node::Call(f, m(a)),
+                Node::If {
+                    piece,
+                    op,
+                    lhs,
+                    rhs,
+                    then,
+                    other,
+                } => Node::If {
+                    piece,
+                    op,
+                    lhs: m(lhs),
+                    rhs: m(rhs),
+                    then: m(then),
+                    other: m(other),
+                },
+            };
+            let new = self.add(new);
+            done.insert(id, new);
+        }
+        done[&root]
+    }
+
+    /// The nodes below `root` (and `root`), each once, children before their parents.
+    pub fn post_order(&self, root: Id) -> Vec<Id> {
+        let mut seen = std::collections::HashSet::new();
+        let mut out = Vec::new();
+        let mut stack = vec![(root, false)];
+        while let Some((id, expanded)) = stack.pop() {
+            if expanded {
+                out.push(id);
+                continue;
+            }
+            if !seen.insert(id) {
+                continue;
+            }
+            stack.push((id, true));
+            let children: Vec<Id> = self.node(id).children().collect();
+            for c in children.into_iter().rev() {
+                if !seen.contains(&c) {
+                    stack.push((c, false));
+                }
+            }
+        }
+        out
+    }
+
+    /// Node `root` written out as a syntax tree (shared nodes repeated), without recursion.
+    /// Trivial factors and terms are dropped as the tree is built (`1*x` is `x`, `0*x` and
+    /// `x*0` are `0`, `-1*x` is `-x`, `x + 0` is `x`, `a + (-b)` is `a - b`); `abs`, `min` and
+    /// `max` are written back as calls.
+    ///
+    /// # Errors
+    /// [`LowerError::TreeTooLarge`] above [`MAX_TREE_NODES`] nodes.
+    pub fn to_expr(&self, root: Id) -> Result<Expr, LowerError> {
+        if self.facts(root).size > MAX_TREE_NODES {
+            return Err(LowerError::TreeTooLarge);
+        }
+        let order = self.post_order(root);
+        // Uses of each node below `root`: a child's tree is moved into its last user, cloned
+        // for the others (linear for a chain, whatever its depth).
+        let mut uses: HashMap<Id, usize> = HashMap::new();
+        for &id in &order {
+            for c in self.node(id).children() {
+                *uses.entry(c).or_insert(0) += 1;
+            }
+        }
+        let mut done: HashMap<Id, Expr> = HashMap::new();
+        for id in order {
+            let node = self.node(id);
+            let mut taken: HashMap<Id, Expr> = HashMap::new();
+            for c in node.children() {
+                if taken.contains_key(&c) {
+                    continue;
+                }
+                let n = uses.get_mut(&c).expect("counted");
+                let k = node.children().filter(|x| *x == c).count();
+                *n -= k;
+                let tree = if *n == 0 {
+                    done.remove(&c).expect("built")
+                } else {
+                    done[&c].clone()
+                };
+                taken.insert(c, tree);
+            }
+            let mut left: HashMap<Id, usize> = HashMap::new();
+            for c in node.children() {
+                *left.entry(c).or_insert(0) += 1;
+            }
+            let mut e = |c: Id| {
+                let n = left.get_mut(&c).expect("a child");
+                *n -= 1;
+                if *n == 0 {
+                    taken.remove(&c).expect("taken")
+                } else {
+                    taken[&c].clone()
+                }
+            };
+            let tree = match *node {
+                Node::Num(ref q) => Expr::Num(q.clone()),
+                Node::Pi => Expr::Pi,
+                Node::E => Expr::E,
+                Node::Var(v) => Expr::var(self.var_name(v)),
+                Node::Neg(a) => Expr::Neg(Box::new(e(a))),
+                Node::Add(a, b) => plus(e(a), e(b)),
+                Node::Sub(a, b) => Expr::bin(BinOp::Sub, e(a), e(b)),
+                Node::Mul(a, b) => times(e(a), e(b)),
+                Node::Div(a, b) => Expr::bin(BinOp::Div, e(a), e(b)),
+                Node::Pow(a, b) => Expr::bin(BinOp::Pow, e(a), e(b)),
+                Node::Call(f, a) => Expr::call(f, e(a)),
+                Node::If {
+                    piece,
+                    op,
+                    lhs,
+                    rhs,
+                    then,
+                    other,
+                } => match piece {
+                    Piece::Abs => Expr::call(Func::Abs, e(lhs)),
+                    Piece::Min | Piece::Max => {
+                        let f = if piece == Piece::Min {
+                            Func::Min
+                        } else {
+                            Func::Max
+                        };
+                        Expr::Call(f, vec![e(lhs), e(rhs)])
+                    }
+                    Piece::If => Expr::If(
+                        Box::new(crate::expr::Cond {
+                            lhs: e(lhs),
+                            op,
+                            rhs: e(rhs),
+                        }),
+                        Box::new(e(then)),
+                        Box::new(e(other)),
+                    ),
+                },
+            };
+            done.insert(id, tree);
+        }
+        Ok(done.remove(&root).expect("built"))
+    }
+}
+
+/// Whether `e` is a literal `q` or `-q` with `f(value)`.
+fn is_num(e: &Expr, f: impl Fn(&BigRational) -> bool) -> bool {
+    match e {
+        Expr::Num(q) => f(q),
+        Expr::Neg(a) => matches!(&**a, Expr::Num(q) if f(&-q)),
+        _ => false,
+    }
+}
+
+/// `a * b` with the trivial factors `0`, `1`, `-1` removed.
+fn times(a: Expr, b: Expr) -> Expr {
+    if is_num(&a, Zero::is_zero) || is_num(&b, Zero::is_zero) {
+        return Expr::int(0);
+    }
+    if is_num(&a, One::is_one) {
+        return b;
+    }
+    if is_num(&b, One::is_one) {
+        return a;
+    }
+    if is_num(&a, |q| (-q).is_one()) {
+        return Expr::Neg(Box::new(b));
+    }
+    if is_num(&b, |q| (-q).is_one()) {
+        return Expr::Neg(Box::new(a));
+    }
+    Expr::bin(BinOp::Mul, a, b)
+}
+
+/// `a + b` with a zero summand dropped and `a + (-c)` written `a - c`.
+fn plus(a: Expr, b: Expr) -> Expr {
+    if is_num(&a, Zero::is_zero) {
+        return b;
+    }
+    if is_num(&b, Zero::is_zero) {
+        return a;
+    }
+    match b {
+        Expr::Neg(c) => Expr::bin(BinOp::Sub, a, *c),
+        b => Expr::bin(BinOp::Add, a, b),
     }
 }

@@ -36,19 +36,30 @@ pub(crate) fn factor(n: &BigInt) -> (Vec<(BigInt, u64)>, BigInt) {
         }
         return (out, BigInt::one());
     }
+    // Big: powers of 2 by a shift, then odd trial divisors until the cofactor is 1 or proved
+    // prime, with a budget stop point per divisor (10^10000 once took a second without one).
     let mut m = n.clone();
-    let mut d = 2u64;
-    while d <= TRIAL_BOUND {
-        let bd = BigInt::from(d);
-        if (&m % &bd).is_zero() {
-            let mut k = 0;
-            while (&m % &bd).is_zero() {
-                m /= &bd;
-                k += 1;
-            }
-            out.push((bd, k));
+    if let Some(tz) = m.trailing_zeros().filter(|&t| t > 0) {
+        m >>= tz;
+        out.push((BigInt::from(2), tz));
+    }
+    let mut d = 3u64;
+    while d <= TRIAL_BOUND && !m.is_one() {
+        crate::budget::check();
+        if BigInt::from(d * d) > m {
+            out.push((m, 1));
+            return (out, BigInt::one());
         }
-        d += if d == 2 { 1 } else { 2 };
+        if (&m % d).is_zero() {
+            let mut k = 0;
+            while (&m % d).is_zero() {
+                m /= d;
+                k += 1;
+                crate::budget::check();
+            }
+            out.push((BigInt::from(d), k));
+        }
+        d += 2;
     }
     if m.is_one() {
         return (out, m);

@@ -4,12 +4,12 @@
 use super::doc::{fill, symbol, words, Block, Document, Inline, Math, Row, Section};
 use super::lang::{Lang, Messages};
 use super::math::{
-    big_o, decimal, decimal_down, decimal_up, deriv_at, int, joined, monomial, polynomial, power,
-    product, signed_sum, var_latex,
+    big_o, decimal, decimal_down, decimal_up, deriv, deriv_at, int, joined, monomial, polynomial,
+    power, product, signed_sum, var_latex,
 };
 use crate::bound::{BoundError, SupBound};
 use crate::certificate::{BoxBound, Certificate, CertificateError};
-use crate::gate::{derivative_from_coefficient, input_names, GateReport, Verdict};
+use crate::gate::{derivative_from_coefficient, input_names, AtZero, GateReport, Reason, Verdict};
 use crate::number::Const;
 use num_bigint::BigInt;
 
@@ -78,7 +78,8 @@ pub fn gate_document(r: &GateReport, extras: &GateExtras<'_>, lang: Lang) -> Doc
     ));
     if r.verdict != Verdict::Admits {
         let mut p = words(format!("{} ", msg.reason));
-        p.push(Inline::Text(r.reason.clone()));
+        p.extend(reason(&r.why, n, msg));
+        p.push(Inline::Text(".".into()));
         doc.intro.push(Block::Para(p));
         return doc;
     }
@@ -393,7 +394,7 @@ impl<'a> Ctx<'a> {
                 msg.sum_parity,
                 &[
                     m("|α| ≡ n (mod 2)", r"|\alpha| \equiv n \pmod 2"),
-                    Math::same(n.to_string()),
+                    Math::same(format!("n = {n}")),
                 ],
             ),
         ]));
@@ -782,41 +783,52 @@ impl<'a> Ctx<'a> {
                 let r = decimal(&b.radius);
                 blocks.push(para(
                     msg.bound_result,
-                    &[Math::new(
-                        format!(
-                            "|R(x)| ≤ {} |x|_∞^{} for |x|_∞ ≤ {}",
-                            decimal_up(&b.k).text,
-                            b.order,
-                            r.text
+                    &[
+                        Math::new(
+                            format!("|R(x)| ≤ K |x|_∞^{}", b.order),
+                            format!(r"|R(x)| \le K\, |x|_\infty^{{{}}}", b.order),
                         ),
-                        format!(
-                            r"|R(x)| \le {}\, |x|_\infty^{{{}}} \quad (|x|_\infty \le {})",
-                            decimal_up(&b.k).latex,
-                            b.order,
-                            r.latex
+                        Math::new(
+                            format!("|x|_∞ ≤ {}", r.text),
+                            format!(r"|x|_\infty \le {}", r.latex),
                         ),
-                    )],
+                        Math::same("K = ").then(&decimal_up(&b.k).text, &decimal_up(&b.k).latex),
+                    ],
                 ));
                 // What the bound is worth: a value attained, and how it was found.
-                let ratio = if num_traits::Zero::is_zero(&b.attained) {
-                    String::new()
+                let ratio_name = Math::new(
+                    format!("|R(x)|/|x|_∞^{}", b.order),
+                    format!(r"|R(x)|/|x|_\infty^{{{}}}", b.order),
+                );
+                let attained = Math::same(crate::certificate::decimal_text(&b.attained));
+                let mut p = if num_traits::Zero::is_zero(&b.attained) {
+                    fill(msg.bound_attained, &[ratio_name, attained])
                 } else {
-                    format!(
-                        " (K is within {}x of the truth)",
-                        crate::certificate::decimal_up(&(&b.k / &b.attained))
+                    let factor = crate::certificate::decimal_up(&(&b.k / &b.attained));
+                    fill(
+                        msg.bound_attained_ratio,
+                        &[ratio_name, attained, Math::same(factor)],
                     )
                 };
-                blocks.push(Block::Para(words(format!(
-                    "|R(x)|/|x|_inf^{} reaches {}{ratio}{}. Method: {}.",
-                    b.order,
-                    crate::certificate::decimal_text(&b.attained),
-                    if b.converged {
-                        ""
-                    } else {
-                        "; the search stopped at its limit"
-                    },
-                    b.method
-                ))));
+                if !b.converged {
+                    p.push(Inline::Text(" ".into()));
+                    p.extend(fill(msg.bound_not_converged, &[]));
+                }
+                p.push(Inline::Text(" ".into()));
+                p.extend(fill(
+                    msg.bound_method,
+                    &[
+                        Math::same(b.order.saturating_sub(1).to_string()),
+                        Math::new(
+                            format!("(a·x)^{} Φ(a·x)", b.order),
+                            format!(r"(a\cdot x)^{{{}}}\, \Phi(a\cdot x)", b.order),
+                        ),
+                        Math::new("Φ", r"\Phi"),
+                        Math::same(b.cells.to_string()),
+                        Math::same(b.boxes.to_string()),
+                    ],
+                ));
+                blocks.push(Block::Para(p));
             }
             Err(e) => blocks.push(Block::Para(words(format!("{} {e}", msg.bound_none)))),
         }
@@ -1090,4 +1102,107 @@ impl Math {
             format!("{latex}{}", self.latex),
         )
     }
+}
+
+/// The reason of a verdict in words of the language `msg`, with its mathematics inline.
+pub fn reason(why: &Reason, n: usize, msg: &Messages) -> Vec<Inline> {
+    let dn_at = |point: &str| deriv_at(n, point);
+    let dn_at_c = |b: &Const| deriv(n).then(&format!("({b})"), &format!("({})", b.to_latex()));
+    let is = |lhs: Math, rhs: &Const| {
+        lhs.then(" = ", " = ")
+            .then(&rhs.to_string(), &rhs.to_latex())
+    };
+    let nonzero = |m: Math| m.then(" ≠ 0", r" \ne 0");
+    let n_math = Math::same(n.to_string());
+    let product = super::math::product(&input_names(n));
+    let at_zero = |z: &AtZero| -> Vec<Inline> {
+        match z {
+            AtZero::Vanishes => fill(msg.reason_zero_vanishes, &[is(dn_at("0"), &Const::zero())]),
+            AtZero::Undecided(v) => fill(msg.reason_zero_undecided, &[is(dn_at("0"), v)]),
+            AtZero::NotSmooth(e) => {
+                let mut p = fill(msg.reason_zero_not_smooth, &[]);
+                p.push(Inline::Text(format!(" ({e})")));
+                p
+            }
+        }
+    };
+    let then = |mut first: Vec<Inline>, rest: Vec<Inline>| {
+        first.push(Inline::Text("; ".into()));
+        first.extend(rest);
+        first
+    };
+    match why {
+        Reason::Pending => vec![],
+        Reason::Admits {
+            bias,
+            derivative,
+            at_zero: z,
+        } => {
+            if bias.is_zero() {
+                return fill(
+                    msg.reason_admits_zero,
+                    &[nonzero(is(dn_at("0"), derivative))],
+                );
+            }
+            let found = fill(
+                msg.reason_admits_bias,
+                &[
+                    is(Math::same("b"), bias),
+                    nonzero(is(dn_at("b"), derivative)),
+                ],
+            );
+            match z {
+                Some(z) => then(at_zero(z), found),
+                None => found,
+            }
+        }
+        Reason::LowDegree { pieces, degree } => {
+            let low = Math::new(format!("{degree} < {n}"), format!("{degree} < {n}"));
+            if *pieces <= 1 {
+                let template = if *degree <= 1 {
+                    msg.reason_affine
+                } else {
+                    msg.reason_polynomial
+                };
+                fill(template, &[low, deriv(n), n_math, product])
+            } else {
+                let template = if *degree <= 1 {
+                    msg.reason_piecewise_affine
+                } else {
+                    msg.reason_piecewise
+                };
+                fill(
+                    template,
+                    &[
+                        Math::same(pieces.to_string()),
+                        low,
+                        deriv(n).then(" = 0", " = 0"),
+                        n_math,
+                        product,
+                    ],
+                )
+            }
+        }
+        Reason::Vanishes { bias } => {
+            fill(msg.reason_vanishes, &[is(dn_at_c(bias), &Const::zero())])
+        }
+        Reason::Unproved { bias, value } => fill(msg.reason_unproved, &[is(dn_at_c(bias), value)]),
+        Reason::NotExpandable { bias, error } => {
+            let mut p = fill(msg.reason_not_expandable, &[Math::konst(bias)]);
+            p.push(Inline::Text(format!(": {error}")));
+            p
+        }
+        Reason::NoBias { at_zero: z } => then(at_zero(z), fill(msg.reason_no_bias, &[dn_at("b")])),
+    }
+}
+
+/// [`reason`] as one plain-text sentence (the text spelling of its mathematics).
+pub fn reason_text(why: &Reason, n: usize, lang: Lang) -> String {
+    reason(why, n, lang.messages())
+        .into_iter()
+        .map(|i| match i {
+            Inline::Text(s) => s,
+            Inline::Math(m) => m.text,
+        })
+        .collect()
 }

@@ -29,7 +29,7 @@ mod render;
 mod reports;
 
 pub use doc::{Block, Document, Inline, Math, Row, Section};
-pub use gate::{gate_document, GateExtras};
+pub use gate::{gate_document, reason, reason_text, GateExtras};
 pub use lang::Lang;
 pub use render::{render, Format, RenderOptions};
 pub use reports::{diff_document, expand_document, prove_document, scan_document, ClaimSource};

@@ -129,6 +129,14 @@ pub struct Messages {
     pub bound_ingredients: &'static str,
     /// Message `bound_result`.
     pub bound_result: &'static str,
+    /// Message `bound_attained`.
+    pub bound_attained: &'static str,
+    /// Message `bound_attained_ratio`.
+    pub bound_attained_ratio: &'static str,
+    /// Message `bound_not_converged`.
+    pub bound_not_converged: &'static str,
+    /// Message `bound_method`.
+    pub bound_method: &'static str,
     /// Message `bound_none`.
     pub bound_none: &'static str,
     /// Message `h_certificate`.
@@ -157,6 +165,32 @@ pub struct Messages {
     pub h_digits: &'static str,
     /// Message `digits_intro`.
     pub digits_intro: &'static str,
+    /// Message `reason_admits_zero`.
+    pub reason_admits_zero: &'static str,
+    /// Message `reason_admits_bias`.
+    pub reason_admits_bias: &'static str,
+    /// Message `reason_zero_vanishes`.
+    pub reason_zero_vanishes: &'static str,
+    /// Message `reason_zero_undecided`.
+    pub reason_zero_undecided: &'static str,
+    /// Message `reason_zero_not_smooth`.
+    pub reason_zero_not_smooth: &'static str,
+    /// Message `reason_polynomial`.
+    pub reason_polynomial: &'static str,
+    /// Message `reason_affine`.
+    pub reason_affine: &'static str,
+    /// Message `reason_piecewise`.
+    pub reason_piecewise: &'static str,
+    /// Message `reason_piecewise_affine`.
+    pub reason_piecewise_affine: &'static str,
+    /// Message `reason_vanishes`.
+    pub reason_vanishes: &'static str,
+    /// Message `reason_unproved`.
+    pub reason_unproved: &'static str,
+    /// Message `reason_not_expandable`.
+    pub reason_not_expandable: &'static str,
+    /// Message `reason_no_bias`.
+    pub reason_no_bias: &'static str,
     /// Message `prove_title`.
     pub prove_title: &'static str,
     /// Message `prove_line`.
