@@ -1,32 +1,49 @@
 #!/usr/bin/env bash
-# Whole-process timings of taylorgate against FLINT (python-flint), PARI/GP and SymPy, in one run.
-# Installs what is missing, times each command (median of repeated runs: hyperfine if present,
-# else a Python loop), and prints the ratios. Every tool prints all coefficients as decimal text.
+# Whole-process timings of taylorgate against FLINT (python-flint, whole process and in process),
+# PARI/GP and SymPy, in one run. Installs what is missing (python-flint into the script's own
+# venv bench/.venv), times each command (median of RUNS runs; one run at order 5000) and prints
+# the ratios and the growth exponent between orders 1000 and 5000. Every tool prints all
+# coefficients as decimal text.
 #
-#   bash bench/anchors.sh            # order 1000 for tanh/softplus/sigmoid, Mish at 16 and 1000
+#   bash bench/anchors.sh                  # orders 500 1000 2000 5000, tanh softplus sigmoid Mish
+#   ORDERS="500 1000" RUNS=3 MEM_ORDERS=1000 bash bench/anchors.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-N=${N:-1000}
+ORDERS=${ORDERS:-500 1000 2000 5000}
 RUNS=${RUNS:-5}
-command -v gp >/dev/null || { apt-get update -qq && apt-get install -y -qq pari-gp; }
-command -v hyperfine >/dev/null || apt-get install -y -qq hyperfine || true
-python3 -c "import flint" 2>/dev/null || pip install -q python-flint
-python3 -c "import sympy" 2>/dev/null || pip install -q sympy
-cargo build --release -q
-TG=target/release/taylorgate
+CASES=${CASES:-tanh softplus sigmoid mish}
+MEM_ORDERS=${MEM_ORDERS:-1000 5000}
+VENV=bench/.venv
+[ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
+"$VENV/bin/python" -c "import flint" 2>/dev/null || "$VENV/bin/pip" install -q python-flint
+"$VENV/bin/python" -c "import sympy" 2>/dev/null || "$VENV/bin/pip" install -q sympy
+PY=$VENV/bin/python
+if [ -z "${TG:-}" ]; then cargo build --release -q; TG=target/release/taylorgate; fi
 TMP=$(mktemp -d)
 
+# FLINT: the same formulas over Q (it has no ln 2: softplus is ln((1+exp(x))/2), Mish uses
+# tanh(ln z) = 1 - 2/(z^2+1) as taylorgate does). Prints the seconds spent after `import flint`
+# (series and decimal text) on stderr when TIMED=1.
 cat > "$TMP/flint_series.py" <<'PY'
-import sys
+import os, sys, time
 from flint import fmpq_series, ctx
 which, n = sys.argv[1], int(sys.argv[2])
+t0 = time.perf_counter()
 ctx.cap = n + 1
 x = fmpq_series([0, 1])
+def mish():
+    z = 1 + x.exp()
+    return x * (1 - 2 / (z * z + 1))
 f = {"tanh": lambda: x.tanh(),
      "softplus": lambda: ((1 + x.exp()) / 2).log(),
-     "sigmoid": lambda: 1 / (1 + (-x).exp())}[which]()
+     "sigmoid": lambda: 1 / (1 + (-x).exp()),
+     "mish": mish}[which]()
 c = f.coeffs()
-print("\n".join(str(c[k]) if k < len(c) else "0" for k in range(n + 1)))
+out = "\n".join(str(c[k]) if k < len(c) else "0" for k in range(n + 1))
+t1 = time.perf_counter()
+sys.stdout.write(out + "\n")
+if os.environ.get("TIMED"):
+    print(f"{t1 - t0:.4f}", file=sys.stderr)
 PY
 cat > "$TMP/sympy_mish.py" <<'PY'
 import sys
@@ -35,19 +52,14 @@ x = symbols("x"); n = int(sys.argv[1])
 s = series(x * tanh(log(1 + exp(x))), x, 0, n + 1).removeO()
 print("\n".join(str(s.coeff(x, k)) for k in range(n + 1)))
 PY
-gp_expr() { case $1 in
-  tanh) echo "tanh(x + O(x^$(($2+1))))";;
-  softplus) echo "log(1 + exp(x + O(x^$(($2+1)))))";;
-  sigmoid) echo "1/(1 + exp(-x + O(x^$(($2+1)))))";;
-  mish) echo "x*tanh(log(1 + exp(x + O(x^$(($2+1))))))";;
-esac; }
 tg_expr() { case $1 in
   tanh) echo "tanh(x)";; softplus) echo "ln(1+exp(x))";;
   sigmoid) echo "1/(1+exp(-x))";; mish) echo "x*tanh(ln(1+exp(x)))";;
 esac; }
 
-median() {  # median wall time in seconds of a shell command
-  python3 - "$RUNS" "$1" <<'PY'
+runs_for() { if [ "$1" -ge 5000 ]; then echo 1; else echo "$RUNS"; fi; }
+median() {  # median wall time in seconds of a shell command, over $1 runs
+  python3 - "$1" "$2" <<'PY'
 import subprocess, sys, time, statistics
 runs, cmd = int(sys.argv[1]), sys.argv[2]
 ts = []
@@ -57,22 +69,40 @@ for _ in range(runs):
 print(f"{statistics.median(ts):.4f}")
 PY
 }
+inproc() {  # median of FLINT's own in-process timing
+  python3 - "$1" "$PY $TMP/flint_series.py $2 $3" <<'PY'
+import subprocess, sys, statistics, os
+runs, cmd = int(sys.argv[1]), sys.argv[2]
+env = dict(os.environ, TIMED="1")
+ts = [float(subprocess.run(cmd, shell=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                           env=env, check=True, text=True).stderr.split()[-1]) for _ in range(runs)]
+print(f"{statistics.median(ts):.4f}")
+PY
+}
 
-printf "%-10s %6s %10s %10s %10s %10s\n" case order taylorgate flint pari sympy
-for f in tanh softplus sigmoid; do
-  tg=$(median "$TG expand '$(tg_expr $f)' --order $N --format json")
-  fl=$(median "python3 $TMP/flint_series.py $f $N")
-  gp=$(median "echo 'default(parisizemax,2^30); default(seriesprecision,$((N+1))); s=$(gp_expr $f $N); for(k=0,$N,print(polcoeff(s,k)))' | gp -q")
-  printf "%-10s %6s %10s %10s %10s %10s   tg/flint=%s\n" $f $N $tg $fl $gp - \
-    "$(python3 -c "print(round($tg/$fl,2))")"
+printf "%-9s %6s %10s %12s %12s %14s\n" case order taylorgate flint-proc flint-inproc tg/flint-inproc
+declare -A T
+for f in $CASES; do
+  for n in $ORDERS; do
+    r=$(runs_for "$n")
+    tg=$(median "$r" "$TG expand '$(tg_expr "$f")' --order $n --format json")
+    fp=$(median "$r" "$PY $TMP/flint_series.py $f $n")
+    fi=$(inproc "$r" "$f" "$n")
+    T[$f,$n]=$tg
+    printf "%-9s %6s %10s %12s %12s %14s\n" "$f" "$n" "$tg" "$fp" "$fi" \
+      "$(python3 -c "print(round($tg/$fi,2))")"
+  done
+  set -- $ORDERS
+  if [[ " $ORDERS " == *" 1000 "* && " $ORDERS " == *" 5000 "* ]]; then
+    echo "  $f growth exponent 1000..5000: $(python3 -c "import math; print(round(math.log(${T[$f,5000]}/${T[$f,1000]})/math.log(5),2))")"
+  fi
 done
-for n in 16 $N; do
-  tg=$(median "$TG expand '$(tg_expr mish)' --order $n --format json")
-  gp=$(median "echo 'default(parisizemax,2^30); s=$(gp_expr mish $n); for(k=0,$n,print(polcoeff(s,k)))' | gp -q")
-  sy=-
-  if [ "$n" -le 20 ]; then sy=$(RUNS=1 median "python3 $TMP/sympy_mish.py $n"); fi
-  printf "%-10s %6s %10s %10s %10s %10s\n" mish $n $tg - $gp $sy
+sy=$(median 1 "$PY $TMP/sympy_mish.py 16")
+tg=$(median "$RUNS" "$TG expand '$(tg_expr mish)' --order 16 --format json")
+echo "mish order 16: taylorgate $tg s, SymPy $sy s"
+for n in $MEM_ORDERS; do
+  echo "mish order $n under /usr/bin/time -v:"
+  /usr/bin/time -v $TG expand "$(tg_expr mish)" --order $n --format json 2>&1 >/dev/null \
+    | grep -E "Elapsed|Maximum resident"
 done
-/usr/bin/time -v $TG expand "$(tg_expr mish)" --order $N --format json 2>&1 >/dev/null \
-  | grep -E "Elapsed|Maximum resident"
 rm -rf "$TMP"

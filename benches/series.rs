@@ -2,10 +2,11 @@
 //! SymPy are in `bench/anchors.sh`).
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
+use num_bigint::BigUint;
 use num_rational::BigRational;
 use num_traits::Zero;
 use taylorgate::expr::{Expr, Func};
-use taylorgate::series::taylor_rational;
+use taylorgate::series::{taylor_rational, transform_product};
 
 fn activations() -> Vec<(&'static str, Expr)> {
     let x = Expr::var("x");
@@ -33,5 +34,30 @@ fn rational_series(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, rational_series);
+/// Big-integer products around the transform's cutoff: num-bigint (Karatsuba/Toom-3) against
+/// the three-prime transform, squaring-free products of two random numbers of `limbs` words.
+fn big_products(c: &mut Criterion) {
+    let mut group = c.benchmark_group("bigmul");
+    group.sample_size(10);
+    let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut word = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state & 0xffff_ffff) as u32
+    };
+    for limbs in [500usize, 1000, 1500, 2000, 4000, 16_000, 160_000] {
+        let mut random = || BigUint::new((0..2 * limbs).map(|_| word()).collect());
+        let (a, b) = (random(), random());
+        group.bench_with_input(BenchmarkId::new("num-bigint", limbs), &limbs, |z, _| {
+            z.iter(|| &a * &b)
+        });
+        group.bench_with_input(BenchmarkId::new("transform", limbs), &limbs, |z, _| {
+            z.iter(|| transform_product(&a, &b))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, rational_series, big_products);
 criterion_main!(benches);

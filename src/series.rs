@@ -18,7 +18,9 @@
 mod coeff;
 mod eval;
 mod fast;
+mod ntt;
 mod ops;
+mod poly;
 
 use crate::expr::{Expr, Func};
 use crate::number::{Const, NumberError};
@@ -26,6 +28,17 @@ use coeff::{Coeff, Fail};
 use num_bigint::BigInt;
 use ops::Trunc;
 use thiserror::Error;
+
+pub use ntt::NTT_MIN_LIMBS;
+
+/// The product of two big integers by the three-prime number-theoretic transform of the fast
+/// path (which uses num-bigint's product instead when a factor has fewer than
+/// [`NTT_MIN_LIMBS`] 64-bit limbs). Exact; public for the benchmark that measures that cutoff.
+pub fn transform_product(a: &num_bigint::BigUint, b: &num_bigint::BigUint) -> num_bigint::BigUint {
+    let (x, y) = (a.to_u64_digits(), b.to_u64_digits());
+    let limbs = ntt::mul_limbs_ntt(&x, &y);
+    num_bigint::BigUint::from_slice(&ntt::to_u32(&limbs))
+}
 
 /// Highest order accepted by [`taylor`]: coefficients `c_0 .. c_MAX_ORDER`.
 ///

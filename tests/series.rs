@@ -162,6 +162,56 @@ fn genocchi_numbers_from_2x_over_exp_plus_1() {
 }
 
 #[test]
+fn integer_sequences_at_high_order() {
+    // tan (A000182) at 1700, sec (A000364) and exp(exp(x)-1) (Bell, A000110) at 400, and
+    // 2x/(exp(x)+1) (Genocchi, A001469), against their own recurrences written here. (The
+    // Newton kernels of series::poly are checked against the engine's recurrences in its unit
+    // tests, the transform product against num-bigint in series::ntt.)
+    let n = 1700;
+    let z = zigzag(n);
+    let tan = egf_integers(&call(Func::Tan, x()), n);
+    for k in 0..=n {
+        let t = if k % 2 == 1 {
+            z[k].clone()
+        } else {
+            BigInt::zero()
+        };
+        assert_eq!(tan[k], t, "tangent number at {k}");
+    }
+    let n = 400;
+    let sec = egf_integers(&(int(1) / call(Func::Cos, x())), n);
+    for k in 0..=n {
+        let s = if k % 2 == 0 {
+            z[k].clone()
+        } else {
+            BigInt::zero()
+        };
+        assert_eq!(sec[k], s, "Euler number at {k}");
+    }
+    let got = egf_integers(&call(Func::Exp, call(Func::Exp, x()) - int(1)), n);
+    let mut bell = vec![BigInt::one()];
+    let mut row = vec![BigInt::one()];
+    for _ in 1..=n {
+        let mut next = vec![row.last().expect("non-empty row").clone()];
+        for v in &row {
+            let w = next.last().expect("non-empty row") + v;
+            next.push(w);
+        }
+        bell.push(next[0].clone());
+        row = next;
+    }
+    assert_eq!(got, bell);
+    let n = 300;
+    let got = egf_integers(&(int(2) * x() / (call(Func::Exp, x()) + int(1))), n);
+    let b = bernoulli(n);
+    for k in 0..=n {
+        let two_k = BigRational::from_integer(BigInt::one() << k);
+        let g = BigRational::from_integer(BigInt::from(2)) * (BigRational::one() - two_k) * &b[k];
+        assert_eq!(BigRational::from_integer(got[k].clone()), g, "G_{k}");
+    }
+}
+
+#[test]
 fn removable_singularities() {
     let r = |a: i64, b: i64| BigRational::new(a.into(), b.into());
     let cases: Vec<(Expr, Vec<BigRational>)> = vec![

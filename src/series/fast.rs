@@ -51,8 +51,10 @@ impl Pascal {
             row: vec![BigInt::one()],
         }
     }
-    /// Advances to the next row.
+    /// Advances to the next row (once per coefficient of every recurrence: a stop point of
+    /// the budget).
     fn next(&mut self) {
+        crate::budget::check();
         let k = self.row.len();
         let mut next = Vec::with_capacity(k + 1);
         next.push(BigInt::one());
@@ -70,6 +72,9 @@ impl Rest {
             n: vec![BigInt::zero(); len],
             g: BigInt::one(),
         }
+    }
+    fn nonzeros(&self) -> usize {
+        self.n.iter().filter(|x| !x.is_zero()).count()
     }
     fn is_zero(&self) -> bool {
         self.n.iter().all(Zero::is_zero)
@@ -134,6 +139,18 @@ impl Rest {
         let g = self.g.lcm(&b.g);
         let (x, y) = (self.regauge(&g), b.regauge(&g));
         let len = self.len().min(b.len());
+        let nonzeros = |v: &[BigInt]| v[..len].iter().filter(|c| !c.is_zero()).count();
+        if super::poly::worth(len, nonzeros(&x).min(nonzeros(&y)), super::poly::MIN_LEN) {
+            return Rest {
+                n: super::poly::mul(&x[..len], &y[..len]),
+                g,
+            };
+        }
+        Rest::mul_rec(&x[..len], &y[..len], g)
+    }
+    /// The binomial convolution by the recurrence (numerators over one scale `g`).
+    fn mul_rec(x: &[BigInt], y: &[BigInt], g: BigInt) -> Rest {
+        let len = x.len();
         let ix: Vec<usize> = (1..len).filter(|&i| !x[i].is_zero()).collect();
         let ny: Vec<bool> = y.iter().map(|v| !v.is_zero()).collect();
         let mut n = vec![BigInt::zero(); len];
@@ -152,6 +169,15 @@ impl Rest {
     }
     /// `exp(self) - 1`: `Y_k = sum_j binom(k-1, j-1) R_j Y_{k-j}`, `Y_0 = 1`.
     fn exp_m1(&self) -> Rest {
+        if super::poly::worth(self.len(), self.nonzeros(), super::poly::MIN_LEN) {
+            return Rest {
+                n: super::poly::exp_m1(&self.n),
+                g: self.g.clone(),
+            };
+        }
+        self.exp_m1_rec()
+    }
+    fn exp_m1_rec(&self) -> Rest {
         let len = self.len();
         let nz: Vec<usize> = (1..len).filter(|&j| !self.n[j].is_zero()).collect();
         let mut y = vec![BigInt::zero(); len];
@@ -177,6 +203,15 @@ impl Rest {
     }
     /// `ln(1 + self)`: `L_k = U_k - sum_{j=1}^{k-1} binom(k-1, j) U_j L_{k-j}`.
     fn ln1p(&self) -> Rest {
+        if super::poly::worth(self.len(), self.nonzeros(), super::poly::LN_MIN_LEN) {
+            return Rest {
+                n: super::poly::ln1p(&self.n),
+                g: self.g.clone(),
+            };
+        }
+        self.ln1p_rec()
+    }
+    fn ln1p_rec(&self) -> Rest {
         let len = self.len();
         let nz: Vec<usize> = (1..len).filter(|&j| !self.n[j].is_zero()).collect();
         let mut l = vec![BigInt::zero(); len];
@@ -196,6 +231,15 @@ impl Rest {
     }
     /// `1/(1 + self) - 1`: `V_k = -sum_{j=1}^{k} binom(k, j) U_j V_{k-j}`, `V_0 = 1`.
     fn inv1p_m1(&self) -> Rest {
+        if super::poly::worth(self.len(), self.nonzeros(), super::poly::MIN_LEN) {
+            return Rest {
+                n: super::poly::inv1p_m1(&self.n),
+                g: self.g.clone(),
+            };
+        }
+        self.inv1p_m1_rec()
+    }
+    fn inv1p_m1_rec(&self) -> Rest {
         let len = self.len();
         let nz: Vec<usize> = (1..len).filter(|&j| !self.n[j].is_zero()).collect();
         let mut v = vec![BigInt::zero(); len];
@@ -271,6 +315,25 @@ impl Rest {
     /// with `w_m = W_m / (q m! G^m)` for `m >= 1` and `w_0 = W_0 / q^2`,
     /// `Y_k = sum_{j<k} binom(k-1, j-1) q^(2j-1) R_j W_{k-j} + q^(2k-2) R_k W_0`.
     fn tan_shift(&self, y0: &BigRational, hyperbolic: bool) -> Rest {
+        // The recurrence squares the result (a dense convolution) even for a sparse argument.
+        let tan_min = super::poly::TAN_MIN_LEN;
+        if y0.is_zero() && super::poly::worth(self.len(), self.len(), tan_min) {
+            if hyperbolic && !super::poly::worth(self.len(), self.nonzeros(), tan_min) {
+                // tanh r = (E/2) / (1 + E/2), E = exp(2r) - 1: the exponential of a sparse
+                // series is a cheap recurrence, and one reciprocal and one product are about a
+                // third of the Newton iteration on atanh (the result is over the scale 2g).
+                let two = BigRational::from_integer(2.into());
+                let h = self.scale(&two).exp_m1().scale(&two.recip());
+                return h.add(&h.mul(&h.inv1p_m1()));
+            }
+            return Rest {
+                n: super::poly::tan(&self.n, hyperbolic),
+                g: self.g.clone(),
+            };
+        }
+        self.tan_shift_rec(y0, hyperbolic)
+    }
+    fn tan_shift_rec(&self, y0: &BigRational, hyperbolic: bool) -> Rest {
         let len = self.len();
         let (p, q) = (y0.numer(), y0.denom());
         let sgn = |x: BigInt| if hyperbolic { -x } else { x };
@@ -797,6 +860,47 @@ mod tests {
                 let got = reduce(&s.r.n[k], k, &s.r.g);
                 assert_eq!(got.numer(), want.numer(), "{src}: c_{k}");
                 assert_eq!(got.denom(), want.denom(), "{src}: c_{k}");
+            }
+        }
+    }
+
+    mod newton_against_recurrences {
+        use super::super::Rest;
+        use crate::series::poly;
+        use num_bigint::BigInt;
+        use num_traits::Zero;
+        use proptest::prelude::*;
+
+        /// A dense exponential series with zero constant term and some zero gaps, long enough
+        /// for the Newton path.
+        fn arb_rest() -> impl Strategy<Value = Rest> {
+            (proptest::collection::vec(-1000i64..1000, 120..180), 1i64..7).prop_map(|(v, g)| {
+                let mut n: Vec<BigInt> = v.into_iter().map(BigInt::from).collect();
+                n[0] = BigInt::zero();
+                Rest {
+                    n,
+                    g: BigInt::from(g),
+                }
+            })
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(12))]
+            #[test]
+            fn every_newton_operation_equals_its_recurrence(a in arb_rest(), b in arb_rest()) {
+                let len = a.len().min(b.len());
+                let (x, y) = (&a.n[..len], &b.n[..len]);
+                prop_assert_eq!(poly::mul(x, y), Rest::mul_rec(x, y, BigInt::from(1)).n);
+                prop_assert_eq!(poly::exp_m1(&a.n), a.exp_m1_rec().n);
+                prop_assert_eq!(poly::ln1p(&a.n), a.ln1p_rec().n);
+                prop_assert_eq!(poly::inv1p_m1(&a.n), a.inv1p_m1_rec().n);
+                let zero = num_rational::BigRational::zero();
+                for hyperbolic in [false, true] {
+                    prop_assert_eq!(
+                        poly::tan(&a.n, hyperbolic),
+                        a.tan_shift_rec(&zero, hyperbolic).n
+                    );
+                }
             }
         }
     }

@@ -1,0 +1,43 @@
+//! Commands a user types that must answer in interactive time (issue 13): the whole `gate`
+//! command (text output, default radius and bound) for `exp` with 8 inputs (256 neurons) and
+//! for `tan(tanh(x))`. Targets: under 2 s and under 1 s. Run: `cargo bench --bench interactive`.
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use taylorgate::commands::gate::{run, GateArgs, GateFormat};
+
+fn gate_args(activation: &str, inputs: usize) -> GateArgs {
+    GateArgs {
+        activation: activation.to_string(),
+        inputs,
+        degree: None,
+        bias: None,
+        file: None,
+        format: GateFormat::Text,
+        digits: None,
+        epsilon: None,
+        radius: "1".into(),
+        no_bound: false,
+        lambda: None,
+        lang: Default::default(),
+        standalone: false,
+        plot: None,
+        float: None,
+        sigma_ulps: taylorgate::certificate::float::DEFAULT_SIGMA_ULPS,
+    }
+}
+
+fn interactive(c: &mut Criterion) {
+    let mut group = c.benchmark_group("interactive");
+    group.sample_size(10);
+    for (name, activation, inputs) in [
+        ("gate exp --inputs 8", "exp", 8),
+        ("gate tan(tanh(x))", "tan(tanh(x))", 2),
+    ] {
+        let args = gate_args(activation, inputs);
+        group.bench_function(name, |b| b.iter(|| run(&args).expect("gate")));
+    }
+    group.finish();
+}
+
+criterion_group!(benches, interactive);
+criterion_main!(benches);
