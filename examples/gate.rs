@@ -2,16 +2,15 @@
 //!
 //! `cargo run --release --example gate -- "x*tanh(exp(x))"` (default: TanhExp).
 
-use taylorgate::commands::gate::activation_expr;
 use taylorgate::gate::{analyze, GateOptions, Verdict};
+use taylorgate::session::Session;
 
 fn main() {
     let text = std::env::args()
         .nth(1)
         .unwrap_or_else(|| "x*tanh(exp(x))".into());
-    let defs = taylorgate::library::definitions();
     // An expression in x, or the name of a library activation (`relu`, `mish`).
-    let sigma = match activation_expr(&text, &defs) {
+    let sigma = match Session::new().activation_expr(&text) {
         Ok(e) => e,
         Err(e) => {
             eprintln!("error: {e}");

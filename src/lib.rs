@@ -32,7 +32,8 @@
 //! | [`prove`] | claims `LHS = RHS + O(...)`: proved, refuted or undecided |
 //! | [`library`] | the built-in library of named activations |
 //! | [`teach`] | derivations as documents (text, Markdown, LaTeX; English, Portuguese) and plots |
-//! | [`commands`] | the command-line subcommands, as values (text and JSON) |
+//! | [`session`] | the library façade: definitions in scope, a budget, one entry point per command, reports in the JSON schema `taylorgate/1` |
+//! | [`commands`] | the command-line subcommands, as values (text and JSON), thin over [`session`] |
 //! | [`budget`] | deadlines, cancellation and the memory limit of a computation |
 //!
 //! ## Example: does softplus multiply?
@@ -79,6 +80,7 @@ pub mod print;
 pub mod prove;
 pub mod remainder;
 pub mod series;
+pub mod session;
 pub mod shape;
 pub mod teach;
 

@@ -6,6 +6,7 @@ use clap::{Parser, Subcommand};
 use std::time::Duration;
 use taylorgate::budget::{self, Budget};
 use taylorgate::commands;
+use taylorgate::session::ErrorData;
 
 /// The live heap is counted for the memory limit (`--memory`).
 #[global_allocator]
@@ -44,10 +45,27 @@ enum Command {
     Plot(commands::plot::PlotArgs),
 }
 
+impl Command {
+    /// The subcommand's name, and whether it was asked for JSON (errors are then printed as a
+    /// JSON object on standard output).
+    fn name_and_json(&self) -> (&'static str, bool) {
+        use commands::*;
+        match self {
+            Command::Diff(a) => ("diff", a.format == diff::Format::Json),
+            Command::Expand(a) => ("expand", a.format == expand::Format::Json),
+            Command::Gate(a) => ("gate", a.format == gate::GateFormat::Json),
+            Command::Prove(a) => ("prove", a.format == prove::ProveFormat::Json),
+            Command::List(a) => ("list", a.format == list::ListFormat::Json),
+            Command::Scan(a) => ("scan", a.format == scan::ScanFormat::Json),
+            Command::Plot(_) => ("plot", false),
+        }
+    }
+}
+
 /// The expression argument `-` means: read it from standard input.
 fn expression(text: &mut String) -> Result<(), taylorgate::Error> {
     if text == "-" {
-        *text = commands::read_source(std::path::Path::new("-"))?
+        *text = taylorgate::session::read_source(std::path::Path::new("-"))?
             .trim()
             .to_string();
     }
@@ -89,14 +107,26 @@ fn seconds(s: f64) -> Result<Duration, String> {
         .ok_or_else(|| format!("--timeout must be a positive number of seconds, not {s}"))
 }
 
+/// Prints an error: a JSON object on standard output when JSON was asked, else a line on
+/// standard error. Returns the exit code 2.
+fn report_error(error: &ErrorData, command: &'static str, json: bool) -> i32 {
+    if json {
+        print!("{}", error.to_json(command));
+    } else {
+        eprintln!("error: {}", error.message);
+    }
+    2
+}
+
 fn main() {
     let mut cli = Cli::parse();
+    let (command_name, json) = cli.command.name_and_json();
     let memory = usize::try_from(cli.memory.saturating_mul(1 << 20)).unwrap_or(usize::MAX);
     let timeout = match cli.timeout.map(seconds).transpose() {
         Ok(t) => t,
         Err(message) => {
-            eprintln!("error: {message}");
-            std::process::exit(2);
+            let error = ErrorData::usage(message);
+            std::process::exit(report_error(&error, command_name, json));
         }
     };
     // `scan` spends the time-out on each activation; every other command on the whole run.
@@ -125,8 +155,8 @@ fn main() {
             let _ = tx.send(result);
         });
     if let Err(e) = spawned {
-        eprintln!("error: cannot start the worker thread: {e}");
-        std::process::exit(2);
+        let error = ErrorData::internal_with(format!("cannot start the worker thread: {e}"));
+        std::process::exit(report_error(&error, command_name, json));
     }
     let received = match timeout {
         Some(t) => rx.recv_timeout(t + GRACE).map_err(|_| ()),
@@ -137,20 +167,19 @@ fn main() {
             print!("{}", outcome.output);
             outcome.status.code()
         }
-        Ok(Ok(Err(error))) => {
-            eprintln!("error: {error}");
-            2
-        }
-        Ok(Err(_)) => {
-            eprintln!("error: internal error (a bug in taylorgate; please report the input)");
-            2
-        }
+        Ok(Ok(Err(error))) => report_error(&ErrorData::new(&error), command_name, json),
+        Ok(Err(_)) => report_error(&ErrorData::internal(), command_name, json),
         Err(()) => {
-            eprintln!(
-                "error: timeout after {} s (raise it with --timeout); the computation did not reach a stop point (please report the input)",
-                timeout.unwrap_or_default().as_secs_f64()
-            );
-            2
+            let error = ErrorData {
+                kind: "interrupted",
+                message: format!(
+                    "timeout after {} s (raise it with --timeout); the computation did not reach a stop point (please report the input)",
+                    timeout.unwrap_or_default().as_secs_f64()
+                ),
+                line: None,
+                column: None,
+            };
+            report_error(&error, command_name, json)
         }
     };
     std::process::exit(code);

@@ -97,7 +97,7 @@ fn gate_and_prove_bounds_agree_and_are_tight() {
         let bias_arg = format!("--bias={bias}");
         for r in ["1/2", "1", "2"] {
             let gate = run(&["gate", expr, &bias_arg, "--radius", r, "--format", "json"]);
-            let gb = &gate["remainder_bound"];
+            let gb = &gate["remainder"]["bound"];
             let file = dir.join(format!("{name}.tg"));
             let m = gb["order"].as_u64();
             let Some(m) = m else {

@@ -22,11 +22,10 @@ fn scan_json(extra: &[&str]) -> Vec<Value> {
     args.extend_from_slice(extra);
     let (code, out) = run(&args);
     assert_eq!(code, 0);
-    serde_json::from_str::<Value>(&out)
-        .unwrap()
-        .as_array()
-        .unwrap()
-        .clone()
+    let v = serde_json::from_str::<Value>(&out).unwrap();
+    assert_eq!(v["schema"], "taylorgate/1");
+    assert_eq!(v["command"], "scan");
+    v["rows"].as_array().unwrap().clone()
 }
 
 fn constant(s: &str) -> Const {
@@ -146,8 +145,8 @@ fn scan_rows_match_the_theorem_table() {
             "{name}"
         );
     }
-    assert_eq!(row("square")["remainder_order"], Value::Null);
-    assert_eq!(row("square")["exact"], true);
+    assert_eq!(row("square")["remainder"]["order"], Value::Null);
+    assert_eq!(row("square")["remainder"]["exact"], true);
 }
 
 #[test]
@@ -188,7 +187,7 @@ fn every_admitting_row_agrees_with_the_differentiator() {
             equal(&lead, &constant(r["leading_error"].as_str().unwrap())),
             "{name}"
         );
-        assert_eq!(r["neurons"], 4);
+        assert_eq!(r["hidden"], 4);
     }
     assert!(admitted >= 25, "{admitted}");
 }
@@ -276,11 +275,65 @@ fn a_row_that_times_out_says_so_and_the_scan_goes_on() {
         "the scan waited for the slow row"
     );
     assert_eq!(rows[0]["admits"], true);
-    assert_eq!(rows[1]["verdict"], "error");
+    assert_eq!(rows[1]["verdict"], Value::Null);
     assert!(
-        rows[1]["reason"].as_str().unwrap().contains("timeout"),
+        rows[1]["error"].as_str().unwrap().contains("timeout"),
         "{}",
         rows[1]
     );
     assert_eq!(rows[2]["admits"], true);
+}
+
+#[test]
+fn every_command_prints_the_versioned_schema() {
+    for (args, command) in [
+        (vec!["expand", "softplus", "--order", "2"], "expand"),
+        (vec!["diff", "softplus", "--at", "0"], "diff"),
+        (vec!["gate", "softplus"], "gate"),
+        (vec!["list"], "list"),
+    ] {
+        let mut args = args.clone();
+        args.extend(["--format", "json"]);
+        let (code, out) = run(&args);
+        assert_eq!(code, 0, "{args:?}");
+        let v: Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(v["schema"], "taylorgate/1", "{args:?}");
+        assert_eq!(v["command"], command, "{args:?}");
+    }
+    // A1 as exact strings, like A2.
+    let (_, out) = run(&["gate", "softplus", "--format", "json"]);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["A1"][1], serde_json::json!(["-1", "-1"]));
+    // Built-in names work where a named activation does.
+    let (code, out) = run(&["expand", "tanh", "--order", "3", "--format", "json"]);
+    assert_eq!(code, 0);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        v["coefficients"],
+        serde_json::json!(["0", "1", "0", "-1/3"])
+    );
+}
+
+#[test]
+fn json_errors_are_objects_on_standard_output() {
+    let (code, out) = run(&["expand", "sin(x) + tahn(x)", "--format", "json"]);
+    assert_eq!(code, 2);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["schema"], "taylorgate/1");
+    assert_eq!(v["command"], "expand");
+    assert_eq!(v["error"]["kind"], "parse");
+    assert_eq!(v["error"]["line"], 1);
+    assert_eq!(v["error"]["column"], 10);
+    assert!(v["error"]["message"].as_str().unwrap().contains("tanh"));
+    let (code, out) = run(&["expand", "1/x", "--format", "json"]);
+    assert_eq!(code, 2);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["error"]["kind"], "math");
+    // A math error is located in the input too (the pole of `1/x`).
+    assert_eq!(v["error"]["line"], 1);
+    assert!(v["error"]["column"].as_u64().is_some(), "{v}");
+    let (code, out) = run(&["gate", "exp(y)", "--format", "json"]);
+    assert_eq!(code, 2);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["error"]["kind"], "usage");
 }

@@ -6,10 +6,8 @@
 //! ```
 
 use super::Outcome;
-use crate::number::Const;
 use crate::print::Format as PrintFormat;
-use crate::series::{taylor, Series};
-use serde_json::json;
+use crate::session::{ExpandReport, ExpandRequest};
 use std::path::PathBuf;
 
 /// Output format of `expand`.
@@ -22,7 +20,7 @@ pub enum Format {
     Latex,
     /// The expansion in Markdown with `$...$` mathematics.
     Markdown,
-    /// `{"expression", "variable", "point", "order", "coefficients": [...]}`.
+    /// The schema `taylorgate/1` (`schema/taylorgate-1.json`).
     Json,
 }
 
@@ -60,76 +58,70 @@ pub struct ExpandArgs {
 
 /// Runs `taylorgate expand`.
 pub fn run(args: &ExpandArgs) -> Result<Outcome, crate::Error> {
-    let defs = super::load_definitions(args.file.as_deref())?;
-    let expr = super::function_of(&args.expr, &args.var, &defs)?;
-    let point = Const::from_expr(&crate::parse::parse_expr(&args.at, &defs)?)?;
-    let series = taylor(&expr, &args.var, &point, args.order)
-        .map_err(|e| crate::Error::from(e).located(&args.expr))?;
+    let report = super::session(args.file.as_deref())?.expand(&ExpandRequest {
+        expr: args.expr.clone(),
+        at: args.at.clone(),
+        order: args.order,
+        var: args.var.clone(),
+        digits: args.digits,
+    })?;
     Ok(match args.format {
         Format::Text => {
-            let mut text = render(&series, &args.var, &point, PrintFormat::Text);
+            let mut text = render_text(&report);
             if let Some(d) = args.digits {
-                for (k, c) in series.coefficients().iter().enumerate() {
+                for (k, c) in report.coefficients.iter().enumerate() {
                     text.push_str(&format!(
                         "\nc_{k} = {c}  ≈ {}",
                         super::diff::approx_text(c, d)
                     ));
                 }
             }
-            Outcome::done(with_notes(text, &series))
+            Outcome::done(with_notes(text, &report.notes))
         }
-        Format::Latex | Format::Markdown => {
-            let doc = crate::teach::expand_document(
-                &expr,
-                &args.var,
-                &point,
-                series.coefficients(),
-                series.notes(),
-                args.lang,
-            );
-            let format = if args.format == Format::Latex {
-                crate::teach::Format::Latex
-            } else {
-                crate::teach::Format::Markdown
-            };
-            Outcome::done(crate::teach::render(
-                &doc,
-                &crate::teach::RenderOptions {
-                    format,
-                    standalone: args.standalone,
-                },
-            ))
-        }
-        Format::Json => {
-            let mut obj = json!({
-                "expression": args.expr,
-                "variable": args.var,
-                "point": point.to_string(),
-                "order": args.order,
-                "coefficients": series.coefficients().iter().map(Const::to_string).collect::<Vec<_>>(),
-                "notes": series.notes(),
-            });
-            if let Some(d) = args.digits {
-                obj["approx"] = json!(series
-                    .coefficients()
-                    .iter()
-                    .map(|c| crate::interval::guaranteed_digits(c, d))
-                    .collect::<Vec<_>>());
-            }
-            Outcome::json(&obj, super::Status::Done)
-        }
+        Format::Latex => Outcome::done(document(
+            &report,
+            crate::teach::Format::Latex,
+            args.lang,
+            args.standalone,
+        )),
+        Format::Markdown => Outcome::done(document(
+            &report,
+            crate::teach::Format::Markdown,
+            args.lang,
+            args.standalone,
+        )),
+        Format::Json => Outcome::report(&report, super::Status::Done),
     })
 }
 
-fn with_notes(mut text: String, series: &Series) -> String {
+/// The expansion as text: `c_0 + c_1*x + ... + O(x^(N+1))`.
+pub fn render_text(report: &ExpandReport) -> String {
+    crate::print::series(&report.coefficients, &report.variable, &report.point)
+        .render(PrintFormat::Text)
+}
+
+/// The expansion as a report of the teaching layer (LaTeX or Markdown).
+pub fn document(
+    report: &ExpandReport,
+    format: crate::teach::Format,
+    lang: crate::teach::Lang,
+    standalone: bool,
+) -> String {
+    let doc = crate::teach::expand_document(
+        &report.expr,
+        &report.variable,
+        &report.point,
+        &report.coefficients,
+        &report.notes,
+        lang,
+    );
+    crate::teach::render(&doc, &crate::teach::RenderOptions { format, standalone })
+}
+
+fn with_notes(mut text: String, notes: &[String]) -> String {
     text.push('\n');
-    for note in series.notes() {
+    for note in notes {
         text.push_str(&format!("note: {note}\n"));
     }
     text
-}
-
-/// The series as `c_0 + c_1 (x - p) + ... + O((x - p)^(N+1))` in `format`.
-fn render(series: &Series, var: &str, point: &Const, format: PrintFormat) -> String {
-    crate::print::series(series.coefficients(), var, point).render(format)
 }

@@ -1,15 +1,14 @@
 //! `taylorgate list`: the built-in library of named activations.
 
 use super::Outcome;
-use crate::library::activations;
-use serde_json::json;
+use crate::session::Session;
 
 /// Output formats of `list`.
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ListFormat {
     /// An aligned table.
     Text,
-    /// Machine-readable.
+    /// The schema `taylorgate/1` (`schema/list.json`).
     Json,
 }
 
@@ -23,19 +22,14 @@ pub struct ListArgs {
 
 /// Runs `taylorgate list`.
 pub fn run(args: &ListArgs) -> Result<Outcome, crate::Error> {
-    let lib = activations();
+    let report = Session::list();
     Ok(match args.format {
-        ListFormat::Json => Outcome::json(
-            &json!(lib
-                .iter()
-                .map(|a| json!({"name": a.name, "definition": a.text, "source": a.source}))
-                .collect::<Vec<_>>()),
-            super::Status::Done,
-        ),
+        ListFormat::Json => Outcome::report(&report, super::Status::Done),
         ListFormat::Text => {
-            let rows: Vec<Vec<String>> = lib
+            let rows: Vec<Vec<String>> = report
+                .activations
                 .iter()
-                .map(|a| vec![a.name.clone(), a.text.clone(), a.source.clone()])
+                .map(|a| vec![a.name.clone(), a.definition.clone(), a.source.clone()])
                 .collect();
             Outcome::done(super::scan::aligned(
                 &["name", "definition", "source"],

@@ -1,9 +1,10 @@
-//! The command-line subcommands as library functions.
+//! The command-line subcommands as library functions, thin over [`crate::session`].
 //!
-//! Each subcommand takes its parsed arguments and returns an [`Outcome`]: the text and JSON
-//! renderings of its answer and the exit status. `main.rs` only parses arguments and prints.
+//! Each subcommand takes its parsed arguments, asks the [`Session`] for its report and returns
+//! an [`Outcome`]: the rendering asked for (text, JSON in the schema `taylorgate/1`, LaTeX,
+//! Markdown, CSV) and the exit status. `main.rs` only parses arguments and prints.
 
-use serde_json::Value;
+use crate::session::{Report, Session};
 
 pub mod diff;
 pub mod expand;
@@ -50,80 +51,20 @@ impl Outcome {
         }
     }
 
-    /// Pretty-printed JSON with a trailing newline.
-    pub fn json(value: &Value, status: Status) -> Outcome {
-        let mut output = serde_json::to_string_pretty(value).expect("JSON values always print");
-        output.push('\n');
-        Outcome { output, status }
+    /// A report in the JSON schema `taylorgate/1`.
+    pub fn report<R: Report>(report: &R, status: Status) -> Outcome {
+        Outcome {
+            output: report.to_json(),
+            status,
+        }
     }
 }
 
-/// Reads a source file; the path `-` reads standard input.
-pub fn read_source(path: &std::path::Path) -> Result<String, crate::Error> {
-    let read = |e: std::io::Error| crate::UsageError::Read {
-        path: path.display().to_string(),
-        message: e.to_string(),
-    };
-    if path.as_os_str() == "-" {
-        let mut text = String::new();
-        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text).map_err(read)?;
-        Ok(text)
-    } else {
-        Ok(std::fs::read_to_string(path).map_err(read)?)
-    }
-}
-
-/// Reads the `--file` argument, if any, into the definitions in scope (on top of the built-in
-/// activation library).
-pub fn load_definitions(
-    file: Option<&std::path::Path>,
-) -> Result<crate::Definitions, crate::Error> {
-    let mut defs = crate::library::definitions();
+/// A session with the built-in library and the definitions of the `--file` argument, if any.
+pub fn session(file: Option<&std::path::Path>) -> Result<Session, crate::Error> {
+    let mut session = Session::new();
     if let Some(path) = file {
-        let src = read_source(path)?;
-        let program = crate::parse::parse_program(&src, &defs)
-            .map_err(|e| e.with_path(&path.display().to_string()))?;
-        defs.extend_with(&program);
+        session.load_file(path)?;
     }
-    Ok(defs)
-}
-
-/// The function of one variable `var` that a command argument names, with every definition
-/// inlined, validated the same way by every command: the name of a one-argument built-in or
-/// definition means that function of `var` (`tanh` is `tanh(x)`, `softplus` is
-/// `softplus(x)`); anything else is parsed as an expression, which may use no other free name
-/// than `var`.
-pub fn function_of(
-    text: &str,
-    var: &str,
-    defs: &crate::Definitions,
-) -> Result<crate::Expr, crate::Error> {
-    use crate::expr::{Expr, Func};
-    let name = text.trim();
-    let expr = match (Func::from_name(name), defs.function(name)) {
-        (Some(f), _) if f.arity() == 1 => Expr::call(f, Expr::var(var)),
-        (_, Some(def)) if def.params.len() == 1 => {
-            Expr::Apply(name.to_string(), vec![Expr::var(var)])
-        }
-        (_, Some(def)) => {
-            return Err(crate::UsageError::NotUnary {
-                name: name.to_string(),
-                arity: def.params.len(),
-            }
-            .into())
-        }
-        _ => crate::parse::parse_expr(text, defs)?,
-    };
-    let inlined = crate::diff::inline_definitions(&expr, defs)
-        .map_err(|e| crate::Error::from(e).located(text))?;
-    let mut free = inlined.free_variables();
-    free.retain(|v| v != var);
-    if !free.is_empty() {
-        return Err(crate::UsageError::UnknownNames {
-            names: free,
-            var: var.to_string(),
-        }
-        .into());
-    }
-    Ok(inlined)
+    Ok(session)
 }

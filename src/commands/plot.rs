@@ -140,15 +140,15 @@ pub fn run(args: &PlotArgs) -> Result<Outcome, crate::Error> {
     if args.scales < 2 || args.scales > 40 {
         return Err(usage("--scales", "must be between 2 and 40"));
     }
-    let defs = super::load_definitions(args.file.as_deref())?;
+    let session = super::session(args.file.as_deref())?;
     let radius = rational(&args.radius, "radius")?;
     let (svg, csv) = match args.kind {
         PlotKind::Error | PlotKind::Heat => {
-            let sigma = super::gate::activation_expr(&args.expr, &defs)?;
+            let sigma = session.activation_expr(&args.expr)?;
             let bias = args
                 .bias
                 .as_deref()
-                .map(|b| super::gate::parse_point(b, &defs))
+                .map(|b| session.parse_point(b))
                 .transpose()?;
             let options = GateOptions {
                 inputs: args.inputs,
@@ -166,8 +166,8 @@ pub fn run(args: &PlotArgs) -> Result<Outcome, crate::Error> {
             }
         }
         PlotKind::Taylor => {
-            let expr = super::gate::activation_expr(&args.expr, &defs)?;
-            let point = super::gate::parse_point(&args.at, &defs)?;
+            let expr = session.activation_expr(&args.expr)?;
+            let point = session.parse_point(&args.at)?;
             if args.order == 0 || args.order > 40 {
                 return Err(usage("--order", "must be between 1 and 40"));
             }

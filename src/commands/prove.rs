@@ -3,11 +3,8 @@
 use super::{Outcome, Status};
 use crate::certificate::{decimal_text, decimal_up};
 use crate::gate::{polynomial_text, Term};
-use crate::prove::{
-    prove_program, prove_program_with_bounds, BoundError, ClaimReport, ClaimStatus, ComparedTerm,
-    RemainderBound,
-};
-use serde_json::{json, Value};
+use crate::prove::{BoundError, ClaimReport, ClaimStatus, ComparedTerm, RemainderBound};
+use crate::session::{ProveRequest, Session};
 use std::path::PathBuf;
 
 /// Output formats of `prove`.
@@ -15,7 +12,7 @@ use std::path::PathBuf;
 pub enum ProveFormat {
     /// One paragraph per claim.
     Text,
-    /// Machine-readable.
+    /// The schema `taylorgate/1` (`schema/taylorgate-1.json`).
     Json,
     /// LaTeX (a fragment; a whole document with `--standalone`).
     Latex,
@@ -52,45 +49,30 @@ pub struct ProveArgs {
 
 /// Runs `taylorgate prove`.
 pub fn run(args: &ProveArgs) -> Result<Outcome, crate::Error> {
-    let defs = crate::library::definitions();
-    let path = args.file.display().to_string();
-    let src = super::read_source(&args.file)?;
-    let program = crate::parse::parse_program(&src, &defs).map_err(|e| e.with_path(&path))?;
-    let radius = crate::certificate::parse_rational(&args.radius).map_err(|e| {
-        crate::UsageError::Option {
-            option: "--radius".into(),
-            message: e.to_string(),
-        }
-    })?;
-    let limits = crate::bound::search::Limits {
-        max_boxes: crate::bound::MAX_BOXES,
-        deadline: args
-            .search_timeout
-            .filter(|t| t.is_finite() && *t >= 0.0)
-            .map(|t| std::time::Instant::now() + std::time::Duration::from_secs_f64(t)),
-    };
-    let reports = if args.no_bound {
-        prove_program(&program, &defs, &limits)
-    } else {
-        prove_program_with_bounds(&program, &defs, &radius, &limits)
-    };
-    if reports.is_empty() {
-        return Err(crate::UsageError::NoClaims(path).into());
-    }
-    let status = if reports.iter().all(|r| r.status == ClaimStatus::Proved) {
+    let report = Session::new().prove_file(
+        &args.file,
+        &ProveRequest {
+            radius: args.radius.clone(),
+            no_bound: args.no_bound,
+            search_timeout: args.search_timeout,
+        },
+    )?;
+    let status = if report
+        .reports
+        .iter()
+        .all(|r| r.status == ClaimStatus::Proved)
+    {
         Status::Done
     } else {
         Status::Negative
     };
     Ok(match args.format {
-        ProveFormat::Json => Outcome::json(
-            &json!({"file": path, "claims": reports.iter().map(claim_json).collect::<Vec<_>>()}),
-            status,
-        ),
+        ProveFormat::Json => Outcome::report(&report, status),
         ProveFormat::Latex | ProveFormat::Markdown => {
+            let path = args.file.display().to_string();
             let source = crate::teach::ClaimSource {
                 path: &path,
-                program: &program,
+                program: &report.program,
             };
             let format = if args.format == ProveFormat::Latex {
                 crate::teach::Format::Latex
@@ -99,7 +81,7 @@ pub fn run(args: &ProveArgs) -> Result<Outcome, crate::Error> {
             };
             Outcome {
                 output: crate::teach::render(
-                    &crate::teach::prove_document(&source, &reports, args.lang),
+                    &crate::teach::prove_document(&source, &report.reports, args.lang),
                     &crate::teach::RenderOptions {
                         format,
                         standalone: args.standalone,
@@ -109,7 +91,8 @@ pub fn run(args: &ProveArgs) -> Result<Outcome, crate::Error> {
             }
         }
         ProveFormat::Text => Outcome {
-            output: reports
+            output: report
+                .reports
                 .iter()
                 .map(claim_text)
                 .collect::<Vec<_>>()
@@ -117,81 +100,6 @@ pub fn run(args: &ProveArgs) -> Result<Outcome, crate::Error> {
             status,
         },
     })
-}
-
-fn terms_json(terms: &[ComparedTerm]) -> Value {
-    Value::Array(
-        terms
-            .iter()
-            .map(|t| {
-                json!({"powers": t.powers, "left": t.left.to_string(), "right": t.right.to_string(),
-                       "coefficient": t.difference.to_string()})
-            })
-            .collect(),
-    )
-}
-
-/// The JSON object of one claim.
-pub fn claim_json(r: &ClaimReport) -> Value {
-    json!({
-        "line": r.line,
-        "claim": r.claim,
-        "status": r.status.name(),
-        "variables": r.variables,
-        "degree_in": r.degree_in,
-        "claimed_order": r.claimed,
-        "message": r.message,
-        "difference": terms_json(&r.difference),
-        "sup": r.sup.as_ref().map(sup_json),
-        "remainder": {
-            "order": r.remainder_order,
-            "exact": r.exact,
-            "leading": terms_json(&r.remainder_leading),
-            "bound": r.bound.as_ref().map(bound_json),
-        },
-    })
-}
-
-/// The JSON of a sup-norm claim's branch and bound.
-fn sup_json(s: &crate::bound::SupReport) -> Value {
-    let mut v = json!({
-        "upper": s.upper.to_string(),
-        "lower": s.lower.to_string(),
-        "boxes": s.boxes,
-        "method": s.method,
-    });
-    match &s.verdict {
-        crate::bound::SupVerdict::Refuted { witness, value } => {
-            v["witness"] = json!(witness.iter().map(|q| q.to_string()).collect::<Vec<_>>());
-            v["value"] = json!([value.0.to_string(), value.1.to_string()]);
-        }
-        crate::bound::SupVerdict::Undecided { reason } => v["stopped"] = json!(reason),
-        crate::bound::SupVerdict::Proved => {}
-    }
-    v
-}
-
-/// The JSON of a rigorous remainder bound (or of why there is none).
-fn bound_json(b: &Result<RemainderBound, BoundError>) -> Value {
-    match b {
-        Ok(b) => {
-            let mut v = json!({
-                "K": crate::certificate::bound_text(&b.k),
-                "order": b.order,
-                "radius": b.radius.to_string(),
-                "norm": "inf",
-                "attained": b.attained.to_string(),
-                "boxes": b.boxes,
-                "method": b.method,
-            });
-            if let Some(lambda) = &b.variable {
-                v["variable"] = json!(lambda);
-                v["others"] = json!(b.others);
-            }
-            v
-        }
-        Err(e) => json!({"error": format!("no rigorous bound: {e}")}),
-    }
 }
 
 /// The text line of a rigorous remainder bound.

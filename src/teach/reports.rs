@@ -350,20 +350,20 @@ pub fn diff_document(
 }
 
 /// The document of `scan`: one short paragraph per activation.
-pub fn scan_document(rows: &[crate::commands::scan::Row], lang: Lang) -> Document {
+pub fn scan_document(rows: &[crate::session::ScanRow], lang: Lang) -> Document {
     let msg = lang.messages();
     let mut items = Vec::new();
     for row in rows {
         let mut p = vec![Inline::Text(format!("{}: ", row.name))];
-        match &row.result {
-            Ok(r) => p.push(Inline::Math(Math::new(
+        match &row.report {
+            Some(r) => p.push(Inline::Math(Math::new(
                 format!("σ(x) = {}", r.activation),
                 format!(r"\sigma(x) = {}", r.activation.to_latex()),
             ))),
-            Err(_) => p.push(Inline::Text(row.definition.clone())),
+            None => p.push(Inline::Text(row.definition.clone())),
         }
-        match &row.result {
-            Ok(r) => {
+        match &row.report {
+            Some(r) => {
                 let verdict = match r.verdict {
                     crate::gate::Verdict::Admits => msg.scan_yes,
                     crate::gate::Verdict::DoesNotAdmit => msg.scan_no,
@@ -376,12 +376,15 @@ pub fn scan_document(rows: &[crate::commands::scan::Row], lang: Lang) -> Documen
                     p.push(Inline::Text(format!("; {} ", msg.scan_derivative)));
                     p.push(Inline::Math(Math::konst(d)));
                 }
-                if let Some(c) = crate::commands::scan::leading_error(r, r.inputs) {
+                if let Some(c) = &row.leading_error {
                     p.push(Inline::Text(format!("; {} ", msg.scan_leading)));
-                    p.push(Inline::Math(Math::konst(&c)));
+                    p.push(Inline::Math(Math::konst(c)));
                 }
             }
-            Err(e) => p.push(Inline::Text(format!("; {e}"))),
+            None => p.push(Inline::Text(format!(
+                "; {}",
+                row.error.as_deref().unwrap_or_default()
+            ))),
         }
         items.push(p);
     }
