@@ -238,3 +238,30 @@ fn a_huge_literal_base_is_factored_at_budget_stop_points() {
         assert_eq!(code, 0, "{err}");
     }
 }
+
+#[test]
+#[ignore = "wrong answer found by the differential run (#1206 of seed 10000), reported to the \
+            engine: g''(0) of g(x) = abs(x) is evaluated from the symbolic derivative \
+            `if x > 0 then 0 else 0` and stated as 0"]
+fn a_derivative_of_a_definition_at_its_kink_is_refused() {
+    // g' jumps from -1 to 1 at 0, so g''(0) does not exist (`diff abs(x) -n 2 --at 0` says so).
+    let dir = std::env::temp_dir().join(format!("tg-trust-kink-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("kink.tg");
+    std::fs::write(&path, "g(x) = abs(x)*ln(2)\nc = g''(0)\n").unwrap();
+    let file = path.to_str().unwrap();
+    let (code, out, err) = run(&[
+        "diff",
+        "tan((x + c)/4)",
+        "--at",
+        "pi/4",
+        "-n",
+        "1",
+        "--file",
+        file,
+    ]);
+    assert_eq!(code, 2, "answered: {out}");
+    assert_clean_refusal(code, &err);
+    let (code, out, _) = run(&["expand", "c + x", "--order", "1", "--file", file]);
+    assert_eq!(code, 2, "answered: {out}");
+}

@@ -413,7 +413,7 @@ impl Model {
         }
         for n in &self.neurons {
             let z = linear(&n.input, x);
-            let phi = self.tables[n.table].enclose(z)?;
+            let phi = self.tables[n.table].enclose(z, !is_point(x))?;
             acc = acc.add(n.weight.mul(z.powi(self.m)).mul(phi));
         }
         Ok(acc)
@@ -437,11 +437,16 @@ impl Model {
         }
         for n in &self.neurons {
             let l = linear(&n.input, y);
-            let phi = self.tables[n.table].enclose(t.mul(l))?;
+            let phi = self.tables[n.table].enclose(t.mul(l), !(is_point(y) && t.lo == t.hi))?;
             acc = acc.add(n.weight.mul(l.powi(self.m)).mul(phi));
         }
         Ok(acc)
     }
+}
+
+/// Whether every coordinate is a single point (a sample of the search, not a box).
+fn is_point(x: &[Fi]) -> bool {
+    x.iter().all(|v| v.lo == v.hi)
 }
 
 fn linear(a: &[Fi], x: &[Fi]) -> Fi {

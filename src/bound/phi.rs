@@ -38,6 +38,8 @@ struct Cell {
     depth: u32,
     enc: Fi,
     rho: Option<Interval>,
+    /// Whether `enc` and `rho` are computed.
+    ready: bool,
     children: Option<Box<[Cell; 2]>>,
 }
 
@@ -104,10 +106,12 @@ impl PhiTable {
                 depth: 0,
                 enc: Fi::entire(),
                 rho: None,
+                ready: false,
                 children: None,
             })
             .collect();
-        let table = PhiTable {
+        // The cells are enclosed when first asked for: arguments that never occur cost nothing.
+        Ok(PhiTable {
             phi: phi.clone(),
             taylor,
             m,
@@ -117,16 +121,7 @@ impl PhiTable {
             zmax: zm,
             cells: RefCell::new(cells),
             count: RefCell::new(0),
-        };
-        {
-            let mut cells = table.cells.borrow_mut();
-            for c in cells.iter_mut() {
-                let (e, r) = table.cell(c.lo, c.hi, None)?;
-                c.enc = e;
-                c.rho = r;
-            }
-        }
-        Ok(table)
+        })
     }
 
     /// Cells computed so far.
@@ -252,8 +247,9 @@ impl PhiTable {
     }
 
     /// An enclosure of `Phi` over `z` (refining the cells it falls in when they are much
-    /// wider than `z`).
-    pub fn enclose(&self, z: Fi) -> Result<Fi, BoundError> {
+    /// wider than `z` and `refine` is set: a box of the search refines, a sample point uses
+    /// the cells the boxes around it asked for).
+    pub fn enclose(&self, z: Fi, refine: bool) -> Result<Fi, BoundError> {
         if !(z.lo >= -self.zmax && z.hi <= self.zmax) {
             return Err(BoundError::Phi(format!(
                 "argument [{}, {}] outside the table [-{}, {}]",
@@ -267,18 +263,26 @@ impl PhiTable {
             if c.hi < z.lo || c.lo > z.hi {
                 continue;
             }
-            let e = self.query(c, z, want)?;
+            let e = self.query(c, z, want, refine)?;
             acc = Some(acc.map_or(e, |a| a.hull(e)));
         }
         acc.ok_or_else(|| BoundError::Phi("empty query".into()))
     }
 
-    fn query(&self, c: &mut Cell, z: Fi, want: f64) -> Result<Fi, BoundError> {
+    fn query(&self, c: &mut Cell, z: Fi, want: f64, refine: bool) -> Result<Fi, BoundError> {
         if c.hi < z.lo || c.lo > z.hi {
             return Ok(Fi::new(f64::INFINITY, f64::NEG_INFINITY));
         }
+        if !c.ready {
+            let (e, r) = self.cell(c.lo, c.hi, None)?;
+            c.enc = e;
+            c.rho = r;
+            c.ready = true;
+        }
         let wide = (c.hi - c.lo) > 4.0 * want;
-        if c.children.is_none() && wide && c.depth < MAX_DEPTH {
+        // Only a box refines: each refinement costs two enclosures of phi by interval Taylor
+        // arithmetic, the bulk of the time, and a sample point only needs a lower bound.
+        if c.children.is_none() && wide && refine && c.depth < MAX_DEPTH {
             let mid = 0.5 * (c.lo + c.hi);
             let (a, ra) = self.cell(c.lo, mid, c.rho.as_ref())?;
             let (b, rb) = self.cell(mid, c.hi, c.rho.as_ref())?;
@@ -289,6 +293,7 @@ impl PhiTable {
                     depth: c.depth + 1,
                     enc: a.intersect(c.enc),
                     rho: ra,
+                    ready: true,
                     children: None,
                 },
                 Cell {
@@ -297,14 +302,15 @@ impl PhiTable {
                     depth: c.depth + 1,
                     enc: b.intersect(c.enc),
                     rho: rb,
+                    ready: true,
                     children: None,
                 },
             ]));
         }
         match &mut c.children {
             Some(ch) if wide => {
-                let a = self.query(&mut ch[0], z, want)?;
-                let b = self.query(&mut ch[1], z, want)?;
+                let a = self.query(&mut ch[0], z, want, refine)?;
+                let b = self.query(&mut ch[1], z, want, refine)?;
                 Ok(a.hull(b))
             }
             _ => Ok(c.enc),

@@ -125,6 +125,37 @@ impl Node {
     }
 }
 
+impl Node {
+    /// The same node with every child `c` replaced by `f(c)`.
+    pub fn with_children(&self, mut f: impl FnMut(Id) -> Id) -> Node {
+        match *self {
+            Node::Num(_) | Node::Pi | Node::E | Node::Var(_) => self.clone(),
+            Node::Neg(a) => Node::Neg(f(a)),
+            Node::Add(a, b) => Node::Add(f(a), f(b)),
+            Node::Sub(a, b) => Node::Sub(f(a), f(b)),
+            Node::Mul(a, b) => Node::Mul(f(a), f(b)),
+            Node::Div(a, b) => Node::Div(f(a), f(b)),
+            Node::Pow(a, b) => Node::Pow(f(a), f(b)),
+            Node::Call(func, a) => Node::Call(func, f(a)),
+            Node::If {
+                piece,
+                op,
+                lhs,
+                rhs,
+                then,
+                other,
+            } => Node::If {
+                piece,
+                op,
+                lhs: f(lhs),
+                rhs: f(rhs),
+                then: f(then),
+                other: f(other),
+            },
+        }
+    }
+}
+
 /// A set of variables (by [`Node::Var`] index): exact for the first 63 variables; any later
 /// variable sets one shared bit, so membership of those is answered conservatively (`true`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -303,32 +334,7 @@ impl Graph {
                 done.insert(id, to);
                 continue;
             }
-            let m = |c: Id| done[&c];
-            let new = match node {
-                Node::Num(_) | Node::Pi | Node::E | Node::Var(_) => node,
-                Node::Neg(a) => Node::Neg(m(a)),
-                Node::Add(a, b) => Node::Add(m(a), m(b)),
-                Node::Sub(a, b) => Node::Sub(m(a), m(b)),
-                Node::Mul(a, b) => Node::Mul(m(a), m(b)),
-                Node::Div(a, b) => Node::Div(m(a), m(b)),
-                Node::Pow(a, b) => Node::Pow(m(a), m(b)),
-                Node::Call(f, a) => Node::Call(f, m(a)),
-                Node::If {
-                    piece,
-                    op,
-                    lhs,
-                    rhs,
-                    then,
-                    other,
-                } => Node::If {
-                    piece,
-                    op,
-                    lhs: m(lhs),
-                    rhs: m(rhs),
-                    then: m(then),
-                    other: m(other),
-                },
-            };
+            let new = node.with_children(|c| done[&c]);
             let new = self.add(new);
             done.insert(id, new);
         }
