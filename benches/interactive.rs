@@ -23,8 +23,6 @@ fn gate_args(activation: &str, inputs: usize) -> GateArgs {
         lang: Default::default(),
         standalone: false,
         plot: None,
-        float: None,
-        sigma_ulps: taylorgate::certificate::float::DEFAULT_SIGMA_ULPS,
     }
 }
 
