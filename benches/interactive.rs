@@ -17,12 +17,12 @@ fn gate_args(activation: &str, inputs: usize) -> GateArgs {
         epsilon: None,
         radius: "1".into(),
         no_bound: false,
+        float: None,
+        sigma_ulps: taylorgate::certificate::float::DEFAULT_SIGMA_ULPS,
         lambda: None,
         lang: Default::default(),
         standalone: false,
         plot: None,
-        float: None,
-        sigma_ulps: taylorgate::certificate::float::DEFAULT_SIGMA_ULPS,
     }
 }
 
