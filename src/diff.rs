@@ -42,6 +42,20 @@ pub enum DiffError {
     /// Exact arithmetic failed.
     #[error(transparent)]
     Number(#[from] NumberError),
+    /// `name^(order)(point)` does not exist, or could not be computed, at an exact point.
+    #[error(
+        "`{name}` has no derivative of order {order} at {point} that can be proved: {message}"
+    )]
+    NotDifferentiableAt {
+        /// The function.
+        name: String,
+        /// The order.
+        order: u32,
+        /// The point, printed.
+        point: String,
+        /// Why.
+        message: String,
+    },
     /// Evaluation at a point failed; names the point.
     #[error("at {var} = {point}: {source}")]
     AtPoint {
@@ -226,6 +240,11 @@ fn inline(e: &Expr, defs: &Definitions, bound: &[String], depth: usize) -> Resul
                 }
                 (def.params[0].clone(), inlined_body(name, defs, depth)?)
             };
+            if arg.free_variables().is_empty() {
+                if let Ok(point) = Const::from_expr(&arg) {
+                    return Ok(derivative_at(name, *order, &body, &param, &point)?.to_expr());
+                }
+            }
             let mut d = body;
             for _ in 0..*order {
                 d = derivative(&d, &param)?;
@@ -258,6 +277,31 @@ fn inlined_body(name: &str, defs: &Definitions, depth: usize) -> Result<Expr, Di
 
 // ---------------------------------------------------------------------------------------------
 // Public entry points
+
+/// `name^(k)(point)` at an exact point, where `body` is `name` in `param`: `k!` times the
+/// `k`-th Taylor coefficient at the point. A derivative that does not exist there (a kink of
+/// `abs`, a switching point of an `if` where the function or a lower derivative jumps) is
+/// refused: the symbolic derivative cannot be read there, since its pieces may agree at a point
+/// where the function is not differentiable (`abs(x)''` is `0` on both sides of 0).
+pub fn derivative_at(
+    name: &str,
+    k: u32,
+    body: &Expr,
+    param: &str,
+    point: &Const,
+) -> Result<Const, DiffError> {
+    let refuse = |message: String| DiffError::NotDifferentiableAt {
+        name: name.to_string(),
+        order: k,
+        point: point.to_string(),
+        message,
+    };
+    let series =
+        crate::series::taylor(body, param, point, k as usize).map_err(|e| refuse(e.to_string()))?;
+    let c = &series.coefficients()[k as usize];
+    let factorial: BigInt = (1..=k).map(BigInt::from).product();
+    Ok(c * &Const::from_rational(BigRational::from_integer(factorial)))
+}
 
 /// `d/d var` of `expr` (built-in only), simplified.
 ///

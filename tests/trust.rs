@@ -238,9 +238,6 @@ fn a_huge_literal_base_is_factored_at_budget_stop_points() {
 }
 
 #[test]
-#[ignore = "wrong answer found by the differential run (#1206 of seed 10000), reported to the \
-            engine: g''(0) of g(x) = abs(x) is evaluated from the symbolic derivative \
-            `if x > 0 then 0 else 0` and stated as 0"]
 fn a_derivative_of_a_definition_at_its_kink_is_refused() {
     // g' jumps from -1 to 1 at 0, so g''(0) does not exist (`diff abs(x) -n 2 --at 0` says so).
     let dir = std::env::temp_dir().join(format!("tg-trust-kink-{}", std::process::id()));

@@ -3,6 +3,7 @@
 use super::{Graph, Id, Node, Piece};
 use crate::diff::{self, DiffError};
 use crate::expr::{ArityError, BinOp, CmpOp, Definitions, Expr, Func};
+use crate::number::Const;
 use crate::shape::{ShapeError, Value};
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -387,11 +388,39 @@ impl<'d> Lowering<'d> {
             }
         };
         self.map_values(&arg, &mut |s, x| {
+            if s.graph.facts(x).vars.is_empty() {
+                if let Some(v) = s.derivative_at(name, k, x)? {
+                    return Ok(v);
+                }
+            }
             let env = Rc::new(HashMap::from([(f.0.clone(), Value::Scalar(x))]));
             s.run(&f.1, env)?
                 .into_scalar("a derivative")
                 .map_err(LowerError::from)
         })
+    }
+
+    /// `name^(k)(c)` at a constant `c` ([`diff::derivative_at`]); `None` when `c` is not an
+    /// exact constant (the symbolic derivative is used then).
+    fn derivative_at(&mut self, name: &str, k: u32, c: Id) -> Result<Option<Id>, LowerError> {
+        let Ok(point) = Const::from_expr(&self.graph.to_expr(c)?) else {
+            return Ok(None);
+        };
+        let (param, body) = match self.defs.function(name) {
+            Some(def) if def.params.len() == 1 => {
+                let p = def.params[0].clone();
+                let call = Expr::Deriv(name.to_string(), 0, Box::new(Expr::var(&p)));
+                (p, diff::inline_definitions(&call, self.defs)?)
+            }
+            _ => match Func::from_name(name).filter(|f| f.arity() == 1) {
+                Some(f) => ("x".to_string(), Expr::call(f, Expr::var("x"))),
+                None => return Ok(None),
+            },
+        };
+        let value = diff::derivative_at(name, k, &body, &param, &point)?;
+        let e = Rc::new(value.to_expr());
+        let v = self.run(&e, Rc::new(HashMap::new()))?;
+        Ok(Some(v.into_scalar("a derivative")?))
     }
 
     fn map(
