@@ -40,7 +40,8 @@ DPS = 60
 # Relative agreement demanded between taylorgate's exact values and the reference.
 TOL = mpmath.mpf(10) ** -30
 
-# The JSON keys read from taylorgate's output, in one place (the schema may rename them).
+# The JSON keys read from taylorgate's output (schema taylorgate/1, schema/taylorgate-1.json),
+# in one place.
 KEYS = {
     "coefficients": "coefficients",
     "approx": "approx",
@@ -57,7 +58,8 @@ KEYS = {
     "b1": "b1",
     "A2": "A2",
     "degree": "degree",
-    "remainder_bound": "remainder_bound",
+    "remainder": "remainder",
+    "bound": "bound",
     "K": "K",
     "order": "order",
     "radius": "radius",
@@ -277,7 +279,7 @@ def judge_expand(case, timeout):
         if not close(a, b):
             return fail(f"c_{k} = {key(data, 'coefficients')[k]} = {mpmath.nstr(a, 20)}, reference {mpmath.nstr(b, 20)}")
     if case["digits"]:
-        for k, s in enumerate(data.get(KEYS["approx"], [])):
+        for k, s in enumerate((data.get(KEYS["approx"]) or {}).get(KEYS["coefficients"], [])):
             # Against the exact value (SymPy's adaptive evaluation, checked against the
             # reference above): the reference's 60 digits cannot judge the digits of a value
             # far below its scale (e^-1280 next to coefficients of size 1).
@@ -347,7 +349,7 @@ def judge_diff(case, timeout):
         if not close(a, b):
             return fail(f"f^({k + 1}) = {key(data, 'values')[k]} = {mpmath.nstr(a, 20)}, reference {mpmath.nstr(b, 20)}")
         if case["digits"] and KEYS["approx"] in data:
-            s = data[KEYS["approx"]][k]
+            s = data[KEYS["approx"]][KEYS["values"]][k]
             if not check_digits(s, a, case["digits"], max(abs(c) for c in ref) * mpmath.factorial(n)):
                 return fail(f"--digits {case['digits']}: f^({k + 1}) printed {s}, value {mpmath.nstr(a, 50)}")
     # the printed derivatives, parsed back, at a second point
@@ -441,7 +443,7 @@ def judge_gate(case, timeout):
 
     import random as _random
     rng = _random.Random(case["index"])
-    rb = data.get(KEYS["remainder_bound"])
+    rb = (data.get(KEYS["remainder"]) or {}).get(KEYS["bound"])
     if isinstance(rb, dict) and KEYS["K"] in rb:
         K = sp_num(parse_tg(key(rb, "K")))
         r = sp_num(parse_tg(key(rb, "radius")))
@@ -464,7 +466,7 @@ def judge_gate(case, timeout):
         R = sp_num(parse_tg(key(cert, "radius")))
         if eb > eps:
             return fail(f"error_bound {key(cert, 'error_bound')} > epsilon {key(cert, 'epsilon')}")
-        pts = [[R * s for s in row] for row in A1] + [
+        pts = [[R * int(s) for s in row] for row in A1] + [
             [R * mpmath.mpf(rng.uniform(-1, 1)) for _ in range(n)] for _ in range(8)
         ]
         for x in pts:
