@@ -376,28 +376,36 @@ impl<'d> Lowering<'d> {
     /// `name^(k)(arg)`: the symbolic derivative of the definition (or built-in), formed once per
     /// `(name, k)`, with its parameter bound to `arg` (entry by entry on a vector).
     fn derivative(&mut self, name: &str, k: u32, arg: Value<Id>) -> Result<Value<Id>, LowerError> {
-        let key = (name.to_string(), k);
-        let f = match self.derivatives.get(&key) {
-            Some(f) => f.clone(),
-            None => {
-                let t = "__t".to_string();
-                let e = Expr::Deriv(name.to_string(), k, Box::new(Expr::var(&t)));
-                let f = Rc::new((t, diff::inline_definitions(&e, self.defs)?));
-                self.derivatives.insert(key, f.clone());
-                f
-            }
-        };
         self.map_values(&arg, &mut |s, x| {
             if s.graph.facts(x).vars.is_empty() {
                 if let Some(v) = s.derivative_at(name, k, x)? {
                     return Ok(v);
                 }
             }
+            let f = s.symbolic_derivative(name, k)?;
             let env = Rc::new(HashMap::from([(f.0.clone(), Value::Scalar(x))]));
             s.run(&f.1, env)?
                 .into_scalar("a derivative")
                 .map_err(LowerError::from)
         })
+    }
+
+    /// The symbolic derivative `name^(k)` in a parameter, formed once per `(name, k)` and only
+    /// when an argument is not a constant (a constant argument takes [`Self::derivative_at`]).
+    fn symbolic_derivative(
+        &mut self,
+        name: &str,
+        k: u32,
+    ) -> Result<Rc<(String, Expr)>, LowerError> {
+        let key = (name.to_string(), k);
+        if let Some(f) = self.derivatives.get(&key) {
+            return Ok(f.clone());
+        }
+        let t = "__t".to_string();
+        let e = Expr::Deriv(name.to_string(), k, Box::new(Expr::var(&t)));
+        let f = Rc::new((t, diff::inline_definitions(&e, self.defs)?));
+        self.derivatives.insert(key, f.clone());
+        Ok(f)
     }
 
     /// `name^(k)(c)` at a constant `c` ([`diff::derivative_at`]); `None` when `c` is not an

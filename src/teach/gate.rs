@@ -792,7 +792,10 @@ impl<'a> Ctx<'a> {
                             format!("|x|_∞ ≤ {}", r.text),
                             format!(r"|x|_\infty \le {}", r.latex),
                         ),
-                        Math::same("K = ").then(&decimal_up(&b.k).text, &decimal_up(&b.k).latex),
+                        {
+                            let k = decimal_up(&b.k);
+                            Math::same("K = ").then(&k.text, &k.latex)
+                        },
                     ],
                 ));
                 // What the bound is worth: a value attained, and how it was found.
@@ -1198,11 +1201,5 @@ pub fn reason(why: &Reason, n: usize, msg: &Messages) -> Vec<Inline> {
 
 /// [`reason`] as one plain-text sentence (the text spelling of its mathematics).
 pub fn reason_text(why: &Reason, n: usize, lang: Lang) -> String {
-    reason(why, n, lang.messages())
-        .into_iter()
-        .map(|i| match i {
-            Inline::Text(s) => s,
-            Inline::Math(m) => m.text,
-        })
-        .collect()
+    super::render::text_inlines(&reason(why, n, lang.messages()))
 }

@@ -36,7 +36,8 @@ pub fn render(doc: &Document, options: &RenderOptions) -> String {
 
 const TEXT_WIDTH: usize = 92;
 
-fn text_inlines(p: &[Inline]) -> String {
+/// Prose as plain text: words as they are, mathematics in its text spelling.
+pub(crate) fn text_inlines(p: &[Inline]) -> String {
     p.iter()
         .map(|i| match i {
             Inline::Text(t) => t.clone(),
