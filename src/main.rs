@@ -138,7 +138,7 @@ fn main() {
         }
         _ => Some(timeout.unwrap_or(Duration::from_secs(budget::DEFAULT_TIMEOUT_SECS))),
     };
-    let mut budget = Budget::new().with_memory(memory);
+    let mut budget = Budget::new().with_memory(memory).with_progress(true);
     if let Some(t) = timeout {
         budget = budget.with_timeout(t);
     }

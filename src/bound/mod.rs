@@ -50,6 +50,9 @@ pub const TOLERANCE: f64 = 16.0;
 pub const DEEP_TOLERANCE: f64 = 1.0;
 /// The most boxes of the branch and bound of a composition.
 pub const DEEP_MAX_BOXES: usize = 20_000;
+/// A remainder's branch and bound stops when its bound has not dropped by a thousandth over
+/// this many boxes (the enclosures of `Phi` on their finest cells limit it).
+pub const STALL_BOXES: usize = 8192;
 /// Significant decimal digits of a printed `K` (rounded up).
 pub const K_DIGITS: u32 = 2;
 
@@ -219,6 +222,7 @@ pub fn remainder_bound(
     }
     let g = |b: &[Fi]| model.eval_ray(b[0], &b[1..]);
     let mut s = Search::new(&g, faces)?;
+    s.stall = Some(STALL_BOXES);
     let deep = matches!(model, RayModel::Deep(_));
     let (tol, limits) = if deep {
         let mut l = limits.clone();
