@@ -28,13 +28,8 @@ fn bench(c: &mut Criterion) {
     }
     for file in ["theorem", "product3", "squaring", "deep_product", "supnorm"] {
         let args = ProveArgs {
-            file: format!("examples/{file}.tg").into(),
             format: ProveFormat::Json,
-            radius: "1".into(),
-            no_bound: false,
-            search_timeout: None,
-            lang: taylorgate::teach::Lang::En,
-            standalone: false,
+            ..ProveArgs::new(format!("examples/{file}.tg"))
         };
         c.bench_function(&format!("prove/{file}"), |b| {
             b.iter(|| run(&args).expect("prove"))
