@@ -431,6 +431,100 @@ pub struct Located {
     pub line: usize,
     /// The statement.
     pub statement: Statement,
+    /// Where the nodes of a definition's body (or a constant's value) are in the source.
+    pub origin: Option<Origin>,
+}
+
+/// A source text that expressions were parsed from (a command-line argument or a file).
+#[derive(Debug, PartialEq, Eq)]
+pub struct Source {
+    /// The file, if any (`None` for a command-line argument).
+    pub path: Option<String>,
+    /// The whole text.
+    pub text: String,
+}
+
+/// One node of a parsed expression: its byte range in the source and the size of its subtree.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct SpanEntry {
+    start: usize,
+    end: usize,
+    size: usize,
+}
+
+/// Where each node of one parsed [`Expr`] comes from: a byte range of its [`Source`] per node,
+/// in post-order of the tree (children before their parent, in order), as the parser finishes
+/// them. The lowering into [`crate::ir`] walks it beside the tree to fill the graph's table
+/// from node to source span.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Origin {
+    /// The text.
+    pub source: std::sync::Arc<Source>,
+    entries: std::sync::Arc<[SpanEntry]>,
+}
+
+impl Origin {
+    /// The post-order index of the root (`None` for an empty table).
+    pub fn root(&self) -> Option<usize> {
+        self.entries.len().checked_sub(1)
+    }
+
+    /// The byte range of node `i`.
+    pub fn span(&self, i: usize) -> Option<(usize, usize)> {
+        self.entries.get(i).map(|e| (e.start, e.end))
+    }
+
+    /// The indices of the `k` children of node `i`, in order (`None` if the table does not
+    /// have them: it was not made for this tree).
+    pub fn children(&self, i: usize, k: usize) -> Option<Vec<usize>> {
+        let mut out = Vec::with_capacity(k);
+        let mut j = i;
+        for _ in 0..k {
+            let c = j.checked_sub(1)?;
+            out.push(c);
+            j = c.checked_sub(self.entries.get(c)?.size - 1)?;
+        }
+        out.reverse();
+        Some(out)
+    }
+
+    /// The same table for the same text read from `path`.
+    pub fn with_source(&self, source: std::sync::Arc<Source>) -> Origin {
+        Origin {
+            source,
+            entries: self.entries.clone(),
+        }
+    }
+}
+
+/// Records the [`Origin`] of a tree while it is built bottom-up (see [`crate::parse`]).
+#[derive(Debug, Default)]
+pub struct OriginBuilder {
+    entries: Vec<SpanEntry>,
+}
+
+impl OriginBuilder {
+    /// Records a finished node spanning bytes `start..end` whose `children` children are the
+    /// last finished subtrees.
+    pub fn push(&mut self, start: usize, end: usize, children: usize) {
+        let mut size = 1;
+        let mut j = self.entries.len();
+        for _ in 0..children {
+            let Some(c) = j.checked_sub(1) else { break };
+            let s = self.entries[c].size;
+            size += s;
+            j = c + 1 - s.min(c + 1);
+        }
+        self.entries.push(SpanEntry { start, end, size });
+    }
+
+    /// The table, for `source`.
+    pub fn finish(self, source: std::sync::Arc<Source>) -> Origin {
+        Origin {
+            source,
+            entries: self.entries.into(),
+        }
+    }
 }
 
 /// A checked `.tg` file: its statements in source order.
@@ -438,6 +532,27 @@ pub struct Located {
 pub struct Program {
     /// The statements, in source order.
     pub statements: Vec<Located>,
+}
+
+impl Program {
+    /// The same program, its origins naming the file `path`.
+    pub fn with_path(mut self, path: &str) -> Program {
+        let mut renamed: Option<std::sync::Arc<Source>> = None;
+        for st in &mut self.statements {
+            if let Some(origin) = &st.origin {
+                let source = renamed
+                    .get_or_insert_with(|| {
+                        std::sync::Arc::new(Source {
+                            path: Some(path.to_string()),
+                            text: origin.source.text.clone(),
+                        })
+                    })
+                    .clone();
+                st.origin = Some(origin.with_source(source));
+            }
+        }
+        self
+    }
 }
 
 /// A definition of a function: its parameters and body.
@@ -455,6 +570,7 @@ pub struct FunctionDef {
 pub struct Definitions {
     functions: std::collections::BTreeMap<String, FunctionDef>,
     constants: std::collections::BTreeMap<String, Expr>,
+    origins: std::collections::BTreeMap<String, Origin>,
 }
 
 impl Definitions {
@@ -473,6 +589,12 @@ impl Definitions {
         self.constants.get(name)
     }
 
+    /// Where the body of the definition `name` (function or constant) is in its source, when
+    /// it was read from a text.
+    pub fn origin(&self, name: &str) -> Option<&Origin> {
+        self.origins.get(name)
+    }
+
     /// Whether `name` is defined (as a function or a constant).
     pub fn contains(&self, name: &str) -> bool {
         self.functions.contains_key(name) || self.constants.contains_key(name)
@@ -481,6 +603,7 @@ impl Definitions {
     /// Defines (or redefines) a function.
     pub fn define_function(&mut self, name: &str, params: Vec<String>, body: Expr) {
         self.constants.remove(name);
+        self.origins.remove(name);
         self.functions
             .insert(name.to_string(), FunctionDef { params, body });
     }
@@ -488,6 +611,7 @@ impl Definitions {
     /// Defines (or redefines) a constant.
     pub fn define_constant(&mut self, name: &str, value: Expr) {
         self.functions.remove(name);
+        self.origins.remove(name);
         self.constants.insert(name.to_string(), value);
     }
 
@@ -499,7 +623,12 @@ impl Definitions {
                     self.define_function(name, params.clone(), body.clone())
                 }
                 Statement::Constant { name, value } => self.define_constant(name, value.clone()),
-                Statement::Claim(_) | Statement::SupClaim(_) => {}
+                Statement::Claim(_) | Statement::SupClaim(_) => continue,
+            }
+            if let (Statement::Function { name, .. } | Statement::Constant { name, .. }, Some(o)) =
+                (&located.statement, &located.origin)
+            {
+                self.origins.insert(name.clone(), o.clone());
             }
         }
     }

@@ -66,6 +66,7 @@
 pub mod bound;
 pub mod budget;
 pub mod certificate;
+pub mod choice;
 pub mod commands;
 pub mod diff;
 pub mod expr;
@@ -203,6 +204,8 @@ pub struct Place {
     pub width: usize,
     /// The source line.
     pub text: String,
+    /// The file the line is in (`None` for the command line).
+    pub path: Option<String>,
 }
 
 /// ` --> line:column`, the source line and a caret under the offending text (as parse errors).
@@ -210,9 +213,14 @@ impl std::fmt::Display for Place {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let n = self.line.to_string();
         let pad = " ".repeat(n.len());
+        let path = self
+            .path
+            .as_deref()
+            .map(|p| format!("{p}:"))
+            .unwrap_or_default();
         write!(
             f,
-            "{pad}--> {}:{}\n{pad} |\n{n} | {}\n{pad} | {}{}",
+            "{pad}--> {path}{}:{}\n{pad} |\n{n} | {}\n{pad} | {}{}",
             self.line,
             self.column,
             self.text,
@@ -223,29 +231,6 @@ impl std::fmt::Display for Place {
 }
 
 impl Place {
-    /// The place of `needle` in `source`, spaces ignored (`ln(-1)` is found in `ln( -1)`).
-    pub fn find(source: &str, needle: &str) -> Option<Place> {
-        let squeeze = |s: &str| -> Vec<(usize, char)> {
-            s.char_indices()
-                .filter(|(_, c)| !c.is_whitespace())
-                .collect()
-        };
-        let hay = squeeze(source);
-        let pat: Vec<char> = needle.chars().filter(|c| !c.is_whitespace()).collect();
-        if pat.is_empty() || pat.len() > hay.len() {
-            return None;
-        }
-        let start = (0..=hay.len() - pat.len()).find(|&i| {
-            hay[i..i + pat.len()]
-                .iter()
-                .map(|(_, c)| *c)
-                .eq(pat.iter().copied())
-        })?;
-        let (from, _) = hay[start];
-        let (last, c) = hay[start + pat.len() - 1];
-        Some(Place::span(source, from, last + c.len_utf8()))
-    }
-
     /// The place of the byte range `from..to` of `source`.
     pub fn span(source: &str, from: usize, to: usize) -> Place {
         let before = &source[..from];
@@ -259,43 +244,35 @@ impl Place {
             column,
             width,
             text: source[line_start..line_end].to_string(),
+            path: None,
         }
     }
 }
 
 impl Error {
-    /// This error with the place in `source` of the text it names (a `quoted` fragment of its
-    /// message, such as the `ln(-1)` of "`ln(-1)`: ln(-1) is not a real number"), or of the
-    /// whole input. Parse and usage errors, which carry their own place, are returned as they
-    /// are.
-    pub fn located(self, source: &str) -> Error {
-        if matches!(
-            self,
-            Error::Parse(_) | Error::Usage(_) | Error::At { .. } | Error::Interrupted(_)
-        ) {
+    /// This error at `place` (found by [`ir::locate`]: the node that failed, through the
+    /// table from node to source span), or at the whole input `source` when there is no
+    /// place. Parse and usage errors, which carry their own place, are returned as they are.
+    pub fn located(self, place: Option<Place>, source: &str) -> Error {
+        if self.is_placed() {
             return self;
         }
-        let message = self.to_string();
-        let quoted = message.split('`').skip(1).step_by(2);
-        let mut candidates: Vec<String> = quoted.map(str::to_string).collect();
-        if let Error::Number(number::NumberError::Domain { func, arg })
-        | Error::Series(series::SeriesError::Number(number::NumberError::Domain {
-            func,
-            arg,
-        })) = &self
-        {
-            candidates.insert(0, format!("{func}({arg})"));
-        }
-        let place = candidates
-            .iter()
-            .find_map(|c| Place::find(source, c))
-            .unwrap_or_else(|| {
-                let start = source.len() - source.trim_start().len();
-                Place::span(source, start, source.trim_end().len().max(start))
-            });
+        let place = place.unwrap_or_else(|| {
+            let start = source.len() - source.trim_start().len();
+            Place::span(source, start, source.trim_end().len().max(start))
+        });
         Error::At {
             error: Box::new(self),
             place,
         }
+    }
+
+    /// Whether the error is already placed (or carries its own place), so that no place need
+    /// be looked for.
+    pub fn is_placed(&self) -> bool {
+        matches!(
+            self,
+            Error::Parse(_) | Error::Usage(_) | Error::At { .. } | Error::Interrupted(_)
+        )
     }
 }

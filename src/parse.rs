@@ -49,7 +49,8 @@
 //! ```
 
 use crate::expr::{
-    BinOp, Claim, ClaimOrder, CmpOp, Cond, Definitions, Expr, Func, Located, Program, Statement,
+    BinOp, Claim, ClaimOrder, CmpOp, Cond, Definitions, Expr, Func, Located, Origin, OriginBuilder,
+    Program, Source, Statement,
 };
 use num_bigint::BigInt;
 use num_rational::BigRational;
@@ -347,6 +348,21 @@ fn binding(rule: Rule) -> Option<(u32, u32)> {
 /// assert_eq!(e.to_string(), "tanh''(0.5) + 2^3^2");
 /// ```
 pub fn parse_expr(src: &str, defs: &Definitions) -> Result<Expr, ParseError> {
+    parse_expr_located(src, defs).map(|(e, _)| e)
+}
+
+/// [`parse_expr`], with the origin of every node of the tree in `src` (for messages that
+/// point at the node that failed).
+///
+/// ```
+/// use taylorgate::parse::parse_expr_located;
+/// let (e, origin) = parse_expr_located("x + ln(-1)", &taylorgate::Definitions::new()).unwrap();
+/// assert_eq!(e.to_string(), "x + ln(-1)");
+/// let root = origin.root().unwrap();
+/// let call = origin.children(root, 2).unwrap()[1];
+/// assert_eq!(origin.span(call), Some((4, 10)));
+/// ```
+pub fn parse_expr_located(src: &str, defs: &Definitions) -> Result<(Expr, Origin), ParseError> {
     prescan(src)?;
     let mut pairs = TgParser::parse(Rule::expression, src).map_err(syntax_error)?;
     let expr = pairs
@@ -357,7 +373,11 @@ pub fn parse_expr(src: &str, defs: &Definitions) -> Result<Expr, ParseError> {
     checker.free_vars = true;
     checker.check_expr(expr.clone(), 0);
     checker.finish()?;
-    lower_expr(expr).map(|(e, _)| e).map_err(ParseError::single)
+    let source = std::sync::Arc::new(Source {
+        path: None,
+        text: src.to_string(),
+    });
+    lower_root(expr, &source).map_err(ParseError::single)
 }
 
 /// Parses and checks a `.tg` file: one statement per line, `#` comments.
@@ -434,9 +454,17 @@ pub fn parse_program(src: &str, defs: &Definitions) -> Result<Program, ParseErro
     checker.finish()?;
 
     let mut program = Program::default();
+    let source = std::sync::Arc::new(Source {
+        path: None,
+        text: src.to_string(),
+    });
     for (st, line) in statements.into_iter().zip(lines) {
-        let statement = lower_statement(st).map_err(ParseError::single)?;
-        program.statements.push(Located { line, statement });
+        let (statement, origin) = lower_statement(st, &source).map_err(ParseError::single)?;
+        program.statements.push(Located {
+            line,
+            statement,
+            origin,
+        });
     }
     Ok(program)
 }
@@ -950,7 +978,11 @@ fn number_value(text: &str) -> Result<BigRational, String> {
 
 // ---------------------------------------------------------------- lowering
 
-type Lowered = Result<(Expr, usize), Error<Rule>>;
+/// A lowered tree, its depth and its extent in the source (parentheses included).
+type Lowered = Result<(Expr, usize, (usize, usize)), Error<Rule>>;
+
+/// The origin table of the tree being lowered (see [`OriginBuilder`]).
+type Rec = std::cell::RefCell<OriginBuilder>;
 
 fn internal(span: Span<'_>) -> Error<Rule> {
     custom(span, "internal error: unexpected syntax tree".to_string())
@@ -967,17 +999,20 @@ fn deeper(depth: usize, span: Span<'_>) -> Result<usize, Error<Rule>> {
     }
 }
 
-/// Lowers a checked `expr`, returning the tree and its depth.
-fn lower_expr(expr: Pair<'_, Rule>) -> Lowered {
+/// Lowers a checked `expr`, returning the tree, its depth and its extent; each node is
+/// recorded in `rec` as it is finished (post-order).
+fn lower_expr(expr: Pair<'_, Rule>, rec: &Rec) -> Lowered {
     PRATT
-        .map_primary(lower_primary)
+        .map_primary(|p| lower_primary(p, rec))
         .map_prefix(|op, rhs| {
-            let (e, d) = rhs?;
-            Ok((Expr::Neg(Box::new(e)), deeper(d + 1, op.as_span())?))
+            let (e, d, (_, end)) = rhs?;
+            let extent = (op.as_span().start(), end);
+            rec.borrow_mut().push(extent.0, extent.1, 1);
+            Ok((Expr::Neg(Box::new(e)), deeper(d + 1, op.as_span())?, extent))
         })
         .map_infix(|lhs, op, rhs| {
-            let (a, da) = lhs?;
-            let (b, db) = rhs?;
+            let (a, da, (start, _)) = lhs?;
+            let (b, db, (_, end)) = rhs?;
             let bin = match op.as_rule() {
                 Rule::add => BinOp::Add,
                 Rule::sub => BinOp::Sub,
@@ -987,55 +1022,94 @@ fn lower_expr(expr: Pair<'_, Rule>) -> Lowered {
                 _ => return Err(internal(op.as_span())),
             };
             let depth = deeper(da.max(db) + 1, op.as_span())?;
-            Ok((Expr::bin(bin, a, b), depth))
+            rec.borrow_mut().push(start, end, 2);
+            Ok((Expr::bin(bin, a, b), depth, (start, end)))
         })
         .parse(expr.into_inner())
 }
 
+/// The tree of a lone `expr` (a definition's body, a side of a claim) and its origin table.
+fn lower_root(
+    expr: Pair<'_, Rule>,
+    source: &std::sync::Arc<Source>,
+) -> Result<(Expr, Origin), Error<Rule>> {
+    let rec = Rec::default();
+    let (e, _, _) = lower_expr(expr, &rec)?;
+    Ok((e, rec.into_inner().finish(source.clone())))
+}
+
 fn lower_all<'i>(
     pairs: impl Iterator<Item = Pair<'i, Rule>>,
+    rec: &Rec,
 ) -> Result<(Vec<Expr>, usize), Error<Rule>> {
     let mut items = Vec::new();
     let mut depth = 0;
     for p in pairs.filter(|p| p.as_rule() == Rule::expr) {
-        let (e, d) = lower_expr(p)?;
+        let (e, d, _) = lower_expr(p, rec)?;
         items.push(e);
         depth = depth.max(d);
     }
     Ok((items, depth))
 }
 
-fn lower_primary(p: Pair<'_, Rule>) -> Lowered {
+/// The extent of a parenthesised `inner`: the brackets around it included.
+fn parenthesised(inner: Span<'_>) -> (usize, usize) {
+    let src = inner.get_input();
+    let before = src[..inner.start()].trim_end();
+    let after = &src[inner.end()..];
+    let trimmed = after.trim_start();
+    match (before.strip_suffix('('), trimmed.strip_prefix(')')) {
+        (Some(b), Some(_)) => (b.len(), inner.end() + (after.len() - trimmed.len()) + 1),
+        _ => (inner.start(), inner.end()),
+    }
+}
+
+fn lower_primary(p: Pair<'_, Rule>, rec: &Rec) -> Lowered {
     let span = p.as_span();
+    let extent = (span.start(), span.end());
+    let leaf = |e: Expr| {
+        rec.borrow_mut().push(extent.0, extent.1, 0);
+        Ok((e, 1, extent))
+    };
     match p.as_rule() {
-        Rule::expr => lower_expr(p),
-        Rule::number => number_value(p.as_str())
-            .map(|q| (Expr::Num(q), 1))
-            .map_err(|m| custom(span, m)),
-        Rule::pi => Ok((Expr::Pi, 1)),
-        Rule::euler => Ok((Expr::E, 1)),
-        Rule::ident => Ok((Expr::Var(p.as_str().to_string()), 1)),
+        Rule::expr => {
+            let (e, d, _) = lower_expr(p, rec)?;
+            Ok((e, d, parenthesised(span)))
+        }
+        Rule::number => match number_value(p.as_str()) {
+            Ok(q) => leaf(Expr::Num(q)),
+            Err(m) => Err(custom(span, m)),
+        },
+        Rule::pi => leaf(Expr::Pi),
+        Rule::euler => leaf(Expr::E),
+        Rule::ident => leaf(Expr::Var(p.as_str().to_string())),
         Rule::vector => {
-            let (items, d) = lower_all(p.into_inner())?;
-            Ok((Expr::Vector(items), deeper(d + 1, span)?))
+            let (items, d) = lower_all(p.into_inner(), rec)?;
+            rec.borrow_mut().push(extent.0, extent.1, items.len());
+            Ok((Expr::Vector(items), deeper(d + 1, span)?, extent))
         }
         Rule::call => {
             let mut inner = p.into_inner();
             let name = inner.next().ok_or_else(|| internal(span))?.as_str();
-            let (args, d) = lower_all(inner)?;
+            let (args, d) = lower_all(inner, rec)?;
+            rec.borrow_mut().push(extent.0, extent.1, args.len());
             let e = match Func::from_name(name) {
                 Some(f) => Expr::Call(f, args),
                 None => Expr::Apply(name.to_string(), args),
             };
-            Ok((e, deeper(d + 1, span)?))
+            Ok((e, deeper(d + 1, span)?, extent))
         }
         Rule::derivative => {
             let mut inner = p.into_inner();
             let name = inner.next().ok_or_else(|| internal(span))?.as_str();
             let primes = inner.next().ok_or_else(|| internal(span))?;
             let order = u32::try_from(primes.as_str().len()).map_err(|_| internal(span))?;
-            let (mut args, d) = lower_all(inner)?;
+            let (mut args, d) = lower_all(inner, rec)?;
             let arg = args.pop().ok_or_else(|| internal(span))?;
+            if !args.is_empty() {
+                return Err(internal(span));
+            }
+            rec.borrow_mut().push(extent.0, extent.1, 1);
             let name = match Func::from_name(name) {
                 Some(f) => f.name().to_string(),
                 None => name.to_string(),
@@ -1043,6 +1117,7 @@ fn lower_primary(p: Pair<'_, Rule>) -> Lowered {
             Ok((
                 Expr::Deriv(name, order, Box::new(arg)),
                 deeper(d + 1, span)?,
+                extent,
             ))
         }
         Rule::if_expr => {
@@ -1052,12 +1127,12 @@ fn lower_primary(p: Pair<'_, Rule>) -> Lowered {
             for child in p.into_inner() {
                 match child.as_rule() {
                     Rule::cond => {
-                        let (c, d) = lower_cond(child)?;
+                        let (c, d) = lower_cond(child, rec)?;
                         depth = depth.max(d);
                         cond = Some(c);
                     }
                     Rule::expr => {
-                        let (e, d) = lower_expr(child)?;
+                        let (e, d, _) = lower_expr(child, rec)?;
                         depth = depth.max(d);
                         branches.push(e);
                     }
@@ -1069,14 +1144,15 @@ fn lower_primary(p: Pair<'_, Rule>) -> Lowered {
             else {
                 return Err(internal(span));
             };
+            rec.borrow_mut().push(extent.0, extent.1, 4);
             let e = Expr::If(Box::new(cond), Box::new(a), Box::new(b));
-            Ok((e, deeper(depth + 1, span)?))
+            Ok((e, deeper(depth + 1, span)?, extent))
         }
         _ => Err(internal(span)),
     }
 }
 
-fn lower_cond(p: Pair<'_, Rule>) -> Result<(Cond, usize), Error<Rule>> {
+fn lower_cond(p: Pair<'_, Rule>, rec: &Rec) -> Result<(Cond, usize), Error<Rule>> {
     let span = p.as_span();
     let mut inner = p.into_inner();
     let (Some(l), Some(op), Some(r)) = (inner.next(), inner.next(), inner.next()) else {
@@ -1089,12 +1165,18 @@ fn lower_cond(p: Pair<'_, Rule>) -> Result<(Cond, usize), Error<Rule>> {
         ">=" => CmpOp::Ge,
         _ => return Err(internal(span)),
     };
-    let (lhs, dl) = lower_expr(l)?;
-    let (rhs, dr) = lower_expr(r)?;
+    let (lhs, dl, _) = lower_expr(l, rec)?;
+    let (rhs, dr, _) = lower_expr(r, rec)?;
     Ok((Cond { lhs, op, rhs }, dl.max(dr)))
 }
 
-fn lower_statement(st: Pair<'_, Rule>) -> Result<Statement, Error<Rule>> {
+/// A statement, with the origin of a definition's body or a constant's value.
+fn lower_statement(
+    st: Pair<'_, Rule>,
+    source: &std::sync::Arc<Source>,
+) -> Result<(Statement, Option<Origin>), Error<Rule>> {
+    let rec = Rec::default();
+    let lower_expr = |p| lower_expr(p, &rec);
     let span = st.as_span();
     let rule = st.as_rule();
     let mut inner = st.into_inner();
@@ -1104,23 +1186,27 @@ fn lower_statement(st: Pair<'_, Rule>) -> Result<Statement, Error<Rule>> {
             else {
                 return Err(internal(span));
             };
-            Ok(Statement::Function {
+            let (body, origin) = lower_root(body, source)?;
+            let statement = Statement::Function {
                 name: name.as_str().to_string(),
                 params: params
                     .into_inner()
                     .map(|p| p.as_str().to_string())
                     .collect(),
-                body: lower_expr(body)?.0,
-            })
+                body,
+            };
+            Ok((statement, Some(origin)))
         }
         Rule::constant_def => {
             let (Some(name), Some(value)) = (inner.next(), inner.next()) else {
                 return Err(internal(span));
             };
-            Ok(Statement::Constant {
+            let (value, origin) = lower_root(value, source)?;
+            let statement = Statement::Constant {
                 name: name.as_str().to_string(),
-                value: lower_expr(value)?.0,
-            })
+                value,
+            };
+            Ok((statement, Some(origin)))
         }
         Rule::claim => {
             let mut sides = Vec::new();
@@ -1138,7 +1224,7 @@ fn lower_statement(st: Pair<'_, Rule>) -> Result<Statement, Error<Rule>> {
             let rhs = sides
                 .next()
                 .unwrap_or_else(|| Expr::Num(BigRational::zero()));
-            Ok(Statement::Claim(Claim { lhs, rhs, order }))
+            Ok((Statement::Claim(Claim { lhs, rhs, order }), None))
         }
         Rule::sup_claim => {
             let mut exprs = Vec::new();
@@ -1172,11 +1258,12 @@ fn lower_statement(st: Pair<'_, Rule>) -> Result<Statement, Error<Rule>> {
             let (Some(expr), Some(bound)) = (exprs.next(), exprs.next()) else {
                 return Err(internal(span));
             };
-            Ok(Statement::SupClaim(crate::expr::SupClaim {
+            let claim = crate::expr::SupClaim {
                 expr,
                 bound,
                 ranges,
-            }))
+            };
+            Ok((Statement::SupClaim(claim), None))
         }
         _ => Err(internal(span)),
     }

@@ -247,6 +247,23 @@ impl Series {
     }
 }
 
+/// The chain of nodes from `root` down to the node whose series at `var = point` to order `n`
+/// fails (exact coefficients, the generic engine), or `None` when the series exists.
+pub fn failure_path(
+    graph: &crate::ir::Graph,
+    root: crate::ir::Id,
+    var: &str,
+    point: &Const,
+    n: usize,
+) -> Option<Vec<crate::ir::Id>> {
+    let mut failure = Vec::new();
+    let n = n.min(MAX_ORDER);
+    match eval::taylor_traced::<Const>(graph, root, var, point.clone(), n, &mut failure) {
+        Ok(_) => None,
+        Err(_) => Some(failure),
+    }
+}
+
 /// The Taylor series of `expr` (built-in only) in `var` around `point`, with coefficients
 /// `c_0 .. c_n` (`c_k = f^(k)(point) / k!`; remainder `O((var - point)^(n+1))`).
 pub fn taylor(expr: &Expr, var: &str, point: &Const, n: usize) -> Result<Series, SeriesError> {

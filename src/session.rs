@@ -32,6 +32,7 @@ use crate::certificate::{self, Certificate, CertificateError};
 use crate::expr::{Definitions, Expr, Program, Statement};
 use crate::gate::{self, GateOptions, GateReport, Term, Verdict};
 use crate::interval::guaranteed_digits;
+use crate::ir::Probe;
 use crate::number::Const;
 use crate::prove::{self, ClaimReport, ComparedTerm};
 use crate::series::{taylor, Series};
@@ -149,12 +150,14 @@ impl Session {
     }
 
     fn program(&self, src: &str, path: Option<&str>) -> Result<Program, Error> {
-        Ok(
-            crate::parse::parse_program(src, &self.defs).map_err(|e| match path {
-                Some(p) => e.with_path(p),
-                None => e,
-            })?,
-        )
+        let program = crate::parse::parse_program(src, &self.defs).map_err(|e| match path {
+            Some(p) => e.with_path(p),
+            None => e,
+        })?;
+        Ok(match path {
+            Some(p) => program.with_path(p),
+            None => program,
+        })
     }
 
     /// The function of one variable `var` that a command argument names, with every
@@ -181,7 +184,7 @@ impl Session {
             _ => crate::parse::parse_expr(text, defs)?,
         };
         let inlined = crate::diff::inline_definitions(&expr, defs)
-            .map_err(|e| Error::from(e).located(text))?;
+            .map_err(|e| self.locate(e.into(), text, var, Probe::Constants))?;
         let mut free = inlined.free_variables();
         free.retain(|v| v != var);
         if !free.is_empty() {
@@ -192,6 +195,15 @@ impl Session {
             .into());
         }
         Ok(inlined)
+    }
+
+    /// `e` at the node of `text` where it arises ([`crate::ir::locate`]), or at the whole text.
+    fn locate(&self, e: Error, text: &str, var: &str, probe: Probe<'_>) -> Error {
+        if e.is_placed() {
+            return e;
+        }
+        let place = crate::ir::locate(text, &self.defs, var, probe);
+        e.located(place, text)
     }
 
     /// An activation: a function of `x` (see [`Session::function_of`]).
@@ -210,8 +222,14 @@ impl Session {
     pub fn expand(&self, req: &ExpandRequest) -> Result<ExpandReport, Error> {
         let expr = self.function_of(&req.expr, &req.var)?;
         let point = self.parse_point(&req.at)?;
-        let series = taylor(&expr, &req.var, &point, req.order)
-            .map_err(|e| Error::from(e).located(&req.expr))?;
+        let series = taylor(&expr, &req.var, &point, req.order).map_err(|e| {
+            let probe = Probe::Series {
+                var: &req.var,
+                point: &point,
+                order: req.order,
+            };
+            self.locate(e.into(), &req.expr, &req.var, probe)
+        })?;
         let coefficients = series.coefficients().to_vec();
         let approx = req.digits.map(|d| ExpandApprox {
             coefficients: coefficients
@@ -255,7 +273,8 @@ impl Session {
         };
         // A function that is nowhere defined (`(x-x)^(-1)`, `1/(x-x)`) has no derivatives: its
         // constant parts, once simplified, must have values.
-        check_constants(&crate::diff::simplify(&f)).map_err(|e| Error::from(e).located(text))?;
+        check_constants(&crate::diff::simplify(&f))
+            .map_err(|e| self.locate(e.into(), text, var, Probe::Constants))?;
         let mut derivatives = Vec::new();
         let mut cur = f.clone();
         let stage =
@@ -363,7 +382,15 @@ impl Session {
                 message,
             }
             .into(),
-            e => Error::from(e).located(&req.activation),
+            e => {
+                let point = options.bias.clone().unwrap_or_else(Const::zero);
+                let probe = Probe::Series {
+                    var: "x",
+                    point: &point,
+                    order: options.degree.unwrap_or(options.inputs + 2),
+                };
+                self.locate(e.into(), &req.activation, "x", probe)
+            }
         })?;
         let admits = report.verdict == Verdict::Admits;
         let limits = bound::default_limits();
@@ -1518,7 +1545,7 @@ impl ErrorData {
         }
     }
 
-    /// A bad argument found before any computation (an option clap accepted).
+    /// A bad argument found before any computation (a command line refused, a bad option value).
     pub fn usage(message: String) -> ErrorData {
         ErrorData {
             kind: "usage",
@@ -1528,12 +1555,13 @@ impl ErrorData {
         }
     }
 
-    /// The JSON object an erring command prints with `--format json`.
-    pub fn to_json(&self, command: &'static str) -> String {
+    /// The JSON object an erring command prints with `--format json` (`command` null when a
+    /// command line names none).
+    pub fn to_json(&self, command: Option<&'static str>) -> String {
         #[derive(Serialize)]
         struct Printed<'a> {
             schema: &'static str,
-            command: &'static str,
+            command: Option<&'static str>,
             error: &'a ErrorData,
         }
         let mut s = serde_json::to_string_pretty(&Printed {

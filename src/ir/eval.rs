@@ -156,6 +156,25 @@ impl Piecewise {
     }
 }
 
+/// The failing node (the top of `stack`) and its ancestors on the stack, root first (the
+/// stack also holds pending siblings, which are skipped).
+fn ancestors(graph: &Graph, stack: &[Id]) -> Vec<Id> {
+    let mut path = Vec::new();
+    let mut it = stack.iter().rev();
+    let Some(&last) = it.next() else {
+        return path;
+    };
+    path.push(last);
+    for &id in it {
+        let cur = *path.last().expect("non-empty");
+        if graph.node(id).children().any(|c| c == cur) {
+            path.push(id);
+        }
+    }
+    path.reverse();
+    path
+}
+
 /// The interrupt hook: called once per evaluated node; an error cancels the evaluation.
 pub type Interrupt<'h> = Box<dyn FnMut() -> Result<(), Cancelled> + 'h>;
 
@@ -179,6 +198,7 @@ pub struct Evaluator<'g, 'h, D: Domain> {
     /// Whether each evaluated node is known to be constant.
     constant: Vec<bool>,
     interrupt: Option<Interrupt<'h>>,
+    failure: Vec<Id>,
 }
 
 impl<'g, 'h, D: Domain> Evaluator<'g, 'h, D> {
@@ -192,6 +212,7 @@ impl<'g, 'h, D: Domain> Evaluator<'g, 'h, D> {
             same: (0..graph.len() as u32).map(Id).collect(),
             constant: vec![false; graph.len()],
             interrupt: None,
+            failure: Vec::new(),
         }
     }
 
@@ -221,122 +242,138 @@ impl<'g, 'h, D: Domain> Evaluator<'g, 'h, D> {
         }
         let mut stack = vec![root];
         while let Some(&id) = stack.last() {
-            if self.values[id.index()].is_some() {
-                stack.pop();
-                continue;
+            if let Err(e) = self.step(id, &mut stack) {
+                self.failure = ancestors(self.graph, &stack);
+                return Err(e);
             }
-            let node = self.graph.node(id);
-            if let Node::If {
+        }
+        Ok(self.get(root).clone())
+    }
+
+    /// The chain from the root of the last failed [`Evaluator::value`] down to the node whose
+    /// operation failed (empty if none failed): see [`Graph::place_of`].
+    pub fn failure(&self) -> &[Id] {
+        &self.failure
+    }
+
+    /// One step on the node `id` at the top of the stack: its value, or its missing children
+    /// pushed.
+    fn step(&mut self, id: Id, stack: &mut Vec<Id>) -> Result<(), D::Error> {
+        if self.values[id.index()].is_some() {
+            stack.pop();
+            return Ok(());
+        }
+        let node = self.graph.node(id);
+        if let Node::If {
+            piece,
+            op,
+            lhs,
+            rhs,
+            then,
+            other,
+        } = *node
+        {
+            if self.need(stack, &[lhs, rhs]) {
+                return Ok(());
+            }
+            // One rule for every piece: the condition is evaluated first and the domain says
+            // which piece applies; at a switching point both pieces are evaluated and the
+            // domain joins them, with the same condition.
+            let at = Piecewise {
                 piece,
                 op,
                 lhs,
                 rhs,
-                then,
-                other,
-            } = *node
-            {
-                if self.need(&mut stack, &[lhs, rhs]) {
-                    continue;
-                }
-                // One rule for every piece: the condition is evaluated first and the domain says
-                // which piece applies; at a switching point both pieces are evaluated and the
-                // domain joins them, with the same condition.
-                let at = Piecewise {
-                    piece,
-                    op,
-                    lhs,
-                    rhs,
+            };
+            if !self.sides.contains_key(&id) {
+                self.tick()?;
+                let d = if matches!(self.graph.node(rhs), Node::Num(q) if num_traits::Zero::is_zero(q))
+                {
+                    self.get(lhs).clone()
+                } else {
+                    let (l, r) = (self.get(lhs).clone(), self.get(rhs).clone());
+                    self.domain.sub(&l, &r)?
                 };
-                if !self.sides.contains_key(&id) {
-                    self.tick()?;
-                    let d = if matches!(self.graph.node(rhs), Node::Num(q) if num_traits::Zero::is_zero(q))
-                    {
-                        self.get(lhs).clone()
-                    } else {
-                        let (l, r) = (self.get(lhs).clone(), self.get(rhs).clone());
-                        self.domain.sub(&l, &r)?
-                    };
-                    let side = if self.same[lhs.index()] == self.same[rhs.index()] {
-                        Side::of_equal(op)
-                    } else {
-                        let constant = self.constant[lhs.index()] && self.constant[rhs.index()];
-                        self.domain.side(at.cond(&self.values, &d, constant))?
-                    };
-                    self.sides.insert(id, (side, d));
-                }
-                let side = self.sides[&id].0;
-                let pieces: &[Id] = match side {
-                    Side::Then => &[then],
-                    Side::Other => &[other],
-                    Side::Both => &[then, other],
+                let side = if self.same[lhs.index()] == self.same[rhs.index()] {
+                    Side::of_equal(op)
+                } else {
+                    let constant = self.constant[lhs.index()] && self.constant[rhs.index()];
+                    self.domain.side(at.cond(&self.values, &d, constant))?
                 };
-                if self.need(&mut stack, pieces) {
-                    continue;
-                }
-                let v = match side {
-                    Side::Then => self.get(then).clone(),
-                    Side::Other => self.get(other).clone(),
-                    Side::Both => {
-                        let (_, d) = &self.sides[&id];
-                        let value = |i: Id| self.values[i.index()].as_ref().expect("evaluated");
-                        let constant = self.constant[lhs.index()] && self.constant[rhs.index()];
-                        let cond = at.cond(&self.values, d, constant);
-                        self.domain.join(cond, value(then), value(other))?
-                    }
-                };
-                let (same, constant) = match side {
-                    Side::Then => (self.same[then.index()], self.constant[then.index()]),
-                    Side::Other => (self.same[other.index()], self.constant[other.index()]),
-                    Side::Both => (
-                        id,
-                        self.constant[then.index()] && self.constant[other.index()],
-                    ),
-                };
-                self.same[id.index()] = same;
-                self.constant[id.index()] = constant;
-                self.values[id.index()] = Some(v);
-                stack.pop();
-                continue;
+                self.sides.insert(id, (side, d));
             }
-            if D::FACTOR_DIVISORS {
-                if let Node::Div(a, b) = *node {
-                    let factors = self.factors(b);
-                    let mut ids: Vec<Id> = factors.iter().map(|f| f.0).collect();
-                    ids.push(a);
-                    if self.need(&mut stack, &ids) {
-                        continue;
-                    }
-                    self.tick()?;
-                    let mut acc = self.get(a).clone();
-                    for (f, k) in factors {
-                        let r = self
-                            .domain
-                            .recip(self.values[f.index()].as_ref().expect("value"))?;
-                        let r = if k == 1 {
-                            r
-                        } else {
-                            let k = self.domain.number(&BigRational::from_integer(k.into()))?;
-                            self.domain.pow(&r, &k, true)?
-                        };
-                        acc = self.domain.mul(&acc, &r)?;
-                    }
-                    self.constant[id.index()] = self.is_constant(node);
-                    self.values[id.index()] = Some(acc);
-                    stack.pop();
-                    continue;
+            let side = self.sides[&id].0;
+            let pieces: &[Id] = match side {
+                Side::Then => &[then],
+                Side::Other => &[other],
+                Side::Both => &[then, other],
+            };
+            if self.need(stack, pieces) {
+                return Ok(());
+            }
+            let v = match side {
+                Side::Then => self.get(then).clone(),
+                Side::Other => self.get(other).clone(),
+                Side::Both => {
+                    let (_, d) = &self.sides[&id];
+                    let value = |i: Id| self.values[i.index()].as_ref().expect("evaluated");
+                    let constant = self.constant[lhs.index()] && self.constant[rhs.index()];
+                    let cond = at.cond(&self.values, d, constant);
+                    self.domain.join(cond, value(then), value(other))?
                 }
-            }
-            let children: Vec<Id> = node.children().collect();
-            if self.need(&mut stack, &children) {
-                continue;
-            }
-            self.tick()?;
-            let v = self.compute(node)?;
-            self.constant[id.index()] = self.is_constant(node);
+            };
+            let (same, constant) = match side {
+                Side::Then => (self.same[then.index()], self.constant[then.index()]),
+                Side::Other => (self.same[other.index()], self.constant[other.index()]),
+                Side::Both => (
+                    id,
+                    self.constant[then.index()] && self.constant[other.index()],
+                ),
+            };
+            self.same[id.index()] = same;
+            self.constant[id.index()] = constant;
             self.values[id.index()] = Some(v);
             stack.pop();
+            return Ok(());
         }
-        Ok(self.get(root).clone())
+        if D::FACTOR_DIVISORS {
+            if let Node::Div(a, b) = *node {
+                let factors = self.factors(b);
+                let mut ids: Vec<Id> = factors.iter().map(|f| f.0).collect();
+                ids.push(a);
+                if self.need(stack, &ids) {
+                    return Ok(());
+                }
+                self.tick()?;
+                let mut acc = self.get(a).clone();
+                for (f, k) in factors {
+                    let r = self
+                        .domain
+                        .recip(self.values[f.index()].as_ref().expect("value"))?;
+                    let r = if k == 1 {
+                        r
+                    } else {
+                        let k = self.domain.number(&BigRational::from_integer(k.into()))?;
+                        self.domain.pow(&r, &k, true)?
+                    };
+                    acc = self.domain.mul(&acc, &r)?;
+                }
+                self.constant[id.index()] = self.is_constant(node);
+                self.values[id.index()] = Some(acc);
+                stack.pop();
+                return Ok(());
+            }
+        }
+        let children: Vec<Id> = node.children().collect();
+        if self.need(stack, &children) {
+            return Ok(());
+        }
+        self.tick()?;
+        let v = self.compute(node)?;
+        self.constant[id.index()] = self.is_constant(node);
+        self.values[id.index()] = Some(v);
+        stack.pop();
+        Ok(())
     }
 
     /// Whether `node` (not an `if`; its children evaluated) is constant: no variable, `a - a`,

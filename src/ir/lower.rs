@@ -1,8 +1,8 @@
 //! Lowering of syntax trees to the graph: definitions inlined once, shapes resolved.
 
-use super::{Graph, Id, Node, Piece};
+use super::{Graph, Id, Node, Piece, Span};
 use crate::diff::{self, DiffError};
-use crate::expr::{ArityError, BinOp, CmpOp, Definitions, Expr, Func};
+use crate::expr::{ArityError, BinOp, CmpOp, Definitions, Expr, Func, Origin};
 use crate::number::Const;
 use crate::shape::{ShapeError, Value};
 use std::collections::HashMap;
@@ -90,8 +90,13 @@ enum Key {
 
 type Env = Rc<HashMap<String, Value<Id>>>;
 
+/// Where a node of a tree is in the origin tables of a lowering: (table, post-order index).
+type Cursor = Option<(usize, usize)>;
+
 enum Task<'a> {
-    Visit(&'a Expr, Env),
+    Visit(&'a Expr, Env, Cursor),
+    /// Records the span of the cursor for the value on top of the stack (once it is done).
+    Mark(Cursor),
     Neg,
     Bin(BinOp),
     Call(Func, usize),
@@ -112,6 +117,12 @@ pub struct Lowering<'d> {
     derivatives: HashMap<(String, u32), Rc<(String, Expr)>>,
     /// The definitions being lowered (a call of one of them again is a recursion).
     active: Vec<String>,
+    /// The origin tables in use ([`Lowering::lower_located`]); empty: no spans are recorded.
+    origins: Vec<Origin>,
+    /// The table of each definition's body, by name (an index into `origins`).
+    def_origins: HashMap<String, Option<usize>>,
+    /// The span of the construct whose lowering failed.
+    failure: Option<Span>,
 }
 
 impl<'d> Lowering<'d> {
@@ -123,6 +134,74 @@ impl<'d> Lowering<'d> {
             memo: HashMap::new(),
             derivatives: HashMap::new(),
             active: Vec::new(),
+            origins: Vec::new(),
+            def_origins: HashMap::new(),
+            failure: None,
+        }
+    }
+
+    /// [`Lowering::lower`], filling the graph's table from node to source span: each node
+    /// gets the span of its first occurrence, in `origin` (the tree's table, as
+    /// [`crate::parse::parse_expr_located`] gives it) or, for nodes made while a definition
+    /// read from a text is inlined, in the definition's body ([`Definitions::origin`]).
+    /// After an error, [`Lowering::failure`] is the span of the construct that failed.
+    pub fn lower_located(&mut self, expr: &Expr, origin: &Origin) -> Result<Value<Id>, LowerError> {
+        self.origins.push(origin.clone());
+        let cursor = origin.root().map(|i| (self.origins.len() - 1, i));
+        self.run_at(expr, Rc::new(HashMap::new()), cursor)
+    }
+
+    /// The span of the construct whose lowering failed (after an error of
+    /// [`Lowering::lower_located`]).
+    pub fn failure(&self) -> Option<&Span> {
+        self.failure.as_ref()
+    }
+
+    /// The span of a cursor.
+    fn span_at(&self, cursor: Cursor) -> Option<Span> {
+        let (o, i) = cursor?;
+        let origin = &self.origins[o];
+        let (start, end) = origin.span(i)?;
+        Some(Span {
+            source: origin.source.clone(),
+            start,
+            end,
+        })
+    }
+
+    /// The cursors of the `k` children of the node at `cursor`.
+    fn children_at(&self, cursor: Cursor, k: usize) -> Vec<Cursor> {
+        let found = cursor.and_then(|(o, i)| {
+            let c = self.origins[o].children(i, k)?;
+            Some(c.into_iter().map(|j| Some((o, j))).collect())
+        });
+        found.unwrap_or_else(|| vec![None; k])
+    }
+
+    /// The cursor of the root of the body of definition `name` (when spans are recorded).
+    fn definition_at(&mut self, name: &str) -> Cursor {
+        if self.origins.is_empty() {
+            return None;
+        }
+        let index = match self.def_origins.get(name) {
+            Some(index) => *index,
+            None => {
+                let index = self.defs.origin(name).cloned().map(|o| {
+                    self.origins.push(o);
+                    self.origins.len() - 1
+                });
+                self.def_origins.insert(name.to_string(), index);
+                index
+            }
+        };
+        let o = index?;
+        Some((o, self.origins[o].root()?))
+    }
+
+    /// Records the span of `cursor` for the scalars of `value` that have none yet.
+    fn mark(&mut self, cursor: Cursor, value: &Value<Id>) {
+        if let (Some(span), Value::Scalar(id)) = (self.span_at(cursor), value) {
+            self.graph.set_span(*id, span);
         }
     }
 
@@ -160,8 +239,12 @@ impl<'d> Lowering<'d> {
     }
 
     fn run(&mut self, expr: &Expr, env: Env) -> Result<Value<Id>, LowerError> {
+        self.run_at(expr, env, None)
+    }
+
+    fn run_at(&mut self, expr: &Expr, env: Env, at: Cursor) -> Result<Value<Id>, LowerError> {
         let defs = self.defs;
-        let mut tasks: Vec<Task> = vec![Task::Visit(expr, env)];
+        let mut tasks: Vec<Task> = vec![Task::Visit(expr, env, at)];
         let mut values: Vec<Value<Id>> = Vec::new();
         let active = self.active.len();
         let result = self.drive(defs, &mut tasks, &mut values);
@@ -176,10 +259,38 @@ impl<'d> Lowering<'d> {
         tasks: &mut Vec<Task<'a>>,
         values: &mut Vec<Value<Id>>,
     ) -> Result<(), LowerError> {
-        let pop_n = |values: &mut Vec<Value<Id>>, n: usize| values.split_off(values.len() - n);
         while let Some(task) = tasks.pop() {
+            // The construct a failure is blamed on: a visited node, or the node whose
+            // completion task this is (its mark lies right below it).
+            let here = match (&task, tasks.last()) {
+                (Task::Visit(_, _, at), _) | (_, Some(Task::Mark(at))) => *at,
+                _ => None,
+            };
+            if let Err(e) = self.perform(defs, task, tasks, values) {
+                if self.failure.is_none() {
+                    self.failure = self.span_at(here);
+                }
+                return Err(e);
+            }
+        }
+        Ok(())
+    }
+
+    fn perform<'a>(
+        &mut self,
+        defs: &'a Definitions,
+        task: Task<'a>,
+        tasks: &mut Vec<Task<'a>>,
+        values: &mut Vec<Value<Id>>,
+    ) -> Result<(), LowerError> {
+        let pop_n = |values: &mut Vec<Value<Id>>, n: usize| values.split_off(values.len() - n);
+        {
             match task {
-                Task::Visit(e, env) => self.visit(defs, e, env, tasks, values)?,
+                Task::Visit(e, env, at) => self.visit(defs, e, env, at, tasks, values)?,
+                Task::Mark(at) => {
+                    let v = values.last().expect("value").clone();
+                    self.mark(at, &v);
+                }
                 Task::Push(v) => values.push(v),
                 Task::Neg => {
                     let a = values.pop().expect("operand");
@@ -249,55 +360,84 @@ impl<'d> Lowering<'d> {
         Ok(())
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn visit<'a>(
         &mut self,
         defs: &'a Definitions,
         e: &'a Expr,
         env: Env,
+        at: Cursor,
         tasks: &mut Vec<Task<'a>>,
         values: &mut Vec<Value<Id>>,
     ) -> Result<(), LowerError> {
-        let children = |tasks: &mut Vec<Task<'a>>, then: Task<'a>, xs: &[&'a Expr]| {
+        let record = !self.origins.is_empty();
+        let inner = |s: &Self, tasks: &mut Vec<Task<'a>>, then: Task<'a>, xs: &[&'a Expr]| {
+            if record {
+                tasks.push(Task::Mark(at));
+            }
             tasks.push(then);
-            for x in xs.iter().rev() {
-                tasks.push(Task::Visit(x, env.clone()));
+            let cursors = if record {
+                s.children_at(at, xs.len())
+            } else {
+                vec![None; xs.len()]
+            };
+            for (x, c) in xs.iter().zip(cursors).rev() {
+                tasks.push(Task::Visit(x, env.clone(), c));
             }
         };
+        let leaf = match e {
+            Expr::Num(q) => Some(Node::Num(q.clone())),
+            Expr::Pi => Some(Node::Pi),
+            Expr::E => Some(Node::E),
+            _ => None,
+        };
+        if let Some(node) = leaf {
+            let v = Value::Scalar(self.add(node)?);
+            self.mark(at, &v);
+            values.push(v);
+            return Ok(());
+        }
         match e {
-            Expr::Num(q) => values.push(Value::Scalar(self.add(Node::Num(q.clone()))?)),
-            Expr::Pi => values.push(Value::Scalar(self.add(Node::Pi)?)),
-            Expr::E => values.push(Value::Scalar(self.add(Node::E)?)),
+            Expr::Num(_) | Expr::Pi | Expr::E => unreachable!("a leaf"),
             Expr::Var(name) => {
                 if let Some(v) = env.get(name) {
                     values.push(v.clone());
                 } else if let Some(value) = defs.constant(name) {
                     let key = Key::Constant(name.clone());
                     if let Some(v) = self.memo.get(&key) {
-                        values.push(v.clone());
+                        let v = v.clone();
+                        self.mark(at, &v);
+                        values.push(v);
                     } else {
                         self.enter(name)?;
+                        let body = self.definition_at(name);
+                        if record {
+                            tasks.push(Task::Mark(at));
+                        }
                         tasks.push(Task::Store(key));
-                        tasks.push(Task::Visit(value, Rc::new(HashMap::new())));
+                        tasks.push(Task::Visit(value, Rc::new(HashMap::new()), body));
                     }
                 } else {
-                    values.push(Value::Scalar(self.graph.var(name)));
+                    let v = Value::Scalar(self.graph.var(name));
+                    self.mark(at, &v);
+                    values.push(v);
                 }
             }
-            Expr::Neg(a) => children(tasks, Task::Neg, &[a]),
-            Expr::Bin(op, a, b) => children(tasks, Task::Bin(*op), &[a, b]),
+            Expr::Neg(a) => inner(self, tasks, Task::Neg, &[a]),
+            Expr::Bin(op, a, b) => inner(self, tasks, Task::Bin(*op), &[a, b]),
             Expr::Call(f, args) => {
                 let xs: Vec<&Expr> = args.iter().collect();
-                children(tasks, Task::Call(*f, args.len()), &xs)
+                inner(self, tasks, Task::Call(*f, args.len()), &xs)
             }
             Expr::Apply(name, args) => {
                 let xs: Vec<&Expr> = args.iter().collect();
-                children(tasks, Task::Apply(name, args.len()), &xs)
+                inner(self, tasks, Task::Apply(name, args.len()), &xs)
             }
-            Expr::Deriv(name, k, arg) => children(tasks, Task::Deriv(name, *k), &[arg]),
-            Expr::If(c, a, b) => children(tasks, Task::If(c.op), &[&c.lhs, &c.rhs, a, b]),
+            Expr::Deriv(name, k, arg) => inner(self, tasks, Task::Deriv(name, *k), &[arg]),
+            Expr::If(c, a, b) => inner(self, tasks, Task::If(c.op), &[&c.lhs, &c.rhs, a, b]),
             Expr::Vector(items) => {
                 let xs: Vec<&Expr> = items.iter().collect();
-                children(tasks, Task::Vector(items.len()), &xs)
+                inner(self, tasks, Task::Vector(items.len()), &xs)
             }
         }
         Ok(())
@@ -368,8 +508,9 @@ impl<'d> Lowering<'d> {
             .zip(args.iter().cloned())
             .collect();
         self.enter(name)?;
+        let body = self.definition_at(name);
         tasks.push(Task::Store(key));
-        tasks.push(Task::Visit(&def.body, Rc::new(env)));
+        tasks.push(Task::Visit(&def.body, Rc::new(env), body));
         Ok(())
     }
 

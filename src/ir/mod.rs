@@ -26,9 +26,11 @@
 //! ```
 
 mod eval;
+mod locate;
 mod lower;
 
 pub use eval::{Cancelled, Cond, Domain, Evaluator, Interrupt, Side};
+pub use locate::{locate, Probe};
 pub use lower::{scalar_expr, LowerError, Lowering, MAX_GRAPH_NODES, MAX_TREE_NODES};
 
 use crate::expr::{BinOp, CmpOp, Expr, Func};
@@ -198,13 +200,24 @@ pub struct Facts {
     pub size: u64,
 }
 
-/// A byte range of the source text (0-based, end exclusive).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Where a node comes from: a byte range (0-based, end exclusive) of a source text.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Span {
+    /// The text (a command-line argument, a `.tg` file).
+    pub source: std::sync::Arc<crate::expr::Source>,
     /// First byte.
     pub start: usize,
     /// One past the last byte.
     pub end: usize,
+}
+
+impl Span {
+    /// The place of the span, for messages (line, column, caret; the file, if any).
+    pub fn place(&self) -> crate::Place {
+        let mut place = crate::Place::span(&self.source.text, self.start, self.end);
+        place.path = self.source.path.clone();
+        place
+    }
 }
 
 /// The interned arena of nodes.
@@ -265,9 +278,18 @@ impl Graph {
             .is_some_and(|v| self.facts(id).vars.contains(v))
     }
 
-    /// The source span recorded for `id`, if any.
-    pub fn span(&self, id: Id) -> Option<Span> {
-        self.spans.get(&id).copied()
+    /// The source span recorded for `id`, if any (see [`Lowering::lower_located`]).
+    pub fn span(&self, id: Id) -> Option<&Span> {
+        self.spans.get(&id)
+    }
+
+    /// The place of the deepest node of `path` (a chain from a root down to the node that
+    /// failed, as [`Evaluator::failure`] gives it) that has a source span.
+    pub fn place_of(&self, path: &[Id]) -> Option<crate::Place> {
+        path.iter()
+            .rev()
+            .find_map(|&id| self.span(id))
+            .map(Span::place)
     }
 
     /// Records where node `id` comes from in the source (the first record wins).

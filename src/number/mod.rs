@@ -20,6 +20,7 @@
 mod factor;
 mod field;
 mod funcs;
+pub(crate) use funcs::Exact;
 mod intern;
 mod to_expr;
 

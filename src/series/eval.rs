@@ -168,6 +168,19 @@ pub(crate) fn taylor_graph<C: Coeff>(
     point: C,
     n: usize,
 ) -> Result<(Trunc<C>, Vec<String>), Fail> {
+    taylor_traced(graph, root, var, point, n, &mut Vec::new())
+}
+
+/// [`taylor_graph`]; after a failure, `failure` is the chain of nodes from `root` to the node
+/// whose series failed ([`Evaluator::failure`]).
+pub(crate) fn taylor_traced<C: Coeff>(
+    graph: &Graph,
+    root: Id,
+    var: &str,
+    point: C,
+    n: usize,
+    failure: &mut Vec<Id>,
+) -> Result<(Trunc<C>, Vec<String>), Fail> {
     let want = n + 1;
     let mut work = want;
     loop {
@@ -186,7 +199,10 @@ pub(crate) fn taylor_graph<C: Coeff>(
             }
             Ok(s) => want - s.order(),
             Err(Fail::NeedMoreTerms) => (work / 2).max(4),
-            Err(e) => return Err(e),
+            Err(e) => {
+                *failure = evaluator.failure().to_vec();
+                return Err(e);
+            }
         };
         if work + grow > want + MAX_EXTRA_ORDERS {
             return Err(SeriesError::VanishingDenominator {
