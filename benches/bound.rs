@@ -16,6 +16,7 @@ fn bench(c: &mut Criterion) {
         ("gelu", "x/2*(1 + erf(x/sqrt(2)))"),
         ("tanh", "tanh(x)"),
         ("exp", "exp(x)"),
+        ("gaussian", "exp(-x^2)"),
     ] {
         let sigma = parse_expr(src, &Definitions::new()).expect("parses");
         let report = analyze(&sigma, &GateOptions::default()).expect("analysis");
@@ -28,13 +29,8 @@ fn bench(c: &mut Criterion) {
     }
     for file in ["theorem", "product3", "squaring", "deep_product", "supnorm"] {
         let args = ProveArgs {
-            file: format!("examples/{file}.tg").into(),
             format: ProveFormat::Json,
-            radius: "1".into(),
-            no_bound: false,
-            search_timeout: None,
-            lang: taylorgate::teach::Lang::En,
-            standalone: false,
+            ..ProveArgs::new(format!("examples/{file}.tg"))
         };
         c.bench_function(&format!("prove/{file}"), |b| {
             b.iter(|| run(&args).expect("prove"))

@@ -30,22 +30,10 @@ fn bench(c: &mut Criterion) {
             b.iter(|| certify(&report, &eps, &radius).expect("certificate"))
         });
         let args = GateArgs {
-            activation: name.to_string(),
-            inputs: 2,
-            degree: None,
-            bias: None,
-            file: None,
             format: GateFormat::Json,
-            digits: None,
             epsilon: Some("1e-6".into()),
             radius: "2".into(),
-            no_bound: false,
-            lambda: None,
-            float: None,
-            sigma_ulps: taylorgate::certificate::float::DEFAULT_SIGMA_ULPS,
-            lang: Default::default(),
-            standalone: false,
-            plot: None,
+            ..GateArgs::new(name)
         };
         c.bench_function(&format!("gate_command/{name}"), |b| {
             b.iter(|| run(&args).expect("gate"))

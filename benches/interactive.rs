@@ -3,26 +3,12 @@
 //! for `tan(tanh(x))`. Targets: under 2 s and under 1 s. Run: `cargo bench --bench interactive`.
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use taylorgate::commands::gate::{run, GateArgs, GateFormat};
+use taylorgate::commands::gate::{run, GateArgs};
 
 fn gate_args(activation: &str, inputs: usize) -> GateArgs {
     GateArgs {
-        activation: activation.to_string(),
         inputs,
-        degree: None,
-        bias: None,
-        file: None,
-        format: GateFormat::Text,
-        digits: None,
-        epsilon: None,
-        radius: "1".into(),
-        no_bound: false,
-        float: None,
-        sigma_ulps: taylorgate::certificate::float::DEFAULT_SIGMA_ULPS,
-        lambda: None,
-        lang: Default::default(),
-        standalone: false,
-        plot: None,
+        ..GateArgs::new(activation)
     }
 }
 

@@ -66,6 +66,7 @@
 pub mod bound;
 pub mod budget;
 pub mod certificate;
+pub mod choice;
 pub mod commands;
 pub mod diff;
 pub mod expr;

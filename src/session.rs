@@ -1545,7 +1545,7 @@ impl ErrorData {
         }
     }
 
-    /// A bad argument found before any computation (an option clap accepted).
+    /// A bad argument found before any computation (a command line refused, a bad option value).
     pub fn usage(message: String) -> ErrorData {
         ErrorData {
             kind: "usage",
@@ -1555,12 +1555,13 @@ impl ErrorData {
         }
     }
 
-    /// The JSON object an erring command prints with `--format json`.
-    pub fn to_json(&self, command: &'static str) -> String {
+    /// The JSON object an erring command prints with `--format json` (`command` null when a
+    /// command line names none).
+    pub fn to_json(&self, command: Option<&'static str>) -> String {
         #[derive(Serialize)]
         struct Printed<'a> {
             schema: &'static str,
-            command: &'static str,
+            command: Option<&'static str>,
             error: &'a ErrorData,
         }
         let mut s = serde_json::to_string_pretty(&Printed {

@@ -87,15 +87,10 @@ fn coefficients_in(sum: &Expr, var: &str, point: &Const, n: usize) -> Vec<Const>
 
 fn run_expand(expr: &str, at: &str, order: usize, format: commands::expand::Format) -> Outcome {
     commands::expand::run(&commands::expand::ExpandArgs {
-        expr: expr.to_string(),
         at: at.to_string(),
         order,
-        var: "x".into(),
-        file: None,
         format,
-        digits: None,
-        lang: taylorgate::teach::Lang::En,
-        standalone: false,
+        ..commands::expand::ExpandArgs::new(expr)
     })
     .unwrap_or_else(|e| panic!("expand {expr}: {e}"))
 }
@@ -237,15 +232,10 @@ fn frac_body(s: &str) -> &str {
 
 fn run_diff(expr: &str, at: &str, format: commands::diff::Format) -> Outcome {
     commands::diff::run(&commands::diff::DiffArgs {
-        expr: expr.to_string(),
         order: 3,
         at: Some(at.to_string()),
-        var: "x".into(),
-        file: None,
         format,
-        digits: None,
-        lang: taylorgate::teach::Lang::En,
-        standalone: false,
+        ..commands::diff::DiffArgs::new(expr)
     })
     .unwrap_or_else(|e| panic!("diff {expr}: {e}"))
 }
@@ -294,22 +284,8 @@ fn diff_parses_back_on_every_reference_case() {
 
 fn run_gate(expr: &str, format: commands::gate::GateFormat) -> Outcome {
     commands::gate::run(&commands::gate::GateArgs {
-        activation: expr.to_string(),
-        inputs: 2,
-        degree: None,
-        bias: None,
-        file: None,
         format,
-        digits: None,
-        epsilon: None,
-        radius: "1".into(),
-        lang: taylorgate::teach::Lang::En,
-        standalone: false,
-        plot: None,
-        no_bound: false,
-        lambda: None,
-        float: None,
-        sigma_ulps: taylorgate::certificate::float::DEFAULT_SIGMA_ULPS,
+        ..commands::gate::GateArgs::new(expr)
     })
     .unwrap_or_else(|e| panic!("gate {expr}: {e}"))
 }

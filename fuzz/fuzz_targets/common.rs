@@ -111,26 +111,13 @@ pub fn check(input: &str, message: &str) {
     }
 }
 
-#[derive(clap::Parser)]
-struct Cli {
-    #[command(subcommand)]
-    command: Command,
-}
+/// The binary's command line, read as the binary reads it.
+#[path = "../../src/cli/args.rs"]
+mod args;
 
-#[derive(clap::Subcommand)]
-enum Command {
-    Diff(taylorgate::commands::diff::DiffArgs),
-    Expand(taylorgate::commands::expand::ExpandArgs),
-    Gate(taylorgate::commands::gate::GateArgs),
-    Prove(taylorgate::commands::prove::ProveArgs),
-}
+use args::Cli;
 
-fn run(command: Command) -> Result<taylorgate::commands::Outcome, taylorgate::Error> {
-    use taylorgate::commands;
-    match command {
-        Command::Diff(args) => commands::diff::run(&args),
-        Command::Expand(args) => commands::expand::run(&args),
-        Command::Gate(args) => commands::gate::run(&args),
-        Command::Prove(args) => commands::prove::run(&args),
-    }
+/// Runs a parsed subcommand (an expression `-` is the text `-` here, not standard input).
+fn run(command: args::Command) -> Result<taylorgate::commands::Outcome, taylorgate::Error> {
+    taylorgate::commands::Command::from(command).run()
 }

@@ -236,16 +236,14 @@ struct GateHandle {
     result: GateResult,
 }
 
+/// A named option value (`format="latex"`, `lang="pt"`, `float="f32"`): a usage error that
+/// lists the accepted names otherwise.
+fn choice<T: taylorgate::choice::Choice>(option: &str, name: &str) -> PyResult<T> {
+    taylorgate::choice::parse(name).map_err(|e| UsageError::new_err(format!("{option}: {e}")))
+}
+
 fn format(format: &str) -> PyResult<taylorgate::teach::Format> {
-    use taylorgate::teach::Format;
-    match format {
-        "text" => Ok(Format::Text),
-        "markdown" => Ok(Format::Markdown),
-        "latex" => Ok(Format::Latex),
-        _ => Err(UsageError::new_err(format!(
-            "unknown format {format:?} (text, markdown or latex)"
-        ))),
-    }
+    choice("format", format)
 }
 
 #[pymethods]
@@ -303,13 +301,7 @@ impl GateHandle {
 }
 
 fn language(lang: &str) -> PyResult<taylorgate::teach::Lang> {
-    match lang {
-        "en" => Ok(taylorgate::teach::Lang::En),
-        "pt" => Ok(taylorgate::teach::Lang::Pt),
-        _ => Err(UsageError::new_err(format!(
-            "no derivation in language {lang:?} (en or pt)"
-        ))),
-    }
+    choice("lang", lang)
 }
 
 /// gate(activation, inputs, bias, degree, epsilon, radius, lambda_, no_bound, float, sigma_ulps,
@@ -334,17 +326,10 @@ fn gate(
     timeout: Option<f64>,
     memory: Option<u64>,
 ) -> PyResult<GateHandle> {
-    use taylorgate::certificate::float::FloatFormat;
-    let float = match float.as_deref() {
-        None => None,
-        Some("f32") => Some(FloatFormat::F32),
-        Some("f64") => Some(FloatFormat::F64),
-        Some(other) => {
-            return Err(UsageError::new_err(format!(
-                "unknown floating-point format {other:?} (f32 or f64)"
-            )))
-        }
-    };
+    let float = float
+        .as_deref()
+        .map(|f| choice::<taylorgate::certificate::float::FloatFormat>("float", f))
+        .transpose()?;
     let result = run(py, definitions, (timeout, memory), move |session| {
         session.gate(&GateRequest {
             activation,

@@ -23,19 +23,22 @@
 //! `lambda = j / 2^k`.
 
 use super::{ingredients, round_up_decimal, scaled_bound, CertificateError, Ingredients};
+use crate::choice::Choice;
 use crate::gate::GateReport;
 use crate::interval::{enclose_const, taylor_coefficients, Interval};
 use num_bigint::BigInt;
 use num_rational::BigRational;
 use num_traits::{One, Signed, ToPrimitive};
 
-/// A binary floating-point format.
-#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum FloatFormat {
-    /// IEEE binary32 (24-bit significand).
-    F32,
-    /// IEEE binary64 (53-bit significand).
-    F64,
+crate::choice::choice_enum! {
+    /// A binary floating-point format.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub enum FloatFormat {
+        /// IEEE binary32 (24-bit significand).
+        F32 = "f32",
+        /// IEEE binary64 (53-bit significand).
+        F64 = "f64",
+    }
 }
 
 impl FloatFormat {
@@ -52,14 +55,6 @@ impl FloatFormat {
         match self {
             FloatFormat::F32 => -149,
             FloatFormat::F64 => -1074,
-        }
-    }
-
-    /// The name (`f32`, `f64`).
-    pub fn name(self) -> &'static str {
-        match self {
-            FloatFormat::F32 => "f32",
-            FloatFormat::F64 => "f64",
         }
     }
 

@@ -6,50 +6,60 @@ use crate::number::Const;
 use crate::session::{primes, DiffRequest};
 use std::path::PathBuf;
 
-/// Output format of `taylorgate diff`.
-#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub enum Format {
-    /// One line per derivative (and per value).
-    #[default]
-    Text,
-    /// The schema `taylorgate/1` (`schema/taylorgate-1.json`).
-    Json,
-    /// LaTeX (a fragment; a whole document with `--standalone`).
-    Latex,
-    /// Markdown with `$...$` mathematics.
-    Markdown,
+crate::choice::choice_enum! {
+    /// Output format of `taylorgate diff`.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+    pub enum Format {
+        /// One line per derivative (and per value).
+        #[default]
+        Text = "text",
+        /// The schema `taylorgate/1` (`schema/taylorgate-1.json`).
+        Json = "json",
+        /// LaTeX (a fragment; a whole document with `--standalone`).
+        Latex = "latex",
+        /// Markdown with `$...$` mathematics.
+        Markdown = "markdown",
+    }
 }
 
 /// Arguments of `taylorgate diff`.
-#[derive(clap::Args, Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DiffArgs {
     /// The expression, or the name of a one-argument definition (`softplus`).
-    #[arg(allow_hyphen_values = true)]
     pub expr: String,
     /// How many derivatives to print (1 to 64).
-    #[arg(short = 'n', long = "order", default_value_t = 2)]
     pub order: u32,
     /// A point (an exact expression such as `ln(3)`) where to evaluate the derivatives.
-    #[arg(long, allow_hyphen_values = true)]
     pub at: Option<String>,
     /// The variable of differentiation.
-    #[arg(long, default_value = "x")]
     pub var: String,
     /// A `.tg` file whose definitions the expression may use.
-    #[arg(long)]
     pub file: Option<PathBuf>,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
     /// Also print every value at `--at` to D guaranteed significant digits (JSON `approx`).
-    #[arg(long)]
     pub digits: Option<u32>,
     /// The language of the LaTeX and Markdown reports.
-    #[arg(long, value_enum, default_value_t = crate::teach::Lang::En)]
     pub lang: crate::teach::Lang,
     /// LaTeX: a complete document.
-    #[arg(long)]
     pub standalone: bool,
+}
+
+impl DiffArgs {
+    /// The first two derivatives of `expr` in `x`, as text (the command line's defaults).
+    pub fn new(expr: impl Into<String>) -> DiffArgs {
+        DiffArgs {
+            expr: expr.into(),
+            order: 2,
+            at: None,
+            var: "x".into(),
+            file: None,
+            format: Format::Text,
+            digits: None,
+            lang: crate::teach::Lang::En,
+            standalone: false,
+        }
+    }
 }
 
 /// `value` to `digits` guaranteed digits, or a note that no precision separated it from 0.

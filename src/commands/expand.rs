@@ -10,50 +10,60 @@ use crate::print::Format as PrintFormat;
 use crate::session::{ExpandReport, ExpandRequest};
 use std::path::PathBuf;
 
-/// Output format of `expand`.
-#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub enum Format {
-    /// `c0 + c1*x + ... + O(x^(N+1))`.
-    #[default]
-    Text,
-    /// The expansion in LaTeX (a fragment; a whole document with `--standalone`).
-    Latex,
-    /// The expansion in Markdown with `$...$` mathematics.
-    Markdown,
-    /// The schema `taylorgate/1` (`schema/taylorgate-1.json`).
-    Json,
+crate::choice::choice_enum! {
+    /// Output format of `expand`.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+    pub enum Format {
+        /// `c0 + c1*x + ... + O(x^(N+1))`.
+        #[default]
+        Text = "text",
+        /// The expansion in LaTeX (a fragment; a whole document with `--standalone`).
+        Latex = "latex",
+        /// The expansion in Markdown with `$...$` mathematics.
+        Markdown = "markdown",
+        /// The schema `taylorgate/1` (`schema/taylorgate-1.json`).
+        Json = "json",
+    }
 }
 
 /// Arguments of `taylorgate expand`.
-#[derive(clap::Args, Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ExpandArgs {
     /// The expression, or the name of a one-argument definition (`softplus` means `softplus(x)`).
-    #[arg(allow_hyphen_values = true)]
     pub expr: String,
     /// The expansion point (an exact constant expression such as `0`, `ln(3)`, `-1/2`).
-    #[arg(long = "at", default_value = "0", allow_hyphen_values = true)]
     pub at: String,
     /// Highest coefficient index N: gives c_0 .. c_N, remainder O((x-p)^(N+1)).
-    #[arg(long, default_value_t = 10)]
     pub order: usize,
     /// The variable.
-    #[arg(long, default_value = "x")]
     pub var: String,
     /// A `.tg` file whose definitions are in scope.
-    #[arg(long)]
     pub file: Option<PathBuf>,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
     /// Also print every coefficient to D guaranteed significant digits (JSON `approx`).
-    #[arg(long)]
     pub digits: Option<u32>,
     /// The language of the LaTeX and Markdown reports.
-    #[arg(long, value_enum, default_value_t = crate::teach::Lang::En)]
     pub lang: crate::teach::Lang,
     /// LaTeX: a complete document.
-    #[arg(long)]
     pub standalone: bool,
+}
+
+impl ExpandArgs {
+    /// The expansion of `expr` in `x` at 0 to order 10, as text (the command line's defaults).
+    pub fn new(expr: impl Into<String>) -> ExpandArgs {
+        ExpandArgs {
+            expr: expr.into(),
+            at: "0".into(),
+            order: 10,
+            var: "x".into(),
+            file: None,
+            format: Format::Text,
+            digits: None,
+            lang: crate::teach::Lang::En,
+            standalone: false,
+        }
+    }
 }
 
 /// Runs `taylorgate expand`.

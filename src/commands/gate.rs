@@ -9,74 +9,84 @@ use crate::session::{GateRequest, GateResult};
 use crate::teach::{gate_document, render, Format, GateExtras, Lang, RenderOptions};
 use std::path::PathBuf;
 
-/// Output formats of `gate`.
-#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum GateFormat {
-    /// The derivation, step by step.
-    Text,
-    /// The schema `taylorgate/1` (`schema/taylorgate-1.json`).
-    Json,
-    /// The derivation in LaTeX (a fragment; a whole document with `--standalone`).
-    Latex,
-    /// The derivation in Markdown with `$...$` mathematics.
-    Markdown,
+crate::choice::choice_enum! {
+    /// Output formats of `gate`.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub enum GateFormat {
+        /// The derivation, step by step.
+        Text = "text",
+        /// The schema `taylorgate/1` (`schema/taylorgate-1.json`).
+        Json = "json",
+        /// The derivation in LaTeX (a fragment; a whole document with `--standalone`).
+        Latex = "latex",
+        /// The derivation in Markdown with `$...$` mathematics.
+        Markdown = "markdown",
+    }
 }
 
 /// Arguments of `taylorgate gate`.
-#[derive(clap::Args, Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GateArgs {
     /// The activation: an expression in `x`, or the name of a definition (`softplus`).
-    #[arg(allow_hyphen_values = true)]
     pub activation: String,
     /// Number of inputs n (2^n hidden neurons).
-    #[arg(long, default_value_t = 2)]
     pub inputs: usize,
     /// Total degree of the expansion (default n + 4).
-    #[arg(long)]
     pub degree: Option<usize>,
     /// Force the bias b (an exact expression, e.g. `ln(3)`).
-    #[arg(long, allow_hyphen_values = true)]
     pub bias: Option<String>,
     /// A `.tg` file with definitions.
-    #[arg(long)]
     pub file: Option<PathBuf>,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = GateFormat::Text)]
     pub format: GateFormat,
     /// Also print the exact values to D guaranteed significant digits (JSON `approx`).
-    #[arg(long)]
     pub digits: Option<u32>,
     /// Certify a scale lambda with sup |f_lambda(x) - x_1...x_n| <= E on |x_i| <= R
     /// (e.g. `1e-6`).
-    #[arg(long, allow_hyphen_values = true)]
     pub epsilon: Option<String>,
     /// The radius R of the input box |x_i| <= R (remainder bound and certificate).
-    #[arg(long, default_value = "1", allow_hyphen_values = true)]
     pub radius: String,
     /// Skip the rigorous remainder bound.
-    #[arg(long)]
     pub no_bound: bool,
     /// Certify or refute this scale: sup |f_lambda(x) - x_1...x_n| <= E on |x_i| <= R
     /// (needs `--epsilon`), by branch and bound.
-    #[arg(long)]
     pub lambda: Option<String>,
     /// With `--epsilon`: certify the network evaluated in this floating-point format (Taylor
     /// bound plus a rigorous bound of every rounding error), or give the smallest epsilon
     /// reachable in it.
-    #[arg(long, value_enum)]
     pub float: Option<crate::certificate::float::FloatFormat>,
     /// The assumed accuracy of sigma's implementation in `--float`, in ulps of its value.
-    #[arg(long, default_value_t = crate::certificate::float::DEFAULT_SIGMA_ULPS)]
     pub sigma_ulps: u32,
     /// The language of the derivation.
-    #[arg(long, value_enum, default_value_t = Lang::En)]
     pub lang: Lang,
     /// LaTeX: a complete document (`\documentclass` ... `\end{document}`).
-    #[arg(long)]
     pub standalone: bool,
     /// Also draw the error against lambda into FILE (SVG; PNG when FILE ends in `.png`).
-    #[arg(long)]
     pub plot: Option<PathBuf>,
+}
+
+impl GateArgs {
+    /// The gate of `activation` with two inputs, as text (the command line's defaults).
+    pub fn new(activation: impl Into<String>) -> GateArgs {
+        GateArgs {
+            activation: activation.into(),
+            inputs: 2,
+            degree: None,
+            bias: None,
+            file: None,
+            format: GateFormat::Text,
+            digits: None,
+            epsilon: None,
+            radius: "1".into(),
+            no_bound: false,
+            lambda: None,
+            float: None,
+            sigma_ulps: crate::certificate::float::DEFAULT_SIGMA_ULPS,
+            lang: Lang::En,
+            standalone: false,
+            plot: None,
+        }
+    }
 }
 
 /// Runs `taylorgate gate`.

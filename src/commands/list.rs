@@ -3,21 +3,31 @@
 use super::Outcome;
 use crate::session::Session;
 
-/// Output formats of `list`.
-#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ListFormat {
-    /// An aligned table.
-    Text,
-    /// The schema `taylorgate/1` (`schema/list.json`).
-    Json,
+crate::choice::choice_enum! {
+    /// Output formats of `list`.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub enum ListFormat {
+        /// An aligned table.
+        Text = "text",
+        /// The schema `taylorgate/1` (`schema/list.json`).
+        Json = "json",
+    }
 }
 
 /// Arguments of `taylorgate list`.
-#[derive(clap::Args, Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListArgs {
     /// Output format.
-    #[arg(long, value_enum, default_value_t = ListFormat::Text)]
     pub format: ListFormat,
+}
+
+impl Default for ListArgs {
+    /// The table as text.
+    fn default() -> ListArgs {
+        ListArgs {
+            format: ListFormat::Text,
+        }
+    }
 }
 
 /// Runs `taylorgate list`.

@@ -2,7 +2,9 @@
 //!
 //! Each subcommand takes its parsed arguments, asks the [`Session`] for its report and returns
 //! an [`Outcome`]: the rendering asked for (text, JSON in the schema `taylorgate/1`, LaTeX,
-//! Markdown, CSV) and the exit status. `main.rs` only parses arguments and prints.
+//! Markdown, CSV) and the exit status. The arguments are plain values ([`Command`]); the
+//! binary's `cli` module reads them from the command line (with clap, which the library does
+//! not depend on) and prints.
 
 use crate::session::{Report, Session};
 
@@ -13,6 +15,66 @@ pub mod list;
 pub mod plot;
 pub mod prove;
 pub mod scan;
+
+/// A subcommand with its arguments.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Command {
+    /// `taylorgate diff`.
+    Diff(diff::DiffArgs),
+    /// `taylorgate expand`.
+    Expand(expand::ExpandArgs),
+    /// `taylorgate gate`.
+    Gate(gate::GateArgs),
+    /// `taylorgate prove`.
+    Prove(prove::ProveArgs),
+    /// `taylorgate list`.
+    List(list::ListArgs),
+    /// `taylorgate scan`.
+    Scan(scan::ScanArgs),
+    /// `taylorgate plot`.
+    Plot(plot::PlotArgs),
+}
+
+impl Command {
+    /// The subcommand's name (the `command` of its JSON).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Command::Diff(_) => "diff",
+            Command::Expand(_) => "expand",
+            Command::Gate(_) => "gate",
+            Command::Prove(_) => "prove",
+            Command::List(_) => "list",
+            Command::Scan(_) => "scan",
+            Command::Plot(_) => "plot",
+        }
+    }
+
+    /// Whether JSON was asked (an error is then a JSON object of the schema).
+    pub fn json(&self) -> bool {
+        match self {
+            Command::Diff(a) => a.format == diff::Format::Json,
+            Command::Expand(a) => a.format == expand::Format::Json,
+            Command::Gate(a) => a.format == gate::GateFormat::Json,
+            Command::Prove(a) => a.format == prove::ProveFormat::Json,
+            Command::List(a) => a.format == list::ListFormat::Json,
+            Command::Scan(a) => a.format == scan::ScanFormat::Json,
+            Command::Plot(_) => false,
+        }
+    }
+
+    /// Runs the subcommand.
+    pub fn run(&self) -> Result<Outcome, crate::Error> {
+        match self {
+            Command::Diff(a) => diff::run(a),
+            Command::Expand(a) => expand::run(a),
+            Command::Gate(a) => gate::run(a),
+            Command::Prove(a) => prove::run(a),
+            Command::List(a) => list::run(a),
+            Command::Scan(a) => scan::run(a),
+            Command::Plot(a) => plot::run(a),
+        }
+    }
+}
 
 /// Exit status of a subcommand.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -9,78 +9,91 @@ use crate::teach::plot::{self, PlotError};
 use crate::teach::Lang;
 use std::path::{Path, PathBuf};
 
-/// What to plot.
-#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum PlotKind {
-    /// The worst error over the box against the scale lambda (log-log), with the certificate's
-    /// rigorous bound and the reference slope.
-    Error,
-    /// The error `f_lambda(u, v) - uv` over the box, for one lambda (two inputs).
-    Heat,
-    /// The function beside its Taylor polynomials of several orders.
-    Taylor,
+crate::choice::choice_enum! {
+    /// What to plot.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub enum PlotKind {
+        /// The worst error over the box against the scale lambda (log-log), with the certificate's
+        /// rigorous bound and the reference slope.
+        Error = "error",
+        /// The error `f_lambda(u, v) - uv` over the box, for one lambda (two inputs).
+        Heat = "heat",
+        /// The function beside its Taylor polynomials of several orders.
+        Taylor = "taylor",
+    }
 }
 
-/// Output formats of `plot`.
-#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub enum PlotFormat {
-    /// An SVG picture (PNG with `--png`).
-    #[default]
-    Svg,
-    /// The plotted data.
-    Csv,
+crate::choice::choice_enum! {
+    /// Output formats of `plot`.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+    pub enum PlotFormat {
+        /// An SVG picture (PNG with `--png`).
+        #[default]
+        Svg = "svg",
+        /// The plotted data.
+        Csv = "csv",
+    }
 }
 
 /// Arguments of `taylorgate plot`.
-#[derive(clap::Args, Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PlotArgs {
     /// What to plot.
-    #[arg(value_enum)]
     pub kind: PlotKind,
     /// The activation (`error`, `heat`) or the expression (`taylor`).
     pub expr: String,
     /// Number of inputs n (`error`: at most 3).
-    #[arg(long, default_value_t = 2)]
     pub inputs: usize,
     /// Force the bias b.
-    #[arg(long)]
     pub bias: Option<String>,
     /// The half-width R of the input box |x_i| <= R.
-    #[arg(long, default_value = "1")]
     pub radius: String,
     /// `error`: the number of scales lambda = 1, 1/2, 1/4, ...
-    #[arg(long, default_value_t = 10)]
     pub scales: usize,
     /// Grid points per axis of the box.
-    #[arg(long, default_value_t = 21)]
     pub grid: usize,
     /// `heat`: the scale lambda.
-    #[arg(long, default_value = "1/2")]
     pub lambda: String,
     /// `taylor`: the expansion point.
-    #[arg(long = "at", default_value = "0")]
     pub at: String,
     /// `taylor`: the highest order drawn (orders 1, 3, 5, ... or every order up to it).
-    #[arg(long, default_value_t = 7)]
     pub order: usize,
     /// `taylor`: the half-width of the interval around the point.
-    #[arg(long, default_value = "2")]
     pub width: String,
     /// A `.tg` file with definitions.
-    #[arg(long)]
     pub file: Option<PathBuf>,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = PlotFormat::Svg)]
     pub format: PlotFormat,
     /// Write a PNG (needs `--output`).
-    #[arg(long)]
     pub png: bool,
     /// Write to this file instead of standard output.
-    #[arg(long, short = 'o')]
     pub output: Option<PathBuf>,
     /// The language of the title, axes and legend.
-    #[arg(long, value_enum, default_value_t = Lang::En)]
     pub lang: Lang,
+}
+
+impl PlotArgs {
+    /// A plot of `kind` for `expr` as SVG (the command line's defaults).
+    pub fn new(kind: PlotKind, expr: impl Into<String>) -> PlotArgs {
+        PlotArgs {
+            kind,
+            expr: expr.into(),
+            inputs: 2,
+            bias: None,
+            radius: "1".into(),
+            scales: 10,
+            grid: 21,
+            lambda: "1/2".into(),
+            at: "0".into(),
+            order: 7,
+            width: "2".into(),
+            file: None,
+            format: PlotFormat::Svg,
+            png: false,
+            output: None,
+            lang: Lang::En,
+        }
+    }
 }
 
 /// A bad option value.

@@ -7,44 +7,56 @@ use crate::prove::{BoundError, ClaimReport, ClaimStatus, ComparedTerm, Remainder
 use crate::session::{ProveRequest, Session};
 use std::path::PathBuf;
 
-/// Output formats of `prove`.
-#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ProveFormat {
-    /// One paragraph per claim.
-    Text,
-    /// The schema `taylorgate/1` (`schema/taylorgate-1.json`).
-    Json,
-    /// LaTeX (a fragment; a whole document with `--standalone`).
-    Latex,
-    /// Markdown with `$...$` mathematics.
-    Markdown,
+crate::choice::choice_enum! {
+    /// Output formats of `prove`.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub enum ProveFormat {
+        /// One paragraph per claim.
+        Text = "text",
+        /// The schema `taylorgate/1` (`schema/taylorgate-1.json`).
+        Json = "json",
+        /// LaTeX (a fragment; a whole document with `--standalone`).
+        Latex = "latex",
+        /// Markdown with `$...$` mathematics.
+        Markdown = "markdown",
+    }
 }
 
 /// Arguments of `taylorgate prove`.
-#[derive(clap::Args, Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ProveArgs {
     /// The `.tg` file with definitions and claims (`-` reads standard input).
     pub file: PathBuf,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = ProveFormat::Text)]
     pub format: ProveFormat,
     /// The radius r of the box |x_i| <= r of the rigorous remainder bounds.
-    #[arg(long, default_value = "1", allow_hyphen_values = true)]
     pub radius: String,
     /// Skip the rigorous remainder bounds (the claims are still decided).
-    #[arg(long)]
     pub no_bound: bool,
     /// Stop every branch and bound (remainder bounds, sup-norm claims) after SECONDS in all;
     /// what is not finished is reported as undecided with the best bounds found (the global
     /// `--timeout` instead stops the whole command with exit 2).
-    #[arg(long, value_name = "SECONDS")]
     pub search_timeout: Option<f64>,
     /// The language of the LaTeX and Markdown reports.
-    #[arg(long, value_enum, default_value_t = crate::teach::Lang::En)]
     pub lang: crate::teach::Lang,
     /// LaTeX: a complete document.
-    #[arg(long)]
     pub standalone: bool,
+}
+
+impl ProveArgs {
+    /// Every claim of `file` decided and bounded on the radius 1, as text (the command line's
+    /// defaults).
+    pub fn new(file: impl Into<PathBuf>) -> ProveArgs {
+        ProveArgs {
+            file: file.into(),
+            format: ProveFormat::Text,
+            radius: "1".into(),
+            no_bound: false,
+            search_timeout: None,
+            lang: crate::teach::Lang::En,
+            standalone: false,
+        }
+    }
 }
 
 /// Runs `taylorgate prove`.

@@ -8,42 +8,52 @@ use crate::session::{Report, ScanRow, Session};
 use std::path::PathBuf;
 use std::time::Duration;
 
-/// Output formats of `scan`.
-#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ScanFormat {
-    /// An aligned table.
-    Text,
-    /// A markdown table.
-    Markdown,
-    /// Comma-separated values.
-    Csv,
-    /// The schema `taylorgate/1` (`schema/taylorgate-1.json`).
-    Json,
-    /// LaTeX: one paragraph per activation (a whole document with `--standalone`).
-    Latex,
+crate::choice::choice_enum! {
+    /// Output formats of `scan`.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub enum ScanFormat {
+        /// An aligned table.
+        Text = "text",
+        /// A markdown table.
+        Markdown = "markdown",
+        /// Comma-separated values.
+        Csv = "csv",
+        /// The schema `taylorgate/1` (`schema/taylorgate-1.json`).
+        Json = "json",
+        /// LaTeX: one paragraph per activation (a whole document with `--standalone`).
+        Latex = "latex",
+    }
 }
 
 /// Arguments of `taylorgate scan`.
-#[derive(clap::Args, Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ScanArgs {
     /// Scan the one-argument functions of this `.tg` file instead of the library.
-    #[arg(long)]
     pub file: Option<PathBuf>,
     /// Number of inputs n.
-    #[arg(long, default_value_t = 2)]
     pub inputs: usize,
     /// Time allowed per activation before its row reports a timeout (the global `--timeout`).
-    #[arg(skip = Duration::from_secs(crate::budget::DEFAULT_SCAN_TIMEOUT_SECS))]
     pub timeout: Duration,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = ScanFormat::Text)]
     pub format: ScanFormat,
     /// The language of the LaTeX report.
-    #[arg(long, value_enum, default_value_t = crate::teach::Lang::En)]
     pub lang: crate::teach::Lang,
     /// LaTeX: a complete document.
-    #[arg(long)]
     pub standalone: bool,
+}
+
+impl Default for ScanArgs {
+    /// The library with two inputs, as text (the command line's defaults).
+    fn default() -> ScanArgs {
+        ScanArgs {
+            file: None,
+            inputs: 2,
+            timeout: Duration::from_secs(crate::budget::DEFAULT_SCAN_TIMEOUT_SECS),
+            format: ScanFormat::Text,
+            lang: crate::teach::Lang::En,
+            standalone: false,
+        }
+    }
 }
 
 /// The cells of one row of the table.

@@ -2,16 +2,18 @@
 
 use super::doc::{Block, Document, Inline, Row};
 
-/// The formats a document renders to.
-#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub enum Format {
-    /// Plain text with Unicode symbols.
-    #[default]
-    Text,
-    /// Markdown with `$...$` and `$$...$$` mathematics.
-    Markdown,
-    /// LaTeX (a fragment, or a whole document with `standalone`).
-    Latex,
+crate::choice::choice_enum! {
+    /// The formats a document renders to.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+    pub enum Format {
+        /// Plain text with Unicode symbols.
+        #[default]
+        Text = "text",
+        /// Markdown with `$...$` and `$$...$$` mathematics.
+        Markdown = "markdown",
+        /// LaTeX (a fragment, or a whole document with `standalone`).
+        Latex = "latex",
+    }
 }
 
 /// How to render.

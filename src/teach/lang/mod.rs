@@ -6,14 +6,16 @@
 mod en;
 mod pt;
 
-/// The languages of the derivations.
-#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub enum Lang {
-    /// English.
-    #[default]
-    En,
-    /// Portuguese.
-    Pt,
+crate::choice::choice_enum! {
+    /// The languages of the derivations.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+    pub enum Lang {
+        /// English.
+        #[default]
+        En = "en",
+        /// Portuguese.
+        Pt = "pt",
+    }
 }
 
 impl Lang {
@@ -27,10 +29,7 @@ impl Lang {
 
     /// The ISO 639-1 code.
     pub fn code(self) -> &'static str {
-        match self {
-            Lang::En => "en",
-            Lang::Pt => "pt",
-        }
+        crate::choice::Choice::name(self)
     }
 }
 
