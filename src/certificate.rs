@@ -122,6 +122,20 @@ fn mag_up(x: &Interval) -> BigRational {
     x.lo().abs().max(x.hi().abs())
 }
 
+/// [`ingredients`], once the option `name = value` and the radius are checked to be positive.
+fn positive_ingredients(
+    report: &GateReport,
+    (name, value): (&str, &BigRational),
+    radius: &BigRational,
+) -> Result<Ingredients, CertificateError> {
+    if !value.is_positive() || !radius.is_positive() {
+        return Err(CertificateError::Options(format!(
+            "{name} and the radius must be > 0"
+        )));
+    }
+    ingredients(report)
+}
+
 fn ingredients(report: &GateReport) -> Result<Ingredients, CertificateError> {
     if report.verdict != Verdict::Admits {
         return Err(CertificateError::NotAdmitted);
@@ -259,12 +273,7 @@ pub fn scaled_error_bound(
     lambda: &BigRational,
     radius: &BigRational,
 ) -> Result<BigRational, CertificateError> {
-    if !lambda.is_positive() || !radius.is_positive() {
-        return Err(CertificateError::Options(
-            "lambda and the radius must be > 0".into(),
-        ));
-    }
-    let ing = ingredients(report)?;
+    let ing = positive_ingredients(report, ("lambda", lambda), radius)?;
     let b = box_bound(&ing, &(lambda * radius), ing.n + 1)?;
     Ok(round_up_decimal(&(b.total() / pow(lambda, ing.n)), 3))
 }
@@ -280,12 +289,7 @@ pub fn certify(
     epsilon: &BigRational,
     radius: &BigRational,
 ) -> Result<Certificate, CertificateError> {
-    if !epsilon.is_positive() || !radius.is_positive() {
-        return Err(CertificateError::Options(
-            "epsilon and the radius must be > 0".into(),
-        ));
-    }
-    let ing = ingredients(report)?;
+    let ing = positive_ingredients(report, ("epsilon", epsilon), radius)?;
     let ok =
         |lambda: &BigRational| scaled_bound(&ing, lambda, radius).filter(|(e, _)| e <= epsilon);
     let two = q(2);
@@ -436,33 +440,16 @@ pub fn decimal_text(x: &BigRational) -> String {
     let k = twos.max(fives);
     let scaled = x * BigRational::from_integer(num_traits::Pow::pow(BigInt::from(10), k));
     let digits = scaled.to_integer().abs().to_string();
-    let sign = if x.is_negative() { "-" } else { "" };
     if k == 0 && digits.len() <= MAX_PLAIN_EXPONENT as usize {
+        let sign = if x.is_negative() { "-" } else { "" };
         return format!("{sign}{digits}");
     }
-    let trimmed = digits.trim_end_matches('0');
-    let sig = trimmed.trim_start_matches('0');
-    let exp = digits.len() as i64 - k as i64 - 1; // position of the leading digit
+    let sig = digits.trim_end_matches('0').trim_start_matches('0');
     let lead = digits.len() - digits.trim_start_matches('0').len();
-    let exp = exp - lead as i64;
-    if (-4..MAX_PLAIN_EXPONENT).contains(&exp) {
-        let k = k as usize;
-        let padded = format!("{:0>width$}", digits, width = k + 1);
-        let (int, frac) = padded.split_at(padded.len() - k);
-        let frac = frac.trim_end_matches('0');
-        if frac.is_empty() {
-            format!("{sign}{int}")
-        } else {
-            format!("{sign}{int}.{frac}")
-        }
-    } else {
-        let (first, rest) = sig.split_at(1);
-        if rest.is_empty() {
-            format!("{sign}{first}e{exp}")
-        } else {
-            format!("{sign}{first}.{rest}e{exp}")
-        }
-    }
+    // The position of the leading digit.
+    let exp = digits.len() as i64 - k as i64 - 1 - lead as i64;
+    let plain = (-4..MAX_PLAIN_EXPONENT).contains(&exp);
+    crate::interval::digits_text(x.is_negative(), sig, exp, plain)
 }
 
 /// Parses a positive rational written as `1e-6`, `0.001`, `2.5e3`, `1/1000` or `3`.

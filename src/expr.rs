@@ -321,33 +321,19 @@ impl Expr {
     }
 }
 
-impl std::ops::Add for Expr {
-    type Output = Expr;
-    fn add(self, rhs: Expr) -> Expr {
-        Expr::bin(BinOp::Add, self, rhs)
-    }
+/// `a + b`, `a - b`, `a * b`, `a / b` on expressions.
+macro_rules! binary_operators {
+    ($($trait:ident $method:ident $op:ident),*) => {$(
+        impl std::ops::$trait for Expr {
+            type Output = Expr;
+            fn $method(self, rhs: Expr) -> Expr {
+                Expr::bin(BinOp::$op, self, rhs)
+            }
+        }
+    )*};
 }
 
-impl std::ops::Sub for Expr {
-    type Output = Expr;
-    fn sub(self, rhs: Expr) -> Expr {
-        Expr::bin(BinOp::Sub, self, rhs)
-    }
-}
-
-impl std::ops::Mul for Expr {
-    type Output = Expr;
-    fn mul(self, rhs: Expr) -> Expr {
-        Expr::bin(BinOp::Mul, self, rhs)
-    }
-}
-
-impl std::ops::Div for Expr {
-    type Output = Expr;
-    fn div(self, rhs: Expr) -> Expr {
-        Expr::bin(BinOp::Div, self, rhs)
-    }
-}
+binary_operators!(Add add Add, Sub sub Sub, Mul mul Mul, Div div Div);
 
 impl std::ops::Neg for Expr {
     type Output = Expr;

@@ -57,6 +57,7 @@ mod enclose;
 mod exact;
 mod taylor;
 
+pub(crate) use decimal::digits_text;
 pub use decimal::to_decimal;
 pub use digits::guaranteed_digits;
 pub use enclose::{
@@ -65,8 +66,7 @@ pub use enclose::{
 };
 pub use exact::{enclose_value, enclose_value_at, CachedEncloser};
 pub use taylor::{
-    derivative_bound, taylor_coefficients, taylor_coefficients_of, taylor_coefficients_with, Jet,
-    MAX_TAYLOR_ORDER,
+    derivative_bound, taylor_coefficients, taylor_coefficients_of, Jet, MAX_TAYLOR_ORDER,
 };
 
 use dyadic::{Dyadic, Round};

@@ -17,9 +17,9 @@
 //! | module | idea |
 //! |---|---|
 //! | [`parse`] | grammar (`grammar/taylorgate.pest`) -> checked tree with spans -> [`expr`] |
-//! | [`expr`] | the span-free syntax tree and the definitions in scope |
+//! | [`expr`] | the span-free syntax tree, its origin table (a source span per node, beside the tree) and the definitions in scope |
 //! | [`print`] | one printer per format (text, LaTeX) of expressions, constants, series, polynomials |
-//! | [`ir`] | the lowered form: an interned graph of scalar nodes (definitions inlined once, vectors and matrices resolved, per-node facts) and one evaluator generic over a [`ir::Domain`] |
+//! | [`ir`] | the lowered form: an interned graph of scalar nodes (definitions inlined once, vectors and matrices resolved, per-node facts, a table from node to source span) and one evaluator generic over a [`ir::Domain`]; [`ir::locate`] places a semantic error at the node that failed |
 //! | [`number`] | exact constants: rationals and atoms such as `ln 2`, `sqrt(pi)`, `e`; a domain of the evaluator |
 //! | [`diff`] | symbolic derivatives, simplification, exact evaluation at a point |
 //! | [`series`] | exact truncated power series of one variable at any exact point (a domain of the evaluator) |

@@ -16,7 +16,7 @@
 use super::fi::Fi;
 use super::BoundError;
 use crate::expr::Expr;
-use crate::interval::{taylor_coefficients_with, Interval, IntervalError};
+use crate::interval::{taylor_coefficients, Interval, IntervalError};
 use crate::number::Const;
 use num_rational::BigRational;
 use std::cell::RefCell;
@@ -115,8 +115,7 @@ impl PhiTable {
         for _ in 0..5 {
             let q = rat(rho);
             let hull = Interval::new(&-q.clone(), &q, PREC)?;
-            if let Ok(c) = taylor_coefficients_with(phi, super::network::Z, &hull, &[], big_m, PREC)
-            {
+            if let Ok(c) = taylor_coefficients(phi, super::network::Z, &hull, big_m, PREC) {
                 lagrange.push((hull, c[big_m].clone()));
             }
             rho *= 0.5;
@@ -214,9 +213,9 @@ impl PhiTable {
         let c = Interval::point(&rat(0.5 * lo + 0.5 * hi), PREC + 8);
         let rho = match rho {
             Some(r) => r.clone(),
-            None => taylor_coefficients_with(&self.phi, var, zi, &[], kk, PREC)?[kk].clone(),
+            None => taylor_coefficients(&self.phi, var, zi, kk, PREC)?[kk].clone(),
         };
-        let pc = taylor_coefficients_with(&self.phi, var, &c, &[], kk - 1, PREC)?;
+        let pc = taylor_coefficients(&self.phi, var, &c, kk - 1, PREC)?;
         // N_k = phi_k(c) - T_k(c), T(c + h) = sum_k h^k sum_(i >= k) a_i C(i, k) c^(i-k).
         let mut n = Vec::with_capacity(kk);
         #[allow(clippy::needless_range_loop)]

@@ -73,18 +73,33 @@ pub fn to_decimal(x: &Interval, digits: u32) -> Option<String> {
     None
 }
 
-/// Formats `0.s * 10^(e+1)` (the digit string `s` has no leading zero).
+/// Formats `0.s * 10^(e+1)` (the digit string `s` has no leading zero): plain when no zero
+/// must be added after the digits and the number is at least `10^-7`, else scientific.
 fn format_decimal(negative: bool, s: &str, e: i64) -> String {
-    let sign = if negative { "-" } else { "" };
     let len = s.len() as i64;
-    let body = if (0..len).contains(&e) {
-        let (int, frac) = s.split_at(e as usize + 1);
+    digits_text(
+        negative,
+        s,
+        e,
+        (0..len).contains(&e) || (-7..0).contains(&e),
+    )
+}
+
+/// The number whose digits are `s` (no leading zero) with the leading digit standing for
+/// `10^e`, as text: plain (`314`, `3.14`, `31400`, `0.00314`) when `plain`, else scientific
+/// (`3.14e5`, `3e-9`). The one decimal formatter of intervals and certificates.
+pub(crate) fn digits_text(negative: bool, s: &str, e: i64, plain: bool) -> String {
+    let sign = if negative { "-" } else { "" };
+    let body = if plain && e >= 0 {
+        let point = (e as usize + 1).min(s.len());
+        let (int, frac) = s.split_at(point);
+        let zeros = "0".repeat(e as usize + 1 - point);
         if frac.is_empty() {
-            int.to_string()
+            format!("{int}{zeros}")
         } else {
             format!("{int}.{frac}")
         }
-    } else if (-7..0).contains(&e) {
+    } else if plain {
         format!("0.{}{s}", "0".repeat((-e - 1) as usize))
     } else {
         let (first, rest) = s.split_at(1);
@@ -108,6 +123,8 @@ mod tests {
         assert_eq!(format_decimal(false, "314", -3), "0.00314");
         assert_eq!(format_decimal(false, "314", 5), "3.14e5");
         assert_eq!(format_decimal(false, "314", -9), "3.14e-9");
+        assert_eq!(digits_text(false, "15", 5, true), "150000");
+        assert_eq!(digits_text(true, "1", 25, false), "-1e25");
     }
 
     #[test]

@@ -51,47 +51,37 @@ pub fn taylor_coefficients(
     order: usize,
     prec: u32,
 ) -> R<Vec<Interval>> {
-    taylor_coefficients_with(expr, var, at, &[], order, prec)
+    let (graph, root) = super::enclose::lower(expr)?;
+    taylor_coefficients_of(&graph, root, var, at, &[], order, prec)
 }
 
-/// [`taylor_coefficients`] with the other variables bound to intervals: `c_k` contains
+/// [`taylor_coefficients`] of node `root` of a graph (lowered once, evaluated for many
+/// boxes), with the other variables bound to intervals: `c_k` contains
 /// `d^k/dx^k f(x, y) / k!` for every `x` in `at` and every `y` in the box of `bindings` (the
-/// other variables are constants of the expansion, each ranging over its interval).
+/// other variables are constants of the expansion, each ranging over its interval; a
+/// variable bound twice counts by its first binding).
 ///
 /// ```
-/// use taylorgate::interval::{taylor_coefficients_with, Interval};
+/// use taylorgate::interval::{taylor_coefficients_of, Interval};
+/// use taylorgate::ir::Lowering;
 /// use taylorgate::parse::parse_expr;
 /// use num_rational::BigRational;
 /// let q = |n: i64| BigRational::from_integer(n.into());
-/// let e = parse_expr("exp(t*y)", &taylorgate::Definitions::new()).unwrap();
+/// let defs = taylorgate::Definitions::new();
+/// let e = parse_expr("exp(t*y)", &defs).unwrap();
+/// let mut lowering = Lowering::new(&defs);
+/// let root = lowering.lower_scalar(&e, "the expression").unwrap();
 /// let zero = Interval::point(&q(0), 64);
 /// let y = Interval::new(&q(1), &q(2), 64).unwrap();
 /// // d^2/dt^2 exp(t y) / 2 at t = 0 is y^2/2, in [1/2, 2] for y in [1, 2].
-/// let c = taylor_coefficients_with(&e, "t", &zero, &[("y", y)], 2, 64).unwrap();
+/// let c = taylor_coefficients_of(lowering.graph(), root, "t", &zero, &[("y", y)], 2, 64).unwrap();
 /// assert!(c[2].contains(&BigRational::new(1.into(), 2.into())));
 /// assert!(c[2].contains(&q(2)));
 /// assert!(!c[2].contains(&BigRational::new(21.into(), 10.into())));
 /// ```
 ///
 /// # Errors
-/// As [`taylor_coefficients`]; a variable bound twice counts by its first binding.
-pub fn taylor_coefficients_with(
-    expr: &Expr,
-    var: &str,
-    at: &Interval,
-    bindings: &[(&str, Interval)],
-    order: usize,
-    prec: u32,
-) -> R<Vec<Interval>> {
-    let (graph, root) = super::enclose::lower(expr)?;
-    taylor_coefficients_of(&graph, root, var, at, bindings, order, prec)
-}
-
-/// [`taylor_coefficients_with`] of node `root` of a graph (lowered once, evaluated for many
-/// boxes).
-///
-/// # Errors
-/// As [`taylor_coefficients_with`].
+/// As [`taylor_coefficients`].
 pub fn taylor_coefficients_of(
     graph: &Graph,
     root: Id,

@@ -264,15 +264,7 @@ impl<'g, 'h, D: Domain> Evaluator<'g, 'h, D> {
             return Ok(());
         }
         let node = self.graph.node(id);
-        if let Node::If {
-            piece,
-            op,
-            lhs,
-            rhs,
-            then,
-            other,
-        } = *node
-        {
+        if let Some((piece, op, [lhs, rhs, then, other])) = node.as_branch() {
             if self.need(stack, &[lhs, rhs]) {
                 return Ok(());
             }

@@ -325,14 +325,7 @@ impl<'d> Lowering<'d> {
                     let lhs = lhs.into_scalar("the left side of a condition")?;
                     let rhs = rhs.into_scalar("the right side of a condition")?;
                     let v = self.zip(then, other, &mut |s, a, b| {
-                        s.add(Node::If {
-                            piece: Piece::If,
-                            op,
-                            lhs,
-                            rhs,
-                            then: a,
-                            other: b,
-                        })
+                        s.add(Node::branch(Piece::If, op, [lhs, rhs, a, b]))
                     })?;
                     values.push(v);
                 }
@@ -696,27 +689,14 @@ impl<'d> Lowering<'d> {
                     (Piece::Max, CmpOp::Ge)
                 };
                 self.zip(a, b, &mut |g, x, y| {
-                    g.add(Node::If {
-                        piece,
-                        op,
-                        lhs: x,
-                        rhs: y,
-                        then: x,
-                        other: y,
-                    })
+                    g.add(Node::branch(piece, op, [x, y, x, y]))
                 })
             }
             Func::Abs => self.map(&a, &mut |s, x| {
                 let zero = s.graph.int(0);
                 let minus = s.graph.add(Node::Neg(x));
-                s.graph.add(Node::If {
-                    piece: Piece::Abs,
-                    op: CmpOp::Ge,
-                    lhs: x,
-                    rhs: zero,
-                    then: x,
-                    other: minus,
-                })
+                s.graph
+                    .add(Node::branch(Piece::Abs, CmpOp::Ge, [x, zero, x, minus]))
             }),
             _ => self.map(&a, &mut |s, x| s.graph.add(Node::Call(f, x))),
         }

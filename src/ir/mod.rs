@@ -105,6 +105,33 @@ pub enum Node {
 }
 
 impl Node {
+    /// `if lhs op rhs then then else other` from `[lhs, rhs, then, other]`.
+    pub fn branch(piece: Piece, op: CmpOp, [lhs, rhs, then, other]: [Id; 4]) -> Node {
+        Node::If {
+            piece,
+            op,
+            lhs,
+            rhs,
+            then,
+            other,
+        }
+    }
+
+    /// The parts of an `If` node: its construct, comparison and `[lhs, rhs, then, other]`.
+    pub fn as_branch(&self) -> Option<(Piece, CmpOp, [Id; 4])> {
+        match *self {
+            Node::If {
+                piece,
+                op,
+                lhs,
+                rhs,
+                then,
+                other,
+            } => Some((piece, op, [lhs, rhs, then, other])),
+            _ => None,
+        }
+    }
+
     /// The children, in order (for `If`: `lhs, rhs, then, other`).
     pub fn children(&self) -> impl Iterator<Item = Id> {
         let (buf, n): ([Id; 4], usize) = match *self {
@@ -115,13 +142,7 @@ impl Node {
             | Node::Mul(a, b)
             | Node::Div(a, b)
             | Node::Pow(a, b) => ([a, b, b, b], 2),
-            Node::If {
-                lhs,
-                rhs,
-                then,
-                other,
-                ..
-            } => ([lhs, rhs, then, other], 4),
+            Node::If { .. } => (self.as_branch().expect("a branch").2, 4),
         };
         buf.into_iter().take(n)
     }
@@ -139,21 +160,10 @@ impl Node {
             Node::Div(a, b) => Node::Div(f(a), f(b)),
             Node::Pow(a, b) => Node::Pow(f(a), f(b)),
             Node::Call(func, a) => Node::Call(func, f(a)),
-            Node::If {
-                piece,
-                op,
-                lhs,
-                rhs,
-                then,
-                other,
-            } => Node::If {
-                piece,
-                op,
-                lhs: f(lhs),
-                rhs: f(rhs),
-                then: f(then),
-                other: f(other),
-            },
+            Node::If { .. } => {
+                let (piece, op, ids) = self.as_branch().expect("a branch");
+                Node::branch(piece, op, ids.map(f))
+            }
         }
     }
 }
@@ -450,33 +460,29 @@ impl Graph {
                 Node::Div(a, b) => Expr::bin(BinOp::Div, e(a), e(b)),
                 Node::Pow(a, b) => Expr::bin(BinOp::Pow, e(a), e(b)),
                 Node::Call(f, a) => Expr::call(f, e(a)),
-                Node::If {
-                    piece,
-                    op,
-                    lhs,
-                    rhs,
-                    then,
-                    other,
-                } => match piece {
-                    Piece::Abs => Expr::call(Func::Abs, e(lhs)),
-                    Piece::Min | Piece::Max => {
-                        let f = if piece == Piece::Min {
-                            Func::Min
-                        } else {
-                            Func::Max
-                        };
-                        Expr::Call(f, vec![e(lhs), e(rhs)])
+                Node::If { piece, op, .. } => {
+                    let [lhs, rhs, then, other] = node.as_branch().expect("a branch").2;
+                    match piece {
+                        Piece::Abs => Expr::call(Func::Abs, e(lhs)),
+                        Piece::Min | Piece::Max => {
+                            let f = if piece == Piece::Min {
+                                Func::Min
+                            } else {
+                                Func::Max
+                            };
+                            Expr::Call(f, vec![e(lhs), e(rhs)])
+                        }
+                        Piece::If => Expr::If(
+                            Box::new(crate::expr::Cond {
+                                lhs: e(lhs),
+                                op,
+                                rhs: e(rhs),
+                            }),
+                            Box::new(e(then)),
+                            Box::new(e(other)),
+                        ),
                     }
-                    Piece::If => Expr::If(
-                        Box::new(crate::expr::Cond {
-                            lhs: e(lhs),
-                            op,
-                            rhs: e(rhs),
-                        }),
-                        Box::new(e(then)),
-                        Box::new(e(other)),
-                    ),
-                },
+                }
             };
             done.insert(id, tree);
         }

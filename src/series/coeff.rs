@@ -103,6 +103,24 @@ fn rational_sqrt(x: &BigRational) -> Option<BigRational> {
     (&n * &n == *x.numer() && &d * &d == *x.denom()).then(|| BigRational::new(n, d))
 }
 
+/// `add`, `sub`, `mul` and `neg` of a [`Coeff`] by the type's own operators on references.
+macro_rules! ring_operations {
+    () => {
+        fn add(&self, rhs: &Self) -> Self {
+            self + rhs
+        }
+        fn sub(&self, rhs: &Self) -> Self {
+            self - rhs
+        }
+        fn mul(&self, rhs: &Self) -> Self {
+            self * rhs
+        }
+        fn neg(&self) -> Self {
+            -self
+        }
+    };
+}
+
 impl Coeff for BigRational {
     fn rational(q: BigRational) -> Self {
         q
@@ -113,18 +131,7 @@ impl Coeff for BigRational {
     fn as_rational(&self) -> Option<BigRational> {
         Some(self.clone())
     }
-    fn add(&self, rhs: &Self) -> Self {
-        self + rhs
-    }
-    fn sub(&self, rhs: &Self) -> Self {
-        self - rhs
-    }
-    fn mul(&self, rhs: &Self) -> Self {
-        self * rhs
-    }
-    fn neg(&self) -> Self {
-        -self
-    }
+    ring_operations!();
     fn scale(&self, q: &BigRational) -> Self {
         self * q
     }
@@ -260,18 +267,7 @@ impl Coeff for Const {
     fn as_rational(&self) -> Option<BigRational> {
         self.to_rational()
     }
-    fn add(&self, rhs: &Self) -> Self {
-        self + rhs
-    }
-    fn sub(&self, rhs: &Self) -> Self {
-        self - rhs
-    }
-    fn mul(&self, rhs: &Self) -> Self {
-        self * rhs
-    }
-    fn neg(&self) -> Self {
-        -self
-    }
+    ring_operations!();
     fn scale(&self, q: &BigRational) -> Self {
         self * &Const::from_rational(q.clone())
     }

@@ -167,15 +167,25 @@ impl Rest {
         }
         Rest { n, g }
     }
-    /// `exp(self) - 1`: `Y_k = sum_j binom(k-1, j-1) R_j Y_{k-j}`, `Y_0 = 1`.
-    fn exp_m1(&self) -> Rest {
-        if super::poly::worth(self.len(), self.nonzeros(), super::poly::MIN_LEN) {
+    /// `fast(self)` by the Newton iteration and fast products from length `min_len` on (when
+    /// the series is dense enough to be worth it), else `rec(self)` by the recurrence.
+    fn newton_or(
+        &self,
+        min_len: usize,
+        fast: fn(&[BigInt]) -> Vec<BigInt>,
+        rec: fn(&Rest) -> Rest,
+    ) -> Rest {
+        if super::poly::worth(self.len(), self.nonzeros(), min_len) {
             return Rest {
-                n: super::poly::exp_m1(&self.n),
+                n: fast(&self.n),
                 g: self.g.clone(),
             };
         }
-        self.exp_m1_rec()
+        rec(self)
+    }
+    /// `exp(self) - 1`: `Y_k = sum_j binom(k-1, j-1) R_j Y_{k-j}`, `Y_0 = 1`.
+    fn exp_m1(&self) -> Rest {
+        self.newton_or(super::poly::MIN_LEN, super::poly::exp_m1, Rest::exp_m1_rec)
     }
     fn exp_m1_rec(&self) -> Rest {
         let len = self.len();
@@ -203,13 +213,7 @@ impl Rest {
     }
     /// `ln(1 + self)`: `L_k = U_k - sum_{j=1}^{k-1} binom(k-1, j) U_j L_{k-j}`.
     fn ln1p(&self) -> Rest {
-        if super::poly::worth(self.len(), self.nonzeros(), super::poly::LN_MIN_LEN) {
-            return Rest {
-                n: super::poly::ln1p(&self.n),
-                g: self.g.clone(),
-            };
-        }
-        self.ln1p_rec()
+        self.newton_or(super::poly::LN_MIN_LEN, super::poly::ln1p, Rest::ln1p_rec)
     }
     fn ln1p_rec(&self) -> Rest {
         let len = self.len();
@@ -231,13 +235,11 @@ impl Rest {
     }
     /// `1/(1 + self) - 1`: `V_k = -sum_{j=1}^{k} binom(k, j) U_j V_{k-j}`, `V_0 = 1`.
     fn inv1p_m1(&self) -> Rest {
-        if super::poly::worth(self.len(), self.nonzeros(), super::poly::MIN_LEN) {
-            return Rest {
-                n: super::poly::inv1p_m1(&self.n),
-                g: self.g.clone(),
-            };
-        }
-        self.inv1p_m1_rec()
+        self.newton_or(
+            super::poly::MIN_LEN,
+            super::poly::inv1p_m1,
+            Rest::inv1p_m1_rec,
+        )
     }
     fn inv1p_m1_rec(&self) -> Rest {
         let len = self.len();
