@@ -84,26 +84,26 @@ impl PhiTable {
                 .map_err(|e| BoundError::Phi(format!("{phi}: {e}")))
         };
         let zero = Interval::from_int(0);
-        let (taylor, coeffs) =
-            match taylor_coefficients_with(phi, super::network::Z, &zero, &[], big_m, PREC) {
-                Ok(tail) if tail.len() > big_m => {
-                    let taylor = exact(m)?;
-                    let mut coeffs = taylor
-                        .iter()
-                        .map(|c| crate::interval::enclose_value(c, PREC))
-                        .collect::<Result<Vec<_>, _>>()?;
-                    coeffs.extend(tail.into_iter().skip(coeffs.len()));
-                    (taylor, coeffs)
-                }
-                _ => {
-                    let taylor = exact(big_m)?;
-                    let coeffs = taylor
-                        .iter()
-                        .map(|c| crate::interval::enclose_value(c, PREC))
-                        .collect::<Result<Vec<_>, _>>()?;
-                    (taylor, coeffs)
-                }
-            };
+        let (taylor, coeffs) = match taylor_coefficients(phi, super::network::Z, &zero, big_m, PREC)
+        {
+            Ok(tail) if tail.len() > big_m => {
+                let taylor = exact(m)?;
+                let mut coeffs = taylor
+                    .iter()
+                    .map(|c| crate::interval::enclose_value(c, PREC))
+                    .collect::<Result<Vec<_>, _>>()?;
+                coeffs.extend(tail.into_iter().skip(coeffs.len()));
+                (taylor, coeffs)
+            }
+            _ => {
+                let taylor = exact(big_m)?;
+                let coeffs = taylor
+                    .iter()
+                    .map(|c| crate::interval::enclose_value(c, PREC))
+                    .collect::<Result<Vec<_>, _>>()?;
+                (taylor, coeffs)
+            }
+        };
         let mut zm = 1.0f64 / 64.0;
         while zm < zmax * (1.0 + 1e-9) {
             zm *= 2.0;
