@@ -85,7 +85,7 @@ declare -A T
 for f in $CASES; do
   for n in $ORDERS; do
     r=$(runs_for "$n")
-    tg=$(median "$r" "$TG expand '$(tg_expr "$f")' --order $n --format json")
+    tg=$(median "$r" "$TG expand '$(tg_expr "$f")' --order $n --format json --timeout 3600")
     fp=$(median "$r" "$PY $TMP/flint_series.py $f $n")
     fi=$(inproc "$r" "$f" "$n")
     T[$f,$n]=$tg
@@ -102,7 +102,7 @@ tg=$(median "$RUNS" "$TG expand '$(tg_expr mish)' --order 16 --format json")
 echo "mish order 16: taylorgate $tg s, SymPy $sy s"
 for n in $MEM_ORDERS; do
   echo "mish order $n under /usr/bin/time -v:"
-  /usr/bin/time -v $TG expand "$(tg_expr mish)" --order $n --format json 2>&1 >/dev/null \
+  /usr/bin/time -v $TG expand "$(tg_expr mish)" --order $n --format json --timeout 3600 2>&1 >/dev/null \
     | grep -E "Elapsed|Maximum resident"
 done
 rm -rf "$TMP"

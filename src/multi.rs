@@ -36,7 +36,9 @@ use crate::expr::{BinOp, CmpOp, Definitions, Expr, Func};
 use crate::ir::{Cond, Domain, LowerError, Lowering, Piece, Side};
 use crate::number::{Const, NumberError, Sign, ZeroTest};
 use crate::series::{self, SeriesError};
-use num_traits::Signed;
+use num_bigint::BigInt;
+use num_rational::BigRational;
+use num_traits::{One, Signed};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use thiserror::Error;
@@ -561,6 +563,139 @@ pub fn compose_coefficients(
         }
     }
     Ok(result.truncate(order))
+}
+
+/// `sum_n w_n sum_{k < m} t_k (a_n . x)^k` exactly, as a polynomial (order `None`): the Taylor
+/// polynomials of a sum of ridge functions `w_n T(a_n . x)` (the neurons of one activation)
+/// through total degree `m - 1`. `neurons` holds `(a_n, w_n)`, one input weight per variable.
+///
+/// Term by term, `x^al` has the coefficient `t_|al| |al|!/al! sum_n w_n a_n^al`. The exponents
+/// are chosen one variable at a time; after each choice the neurons whose remaining inputs
+/// agree are merged (their weights `w_n a_n1^al_1 ...` summed) and a branch whose weights all
+/// cancel is dropped. A sum over many neurons that cancels costs little: for the `2^n` sign
+/// vectors of the multiplication gate the neurons halve at each variable and every even
+/// exponent cancels, where expanding each neuron (Horner, `C(m - 1 + n, n)` terms per neuron
+/// and step) costs `2^n m C(m - 1 + n, n)` products. Without any merging the work is about
+/// `neurons * (n + 1)` products per monomial.
+pub fn ridge_sum(
+    space: &Arc<Space>,
+    neurons: &[(&[Const], &Const)],
+    t: &[Const],
+    m: usize,
+) -> Result<MultiSeries, MultiError> {
+    struct Walk<'a> {
+        inputs: Vec<&'a [Const]>,
+        t: &'a [Const],
+        m: usize,
+        factorials: Vec<BigInt>,
+        alpha: Vec<i32>,
+        terms: BTreeMap<Vec<i32>, Const>,
+    }
+    impl Walk<'_> {
+        /// The neurons `group` (index, weight so far) at variable `i`, total degree `deg`.
+        fn run(
+            &mut self,
+            i: usize,
+            deg: usize,
+            group: Vec<(usize, Const)>,
+        ) -> Result<(), MultiError> {
+            crate::budget::check();
+            if i == self.alpha.len() {
+                let w = group.iter().fold(Const::zero(), |acc, (_, w)| &acc + w);
+                let Some(tk) = self.t.get(deg).filter(|c| !is_zero(c)) else {
+                    return Ok(());
+                };
+                if is_zero(&w) {
+                    return Ok(());
+                }
+                let den: BigInt = self
+                    .alpha
+                    .iter()
+                    .map(|&a| self.factorials[a as usize].clone())
+                    .product();
+                let multinomial = BigRational::new(self.factorials[deg].clone(), den);
+                let c = &(tk * &w) * &Const::from_rational(multinomial);
+                if !is_zero(&c) {
+                    if self.terms.len() >= MAX_TERMS {
+                        return Err(MultiError::TooLarge(format!(
+                            "a sum of neurons with more than {MAX_TERMS} terms"
+                        )));
+                    }
+                    self.terms.insert(self.alpha.clone(), c);
+                }
+                return Ok(());
+            }
+            let mut cur = group;
+            for j in 0..self.m - deg {
+                if j > 0 {
+                    for (n, w) in cur.iter_mut() {
+                        *w = &*w * &self.inputs[*n][i];
+                    }
+                    cur.retain(|(_, w)| !is_zero(w));
+                    if cur.is_empty() {
+                        break;
+                    }
+                }
+                // Merge the neurons whose inputs after variable i agree.
+                let mut index: std::collections::HashMap<&[Const], usize> =
+                    std::collections::HashMap::new();
+                let mut merged: Vec<(usize, Const)> = Vec::new();
+                for (n, w) in &cur {
+                    let key = &self.inputs[*n][i + 1..];
+                    match index.get(key) {
+                        Some(&k) => merged[k].1 = &merged[k].1 + w,
+                        None => {
+                            index.insert(key, merged.len());
+                            merged.push((*n, w.clone()));
+                        }
+                    }
+                }
+                merged.retain(|(_, w)| !is_zero(w));
+                if merged.is_empty() {
+                    continue;
+                }
+                self.alpha[i] = j as i32;
+                self.run(i + 1, deg + j, merged)?;
+                self.alpha[i] = 0;
+            }
+            Ok(())
+        }
+    }
+    let vars = space.names().len();
+    let mut walk = Walk {
+        inputs: neurons.iter().map(|(a, _)| *a).collect(),
+        t,
+        m,
+        factorials: (0..=m.max(1))
+            .scan(BigInt::one(), |f, k| {
+                if k > 0 {
+                    *f *= BigInt::from(k);
+                }
+                Some(f.clone())
+            })
+            .collect(),
+        alpha: vec![0; vars],
+        terms: BTreeMap::new(),
+    };
+    if neurons.iter().any(|(a, _)| a.len() != vars) {
+        return Err(MultiError::Shape(format!(
+            "a neuron needs one input weight per variable ({vars})"
+        )));
+    }
+    let group: Vec<(usize, Const)> = neurons
+        .iter()
+        .enumerate()
+        .filter(|(_, (_, w))| !is_zero(w))
+        .map(|(n, (_, w))| (n, (*w).clone()))
+        .collect();
+    if m > 0 && !group.is_empty() {
+        walk.run(0, 0, group)?;
+    }
+    Ok(MultiSeries {
+        space: space.clone(),
+        terms: walk.terms,
+        order: None,
+    })
 }
 
 /// `u^2*v` style text of a monomial (for messages and reports).

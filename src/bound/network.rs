@@ -7,7 +7,7 @@ use super::fi::Fi;
 use super::phi::PhiTable;
 use super::BoundError;
 use crate::expr::{BinOp, Expr};
-use crate::multi::{MultiSeries, Space};
+use crate::multi::Space;
 use crate::number::{Const, ZeroTest};
 use num_rational::BigRational;
 use num_traits::{Signed, ToPrimitive};
@@ -330,21 +330,25 @@ impl Model {
                     tables.len() - 1
                 }
             };
-            // Q += w T(a . x)
-            let mut lin = MultiSeries::zero(&space);
-            for (i, a) in nr.input.iter().enumerate() {
-                lin = lin.add(&MultiSeries::variable(&space, i).scale(a));
-            }
-            let mut acc = MultiSeries::zero(&space);
-            for c in tables[t].taylor[..m as usize].iter().rev() {
-                acc = acc.mul(&lin).add(&MultiSeries::constant(&space, c.clone()));
-            }
-            q = q.add(&acc.scale(&nr.weight));
             neurons.push(FiNeuron {
                 weight: fi_const(&nr.weight)?,
                 input: nr.input.iter().map(fi_const).collect::<Result<_, _>>()?,
                 table: t,
             });
+        }
+        // Q += sum_n w_n T(a_n . x), the neurons of one table summed at once (they cancel).
+        for (t, table) in tables.iter().enumerate() {
+            let group: Vec<(&[Const], &Const)> = net
+                .neurons
+                .iter()
+                .zip(&neurons)
+                .filter(|(_, f)| f.table == t)
+                .map(|(nr, _)| (nr.input.as_slice(), &nr.weight))
+                .collect();
+            let sum =
+                crate::multi::ridge_sum(&space, &group, &table.taylor[..m as usize], m as usize)
+                    .map_err(|e| BoundError::Phi(e.to_string()))?;
+            q = q.add(&sum);
         }
         let q_exact: Vec<(Vec<i32>, Const)> = q
             .terms()

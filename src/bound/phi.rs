@@ -47,7 +47,8 @@ struct Cell {
 pub struct PhiTable {
     /// The function `phi`, in [`super::network::Z`].
     pub phi: Expr,
-    /// Exact Taylor coefficients of `phi` at 0, `a_0 .. a_M`.
+    /// Exact Taylor coefficients of `phi` at 0, `a_0 .. a_m` (at least; enclosures of the
+    /// others up to `a_M` are in `coeffs`).
     pub taylor: Vec<Const>,
     m: usize,
     coeffs: Vec<Interval>,
@@ -74,13 +75,35 @@ impl PhiTable {
     pub fn new(phi: &Expr, m: u32, zmax: f64) -> Result<PhiTable, BoundError> {
         let m = m as usize;
         let big_m = m + EXTRA;
-        let s = crate::series::taylor(phi, super::network::Z, &Const::zero(), big_m)
-            .map_err(|e| BoundError::Phi(format!("{phi}: {e}")))?;
-        let taylor = s.coefficients().to_vec();
-        let coeffs = taylor
-            .iter()
-            .map(|c| crate::interval::enclose_value(c, PREC))
-            .collect::<Result<Vec<_>, _>>()?;
+        // Exact coefficients where the model needs them (T, below m); beyond, enclosures from
+        // interval Taylor arithmetic at 0 suffice, and cost nothing where exact constants
+        // swell (`tanh(tanh(tanh(exp(z))))`: order 8 exactly is 50x the time of order 4).
+        let exact = |order: usize| {
+            crate::series::taylor(phi, super::network::Z, &Const::zero(), order)
+                .map(|s| s.coefficients().to_vec())
+                .map_err(|e| BoundError::Phi(format!("{phi}: {e}")))
+        };
+        let zero = Interval::from_int(0);
+        let (taylor, coeffs) =
+            match taylor_coefficients_with(phi, super::network::Z, &zero, &[], big_m, PREC) {
+                Ok(tail) if tail.len() > big_m => {
+                    let taylor = exact(m)?;
+                    let mut coeffs = taylor
+                        .iter()
+                        .map(|c| crate::interval::enclose_value(c, PREC))
+                        .collect::<Result<Vec<_>, _>>()?;
+                    coeffs.extend(tail.into_iter().skip(coeffs.len()));
+                    (taylor, coeffs)
+                }
+                _ => {
+                    let taylor = exact(big_m)?;
+                    let coeffs = taylor
+                        .iter()
+                        .map(|c| crate::interval::enclose_value(c, PREC))
+                        .collect::<Result<Vec<_>, _>>()?;
+                    (taylor, coeffs)
+                }
+            };
         let mut zm = 1.0f64 / 64.0;
         while zm < zmax * (1.0 + 1e-9) {
             zm *= 2.0;

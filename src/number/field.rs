@@ -509,17 +509,75 @@ pub(crate) fn poly_scale(a: &Poly, s: &BigRational) -> Poly {
     a.iter().map(|(m, c)| (m.clone(), c * s)).collect()
 }
 
-pub(crate) fn poly_mul(a: &Poly, b: &Poly) -> Poly {
-    let mut out = Poly::new();
-    for (ma, ca) in a {
-        crate::budget::check();
-        for (mb, cb) in b {
-            let (c, m) = mono_mul(ma, mb);
-            let k = ca * cb;
-            poly_add_term(&mut out, m, if c.is_one() { k } else { c * k });
+/// The coefficients of `p` over one common denominator: `p = (1/D) sum N_m m`.
+fn integer_terms(p: &Poly) -> (Vec<(&Mono, BigInt)>, BigInt) {
+    let mut den = BigInt::one();
+    for c in p.values() {
+        if !c.denom().is_one() && !(&den % c.denom()).is_zero() {
+            den = num_integer::Integer::lcm(&den, c.denom());
         }
     }
-    out
+    let terms = p
+        .iter()
+        .map(|(m, c)| {
+            let n = if c.denom() == &den {
+                c.numer().clone()
+            } else {
+                c.numer() * (&den / c.denom())
+            };
+            (m, n)
+        })
+        .collect();
+    (terms, den)
+}
+
+/// The product. Integer numerators over one common denominator (no gcd per term product),
+/// summed in a hash table (an equality of monomials compares atom ids; the structural order,
+/// which compares deep atoms' arguments, is only used once per distinct monomial at the end),
+/// and each coefficient reduced once.
+pub(crate) fn poly_mul(a: &Poly, b: &Poly) -> Poly {
+    let (a, b) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    if a.len() <= 1 {
+        return match a.iter().next() {
+            Some((m, c)) => poly_mul_mono(b, c, m),
+            None => Poly::new(),
+        };
+    }
+    let (ai, ad) = integer_terms(a);
+    let (bi, bd) = integer_terms(b);
+    // Numerator over `ad * bd`; a rare non-integer factor of a monomial product (a radical
+    // reduced, `exp` merged with a rational part) goes into a separate rational sum.
+    let mut acc: std::collections::HashMap<Mono, (BigInt, Option<BigRational>)> =
+        std::collections::HashMap::with_capacity(ai.len() * bi.len() / 2 + 1);
+    for (ma, ca) in &ai {
+        crate::budget::check();
+        for (mb, cb) in &bi {
+            let (c, m) = mono_mul(ma, mb);
+            let k = ca * cb;
+            let slot = acc.entry(m).or_insert_with(|| (BigInt::zero(), None));
+            if c.is_one() {
+                slot.0 += k;
+            } else if c.is_integer() {
+                slot.0 += k * c.numer();
+            } else {
+                let t = c * BigRational::from_integer(k);
+                slot.1 = Some(match slot.1.take() {
+                    Some(s) => s + t,
+                    None => t,
+                });
+            }
+        }
+    }
+    let den = ad * bd;
+    acc.into_iter()
+        .filter_map(|(m, (n, extra))| {
+            let mut q = BigRational::new(n, den.clone());
+            if let Some(x) = extra {
+                q += x / BigRational::from_integer(den.clone());
+            }
+            (!q.is_zero()).then_some((m, q))
+        })
+        .collect()
 }
 
 pub(crate) fn poly_mul_mono(a: &Poly, c: &BigRational, m: &Mono) -> Poly {
@@ -566,6 +624,9 @@ pub(crate) fn poly_div_exact(n: &Poly, d: &Poly) -> Option<Poly> {
     }
     if let Some(answer) = univariate_div_exact(n, d) {
         return answer;
+    }
+    if !may_divide(n, d) {
+        return None;
     }
     let (ld, cd) = leading(d)?;
     let min_n = n.keys().min_by(|a, b| mono_cmp(a, b, true))?;
@@ -690,6 +751,172 @@ fn univariate_div_exact(n: &Poly, d: &Poly) -> Option<Option<Poly>> {
         }
     }
     Some(Some(q))
+}
+
+/// The prime of [`may_divide`], `2^61 - 1`.
+const FILTER_PRIME: u64 = (1 << 61) - 1;
+
+fn mul_mod(a: u64, b: u64) -> u64 {
+    ((u128::from(a) * u128::from(b)) % u128::from(FILTER_PRIME)) as u64
+}
+
+fn pow_mod(mut b: u64, mut e: u64) -> u64 {
+    let mut r = 1;
+    while e > 0 {
+        if e & 1 == 1 {
+            r = mul_mod(r, b);
+        }
+        b = mul_mod(b, b);
+        e >>= 1;
+    }
+    r
+}
+
+fn int_mod(n: &BigInt) -> u64 {
+    let p = BigInt::from(FILTER_PRIME);
+    let r = ((n % &p) + &p) % &p;
+    r.to_u64().unwrap_or(0)
+}
+
+/// `q mod P`, `None` when the denominator is divisible by `P`.
+fn rat_mod(q: &BigRational) -> Option<u64> {
+    let d = int_mod(q.denom());
+    (d != 0).then(|| mul_mod(int_mod(q.numer()), pow_mod(d, FILTER_PRIME - 2)))
+}
+
+/// Whether `d` (group atoms only) may divide `n`: `false` only when an evaluation proves that
+/// it does not, so that a failing exact division (tried at every product of constants with
+/// several atoms in a denominator) costs one evaluation instead of the search of
+/// [`poly_div_exact`].
+///
+/// The proof: write `n = sum_K K n_K`, `K` running over the parts of the monomials of `n`
+/// that a product with a monomial of `d` leaves alone (the atoms that are not group atoms,
+/// the fractional parts of the exponents); when `d` has integer exponents, `n = q d` means
+/// `n_K = q_K d` for every `K`. Map every atom but one, `x`, to a non-zero value modulo the
+/// prime `P`, and `K` to arbitrary values: a ring homomorphism into `F_P[x, 1/x]` on each
+/// `n_K`, defined on `q_K` as well when every coefficient of `d` is a unit modulo `P` (the
+/// division of `n_K` by `d` only divides by a leading coefficient of `d`) and no coefficient
+/// of `n` has `P` in its denominator. So `d | n` implies that the image of `d` divides
+/// `sum_K v_K` (image of `n_K`); a non-zero remainder of that division proves `d` does not
+/// divide `n`.
+fn may_divide(n: &Poly, d: &Poly) -> bool {
+    const MAX_SPAN: i64 = 1 << 14;
+    // The evaluation variable: the atom of `d` with the widest span of exponents.
+    let mut spans: BTreeMap<&Atom, (i64, i64)> = BTreeMap::new();
+    for (m, c) in d {
+        if rat_mod(c).map_or(true, |v| v == 0) {
+            return true;
+        }
+        for (a, e) in &m.0 {
+            let Some(k) = e.is_integer().then(|| e.numer().to_i64()).flatten() else {
+                return true;
+            };
+            let s = spans.entry(a).or_insert((0, 0));
+            *s = (s.0.min(k), s.1.max(k));
+        }
+    }
+    let Some(x) = spans
+        .iter()
+        .max_by_key(|(_, (lo, hi))| hi - lo)
+        .map(|(a, _)| (*a).clone())
+    else {
+        return true;
+    };
+    // Pseudo-random non-zero values, drawn in order of first use (splitmix64).
+    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut draw = move || {
+        state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        1 + (z ^ (z >> 31)) % (FILTER_PRIME - 1)
+    };
+    let mut values: BTreeMap<Atom, (u64, u64)> = BTreeMap::new();
+    let mut classes: std::collections::HashMap<Vec<(Atom, BigRational)>, u64> =
+        std::collections::HashMap::new();
+    // The image of a polynomial as `(lowest exponent of x, dense coefficients)`.
+    let mut image = |p: &Poly, with_classes: bool| -> Option<Vec<(i64, u64)>> {
+        let mut out = Vec::with_capacity(p.len());
+        for (m, c) in p {
+            let mut v = rat_mod(c)?;
+            let mut kx = 0i64;
+            let mut class: Vec<(Atom, BigRational)> = Vec::new();
+            for (a, e) in &m.0 {
+                if !a.is_group() {
+                    class.push((a.clone(), e.clone()));
+                    continue;
+                }
+                let fl = e.floor();
+                if fl != *e {
+                    class.push((a.clone(), e - &fl));
+                }
+                let k = fl.numer().to_i64()?;
+                if *a == x {
+                    kx = k;
+                    continue;
+                }
+                let (r, r_inv) = *values.entry(a.clone()).or_insert_with(|| {
+                    let r = draw();
+                    (r, pow_mod(r, FILTER_PRIME - 2))
+                });
+                let f = if k >= 0 {
+                    pow_mod(r, k as u64)
+                } else {
+                    pow_mod(r_inv, k.unsigned_abs())
+                };
+                v = mul_mod(v, f);
+            }
+            if !class.is_empty() {
+                if !with_classes {
+                    return None;
+                }
+                v = mul_mod(v, *classes.entry(class).or_insert_with(&mut draw));
+            }
+            out.push((kx, v));
+        }
+        Some(out)
+    };
+    let (Some(dn), Some(nn)) = (image(d, false), image(n, true)) else {
+        return true;
+    };
+    let dense = |t: Vec<(i64, u64)>| -> Option<Vec<u64>> {
+        let lo = t.iter().map(|(k, _)| *k).min()?;
+        let hi = t.iter().map(|(k, _)| *k).max()?;
+        if hi - lo > MAX_SPAN {
+            return None;
+        }
+        let mut v = vec![0u64; (hi - lo) as usize + 1];
+        for (k, c) in t {
+            let i = (k - lo) as usize;
+            v[i] = (v[i] + c) % FILTER_PRIME;
+        }
+        // x is a unit: strip powers of x at both ends.
+        let first = v.iter().position(|&c| c != 0)?;
+        let last = v.iter().rposition(|&c| c != 0)?;
+        Some(v[first..=last].to_vec())
+    };
+    let (Some(dv), Some(mut r)) = (dense(dn), dense(nn)) else {
+        return true;
+    };
+    if dv.len() < 2 {
+        return true;
+    }
+    if r.len() < dv.len() {
+        return false;
+    }
+    let lead_inv = pow_mod(dv[dv.len() - 1], FILTER_PRIME - 2);
+    let dd = dv.len() - 1;
+    for i in (dd..r.len()).rev() {
+        if r[i] == 0 {
+            continue;
+        }
+        let t = mul_mod(r[i], lead_inv);
+        for (j, &dj) in dv.iter().enumerate() {
+            let idx = i - dd + j;
+            r[idx] = (r[idx] + FILTER_PRIME - mul_mod(t, dj)) % FILTER_PRIME;
+        }
+    }
+    r[..dd].iter().all(|&c| c == 0)
 }
 
 /// `a / b` where `b` has only group atoms (exponents subtract, nothing reduces).
