@@ -297,10 +297,12 @@ impl Display {
                 if !matches!(wait.recv_timeout(Duration::from_secs(1)), Err(Timeout)) {
                     return;
                 }
-                let bar = indicatif::ProgressBar::with_draw_target(
-                    None,
-                    indicatif::ProgressDrawTarget::stderr(),
-                );
+                let bar = indicatif::ProgressBar::new_spinner();
+                if let Ok(style) =
+                    indicatif::ProgressStyle::with_template("{spinner} {elapsed} {wide_msg}")
+                {
+                    bar.set_style(style);
+                }
                 while let Err(Timeout) = wait.recv_timeout(Duration::from_millis(100)) {
                     let text = STATUS.lock().map(|s| s.clone()).unwrap_or_default();
                     bar.set_message(text);
