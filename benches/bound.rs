@@ -16,6 +16,7 @@ fn bench(c: &mut Criterion) {
         ("gelu", "x/2*(1 + erf(x/sqrt(2)))"),
         ("tanh", "tanh(x)"),
         ("exp", "exp(x)"),
+        ("gaussian", "exp(-x^2)"),
     ] {
         let sigma = parse_expr(src, &Definitions::new()).expect("parses");
         let report = analyze(&sigma, &GateOptions::default()).expect("analysis");

@@ -104,6 +104,7 @@ pub struct Budget {
     memory: Option<usize>,
     cancel: Arc<AtomicBool>,
     parent: Option<Handle>,
+    progress: bool,
 }
 
 /// The budget in force, as installed for a thread.
@@ -217,6 +218,13 @@ impl Budget {
         self
     }
 
+    /// Show the stage in progress on stderr (an `indicatif` spinner) when the computation runs
+    /// over a second and stderr is a terminal (never otherwise: tests and JSON are unaffected).
+    pub fn with_progress(mut self, on: bool) -> Budget {
+        self.progress = on;
+        self
+    }
+
     /// The flag that stops the computation when set.
     pub fn cancel_flag(&self) -> Arc<AtomicBool> {
         self.cancel.clone()
@@ -240,9 +248,13 @@ impl Budget {
             cancel: self.cancel.clone(),
             parent,
         });
+        let display = (self.progress && std::io::IsTerminal::is_terminal(&std::io::stderr()))
+            .then(Display::start)
+            .flatten();
         let installed = Installed::new(Some(shared), stages);
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
         drop(installed);
+        drop(display);
         drop(timer);
         match result {
             Ok(v) => Ok(v),
@@ -251,6 +263,66 @@ impl Budget {
                 Err(other) => std::panic::resume_unwind(other),
             },
         }
+    }
+}
+
+/// Whether a [`Display`] shows the stages (only then do stages publish their text).
+static SHOWING: AtomicBool = AtomicBool::new(false);
+/// The stages in progress, as the display shows them.
+static STATUS: std::sync::Mutex<String> = std::sync::Mutex::new(String::new());
+
+fn publish() {
+    if SHOWING.load(Ordering::Relaxed) {
+        let text = STAGES.with(|s| s.borrow().join(", within "));
+        if let Ok(mut status) = STATUS.lock() {
+            *status = text;
+        }
+    }
+}
+
+/// A thread that shows the stage in progress on stderr after a second, until dropped.
+struct Display {
+    done: Option<std::sync::mpsc::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Display {
+    fn start() -> Option<Display> {
+        let (done, wait) = std::sync::mpsc::channel::<()>();
+        SHOWING.store(true, Ordering::Relaxed);
+        let thread = std::thread::Builder::new()
+            .name("taylorgate-progress".into())
+            .spawn(move || {
+                use std::sync::mpsc::RecvTimeoutError::Timeout;
+                if !matches!(wait.recv_timeout(Duration::from_secs(1)), Err(Timeout)) {
+                    return;
+                }
+                let bar = indicatif::ProgressBar::with_draw_target(
+                    None,
+                    indicatif::ProgressDrawTarget::stderr(),
+                );
+                while let Err(Timeout) = wait.recv_timeout(Duration::from_millis(100)) {
+                    let text = STATUS.lock().map(|s| s.clone()).unwrap_or_default();
+                    bar.set_message(text);
+                    bar.tick();
+                }
+                bar.finish_and_clear();
+            })
+            .ok()?;
+        Some(Display {
+            done: Some(done),
+            thread: Some(thread),
+        })
+    }
+}
+
+impl Drop for Display {
+    fn drop(&mut self) {
+        self.done.take();
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+        SHOWING.store(false, Ordering::Relaxed);
     }
 }
 
@@ -336,6 +408,7 @@ pub fn stage(what: impl Into<String>) -> Stage {
         s.push(what.clone());
         s.len()
     });
+    publish();
     Stage { depth, what }
 }
 
@@ -348,6 +421,7 @@ impl Stage {
                 *slot = format!("{} ({done} of {total} {unit} done)", self.what);
             }
         });
+        publish();
         check();
     }
 }
@@ -355,6 +429,7 @@ impl Stage {
 impl Drop for Stage {
     fn drop(&mut self) {
         STAGES.with(|s| s.borrow_mut().truncate(self.depth - 1));
+        publish();
     }
 }
 

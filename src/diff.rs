@@ -148,33 +148,35 @@ pub fn check_constants(expr: &Expr) -> Result<(), DiffError> {
         }
     }
     /// Whether `e` has a variable; checks each maximal constant part below `e` on the way
-    /// (one pass: every node is visited once).
-    fn walk(e: &Expr) -> Result<bool, DiffError> {
-        let children: Vec<&Expr> = match e {
+    /// (one pass: every node is visited once), if `checked`. The pieces of an `if` are not
+    /// checked: only the piece the condition selects is evaluated, and the other need not be
+    /// defined (`if x < x then ln(-1) else x` is `x`).
+    fn walk(e: &Expr, checked: bool) -> Result<bool, DiffError> {
+        let children: Vec<(&Expr, bool)> = match e {
             Expr::Var(_) => return Ok(true),
             Expr::Num(_) | Expr::Pi | Expr::E => return Ok(false),
-            Expr::Neg(a) | Expr::Deriv(_, _, a) => vec![a],
-            Expr::Bin(_, a, b) => vec![a, b],
+            Expr::Neg(a) | Expr::Deriv(_, _, a) => vec![(a, checked)],
+            Expr::Bin(_, a, b) => vec![(a, checked), (b, checked)],
             Expr::Call(_, args) | Expr::Apply(_, args) | Expr::Vector(args) => {
-                args.iter().collect()
+                args.iter().map(|a| (a, checked)).collect()
             }
-            Expr::If(c, a, b) => vec![&c.lhs, &c.rhs, a, b],
+            Expr::If(c, a, b) => vec![(&c.lhs, checked), (&c.rhs, checked), (a, false), (b, false)],
         };
         let flags = children
             .iter()
-            .map(|c| walk(c))
+            .map(|(c, checked)| walk(c, *checked))
             .collect::<Result<Vec<bool>, _>>()?;
         let has = flags.iter().any(|&f| f);
         if has {
-            for (c, f) in children.iter().zip(flags) {
-                if !f {
+            for ((c, checked), f) in children.iter().zip(flags) {
+                if !f && *checked {
                     check(c)?;
                 }
             }
         }
         Ok(has)
     }
-    if !walk(expr)? {
+    if !walk(expr, true)? {
         check(expr)?;
     }
     Ok(())

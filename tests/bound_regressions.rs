@@ -76,7 +76,12 @@ fn a_bound_stopped_at_its_limit_says_it_is_not_converged() {
     )
     .unwrap();
     assert!(!b.converged);
-    assert_eq!(b.stopped.as_deref(), Some("the limit of 200000 boxes"));
+    // At the limit of boxes, or earlier when the bound stopped dropping.
+    let why = b.stopped.as_deref().unwrap_or_default();
+    assert!(
+        why.contains("200000 boxes") || why.contains("no progress"),
+        "{why}"
+    );
     assert!(b.method.contains("NOT CONVERGED"), "{}", b.method);
     // A value attained is stated (the corner enclosures), and K is above it.
     assert!(b.attained > BigRational::from_integer(0.into()));

@@ -212,14 +212,23 @@ fn example_bounds_hold_at_many_points() {
     let deep = prove("examples/deep_product.tg", "1");
     let (k, m) = bound(&deep, 4);
     let rem = format!("{} - u*v*w", gate_sp(&gate_sp("u", "v"), "w"));
-    check("deep_product.tg:4", &rem, &["u", "v", "w"], &k, m, &one);
-    // Looseness within 10x where the interval Taylor arithmetic is tight (exp); softplus
-    // (ln(1 + exp)) enclosures are much wider (see the report).
-    assert!(report[3] < 10.0 && report[4] < 10.0, "{report:?}");
+    report.push(check(
+        "deep_product.tg:4",
+        &rem,
+        &["u", "v", "w"],
+        &k,
+        m,
+        &one,
+    ));
+    // Every bound within 10x of the largest value observed (issue 11), the deep product too
+    // (the Taylor models of crate::bound::tm).
+    assert!(report.iter().all(|&l| l < 10.0), "{report:?}");
 }
 
 fn prove_text(claims: &str, radius: &str) -> Value {
-    let path = std::env::temp_dir().join(format!("prove_bound_{}.tg", std::process::id()));
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    let path = std::env::temp_dir().join(format!("prove_bound_{}_{n}.tg", std::process::id()));
     std::fs::write(&path, claims).unwrap();
     let v = prove(path.to_str().unwrap(), radius);
     let _ = std::fs::remove_file(&path);
@@ -260,6 +269,45 @@ fn written_claims() {
         let upper = value.lo().abs().max(value.hi().abs());
         assert!(upper <= &k * num_traits::Pow::pow(&p[0].abs(), m), "{p:?}");
     }
+}
+
+/// The squaring gate with exp (`sigma''(0) = 1`): `exp(a) + exp(-a) - 2`.
+fn square_exp(a: &str) -> String {
+    format!("(exp({a}) + exp(-({a})) - 2)")
+}
+
+/// The product from two squaring gates: `(sq(a + b) - sq(a - b)) / 4`.
+fn product_sq(a: &str, b: &str) -> String {
+    format!(
+        "(({}) - ({})) / 4",
+        square_exp(&format!("({a}) + ({b})")),
+        square_exp(&format!("({a}) - ({b})"))
+    )
+}
+
+#[test]
+fn a_tree_of_squaring_gates() {
+    // Four inputs, two layers of products made of squaring gates: the remainder is of order 6
+    // (issue 11: K = 7015 in 75 s against about 1.9 observed).
+    let v = prove_text(
+        "sigma(x) = exp(x)\nsq(x) = (sigma(x) + sigma(-x) - 2*sigma(0)) / sigma''(0)\nm(u, v) = (sq(u+v) - sq(u-v)) / 4\nclaim m(m(u, v), m(w, z)) = u*v*w*z + O(|x|^6)\n",
+        "1",
+    );
+    let (k, m) = bound(&v, 4);
+    assert_eq!(m, 6);
+    let rem = format!(
+        "{} - u*v*w*z",
+        product_sq(&product_sq("u", "v"), &product_sq("w", "z"))
+    );
+    let looseness = check(
+        "tree of squaring gates",
+        &rem,
+        &["u", "v", "w", "z"],
+        &k,
+        m,
+        &q("1"),
+    );
+    assert!(looseness < 10.0, "{looseness}");
 }
 
 #[test]

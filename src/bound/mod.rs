@@ -20,14 +20,15 @@
 //!   exact rational point whose rigorous enclosure ([`crate::interval::enclose`] of the
 //!   expression itself) lies strictly above `eps`.
 //!
-//! Functions that are not one hidden layer (a deep product) get the direct interval enclosure
-//! of the expression for sup-norm claims; their remainder bounds stay with
-//! [`crate::prove::remainder_bound`]'s rays.
+//! Functions that are not one hidden layer (a deep product, a tree of gates, any composition)
+//! get the Taylor models of [`tm`] for their remainder bounds (the same search along rays), and
+//! the direct interval enclosure of the expression for sup-norm claims.
 
 pub mod fi;
 pub mod network;
 pub mod phi;
 pub mod search;
+pub mod tm;
 
 use crate::expr::Expr;
 use crate::interval::{Interval, IntervalError};
@@ -44,6 +45,14 @@ pub const MAX_BOXES: usize = 200_000;
 /// The branch and bound of a remainder stops when its bound is within `1 + 1/TOLERANCE` of a
 /// value attained.
 pub const TOLERANCE: f64 = 16.0;
+/// The branch and bound of a composition ([`tm`]) stops when its bound is within
+/// `1 + DEEP_TOLERANCE` of a value attained (its remainders do not cancel between neurons).
+pub const DEEP_TOLERANCE: f64 = 1.0;
+/// The most boxes of the branch and bound of a composition.
+pub const DEEP_MAX_BOXES: usize = 20_000;
+/// A remainder's branch and bound stops when its bound has not dropped by a thousandth over
+/// this many boxes (the enclosures of `Phi` on their finest cells limit it).
+pub const STALL_BOXES: usize = 8192;
 /// Significant decimal digits of a printed `K` (rounded up).
 pub const K_DIGITS: u32 = 2;
 
@@ -127,6 +136,30 @@ fn round_down(x: f64) -> BigRational {
         .unwrap_or(q)
 }
 
+/// The model behind a remainder bound along rays.
+enum RayModel {
+    /// One hidden layer ([`network`]), with the reach of its neuron arguments.
+    Layer(Model, f64),
+    /// Any other expression ([`tm`]).
+    Deep(tm::Model),
+}
+
+impl RayModel {
+    fn eval_ray(&self, t: Fi, y: &[Fi]) -> Result<Fi, BoundError> {
+        match self {
+            RayModel::Layer(m, _) => m.eval_ray(t, y),
+            RayModel::Deep(m) => m.eval_ray(t, y),
+        }
+    }
+
+    fn cells(&self) -> usize {
+        match self {
+            RayModel::Layer(m, _) => m.cells(),
+            RayModel::Deep(m) => m.cells(),
+        }
+    }
+}
+
 /// Default limits: [`MAX_BOXES`], no deadline.
 pub fn default_limits() -> Limits {
     Limits {
@@ -151,17 +184,27 @@ pub fn remainder_bound(
     if !radius.is_positive() {
         return Err(BoundError::Options("the radius must be > 0".into()));
     }
-    let net = Network::read(r, vars).ok_or(BoundError::NotANetwork)?;
     let rf = Fi::from_rational(radius);
-    let zmax = fi::up(Model::reach(&net) * rf.hi * (1.0 + 1e-12));
-    let model = Model::new(&net, order as u32, zmax)?;
-    if model
-        .q_exact
-        .iter()
-        .any(|(e, _)| e.iter().map(|&k| k as i64).sum::<i64>() < order as i64)
-    {
-        return Err(BoundError::NotANetwork);
-    }
+    let model = match Network::read(r, vars) {
+        Some(net) => {
+            let zmax = fi::up(Model::reach(&net) * rf.hi * (1.0 + 1e-12));
+            let model = Model::new(&net, order as u32, zmax)?;
+            if model
+                .q_exact
+                .iter()
+                .any(|(e, _)| e.iter().map(|&k| k as i64).sum::<i64>() < order as i64)
+            {
+                return Err(BoundError::NotANetwork);
+            }
+            RayModel::Layer(model, zmax)
+        }
+        None => {
+            if !tm::vanishes_below(r, vars, order as u32) {
+                return Err(BoundError::NotANetwork);
+            }
+            RayModel::Deep(tm::Model::new(r, vars, order as u32, radius)?)
+        }
+    };
     let n = vars.len();
     let mut faces = Vec::new();
     for i in 0..n {
@@ -179,7 +222,17 @@ pub fn remainder_bound(
     }
     let g = |b: &[Fi]| model.eval_ray(b[0], &b[1..]);
     let mut s = Search::new(&g, faces)?;
-    let mut end = s.run(None, 1.0 / TOLERANCE, limits)?;
+    s.stall = Some(STALL_BOXES);
+    let deep = matches!(model, RayModel::Deep(_));
+    let (tol, limits) = if deep {
+        let mut l = limits.clone();
+        l.max_boxes = l.max_boxes.min(DEEP_MAX_BOXES);
+        (DEEP_TOLERANCE, l)
+    } else {
+        (1.0 / TOLERANCE, limits.clone())
+    };
+    let limits = &limits;
+    let mut end = s.run(None, tol, limits)?;
     // The value at the best point, precisely, from the expression itself.
     let precise = precise_ratio(r, vars, &s.argmax, order)
         .unwrap_or(0.0)
@@ -191,7 +244,7 @@ pub fn remainder_bound(
     } else {
         round_up(s.upper(), K_DIGITS)?
     };
-    if end == End::Done && precise > 0.0 {
+    if end == End::Done && precise > 0.0 && !deep {
         // A round K just above the value attained, then proved: two spellings of one function
         // get one number.
         let mut base = precise;
@@ -224,14 +277,25 @@ pub fn remainder_bound(
         at = corner;
     }
     let stopped = (!converged).then(|| s.stopped.clone().unwrap_or_else(|| "a limit".into()));
-    let mut method = format!(
-        "Taylor model of each neuron (exact polynomial through degree {} plus (a.x)^{order} Phi(a.x), Phi enclosed on {} cells of the neuron argument in [-{}, {}]), branch and bound over {} boxes of (t, y) with x = t y on the faces of the box",
-        order.saturating_sub(1),
-        model.cells(),
-        short(zmax),
-        short(zmax),
-        s.boxes
-    );
+    let mut method = match &model {
+        RayModel::Layer(model, zmax) => format!(
+            "Taylor model of each neuron (exact polynomial through degree {} plus (a.x)^{order} Phi(a.x), Phi enclosed on {} cells of the neuron argument in [-{}, {}]), branch and bound over {} boxes of (t, y) with x = t y on the faces of the box",
+            order.saturating_sub(1),
+            model.cells(),
+            short(*zmax),
+            short(*zmax),
+            s.boxes
+        ),
+        RayModel::Deep(model) => format!(
+            "Taylor model of each of {} subexpressions (Taylor polynomial through degree {} with enclosed coefficients plus t^{} times an enclosed remainder, each function of one argument by Phi on {} cells), branch and bound over {} boxes of (t, y) with x = t y on the faces of the box, to within a factor {} of a value attained",
+            model.len(),
+            model.degree() - 1,
+            model.degree(),
+            model.cells(),
+            s.boxes,
+            1.0 + DEEP_TOLERANCE
+        ),
+    };
     if let Some(why) = &stopped {
         method.push_str(&format!(
             "; NOT CONVERGED: stopped at {why}, K is the rigorous bound reached there, not a tight one"

@@ -299,7 +299,7 @@ pub struct Model {
     tables: Vec<PhiTable>,
 }
 
-fn fi_const(c: &Const) -> Result<Fi, BoundError> {
+pub(crate) fn fi_const(c: &Const) -> Result<Fi, BoundError> {
     if let Some(q) = c.to_rational() {
         return Ok(Fi::from_rational(&q));
     }

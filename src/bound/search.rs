@@ -53,7 +53,13 @@ pub struct Search<'a> {
     pub boxes: usize,
     /// Why the last run stopped early, when it did.
     pub stopped: Option<String>,
+    /// Stop (as at a limit) when the upper bound has not dropped by a thousandth over this
+    /// many boxes (an enclosure that cannot get tighter); `None`: never.
+    pub stall: Option<usize>,
 }
+
+/// Boxes between two reports of progress (and checks of the budget).
+const REPORT_EVERY: usize = 1024;
 
 /// Why a run ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -87,6 +93,7 @@ impl<'a> Search<'a> {
             argmax: vec![],
             boxes: 0,
             stopped: None,
+            stall: None,
         };
         for b in boxes {
             s.push(b, 0)?;
@@ -174,6 +181,9 @@ impl<'a> Search<'a> {
         tol: f64,
         limits: &Limits,
     ) -> Result<End, BoundError> {
+        let stage = crate::budget::stage("the branch and bound");
+        let mut mark = (self.boxes, self.upper());
+        let mut report = self.boxes;
         loop {
             let Some(top) = self.heap.peek() else {
                 return Ok(End::Done);
@@ -191,6 +201,23 @@ impl<'a> Search<'a> {
             if limits.deadline.is_some_and(|d| Instant::now() >= d) {
                 self.stopped = Some("the deadline".into());
                 return Ok(End::Limit);
+            }
+            if self.boxes >= report + REPORT_EVERY {
+                report = self.boxes;
+                stage.progress(self.boxes, limits.max_boxes, "boxes");
+            }
+            if let Some(window) = self.stall {
+                if self.boxes >= mark.0 + window {
+                    let upper = self.upper();
+                    if upper > mark.1 * (1.0 - 1e-3) {
+                        self.stopped = Some(format!(
+                            "no progress of the bound in {window} boxes ({} in all)",
+                            self.boxes
+                        ));
+                        return Ok(End::Limit);
+                    }
+                    mark = (self.boxes, upper);
+                }
             }
             let top = self.heap.pop().expect("peeked");
             self.sample(&top.cell);

@@ -146,7 +146,7 @@ pub fn main() -> ! {
         }
         _ => Some(timeout.unwrap_or(Duration::from_secs(budget::DEFAULT_TIMEOUT_SECS))),
     };
-    let mut budget = Budget::new().with_memory(memory);
+    let mut budget = Budget::new().with_memory(memory).with_progress(true);
     if let Some(t) = timeout {
         budget = budget.with_timeout(t);
     }

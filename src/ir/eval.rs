@@ -16,6 +16,17 @@ pub enum Side {
     Both,
 }
 
+impl Side {
+    /// The side of `a op b` where `a = b` (a value compared with itself, or two equal
+    /// constants): `<=` and `>=` hold, `<` and `>` do not.
+    pub fn of_equal(op: CmpOp) -> Side {
+        match op {
+            CmpOp::Le | CmpOp::Ge => Side::Then,
+            CmpOp::Lt | CmpOp::Gt => Side::Other,
+        }
+    }
+}
+
 /// The evaluation was cancelled by the interrupt hook (a deadline, a memory budget).
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("cancelled: {0}")]
@@ -62,6 +73,24 @@ pub trait Domain {
     ) -> Result<Self::V, Self::Error>;
     /// A one-argument analytic built-in (not `abs`, `min`, `max`: those are pieces).
     fn call(&mut self, func: Func, a: &Self::V) -> Result<Self::V, Self::Error>;
+    /// `func(a)` where `a` is known to be constant: its value does not vary with the variables,
+    /// although its node may mention them (`x/x`, `x - x`, a piece decided to a constant). Only
+    /// the value of `func` at that constant is needed, no derivative: `acosh(x/x)` is
+    /// `acosh(1) = 0` everywhere although `acosh` has a branch point at 1. By default
+    /// [`Domain::call`].
+    fn call_at_constant(&mut self, func: Func, a: &Self::V) -> Result<Self::V, Self::Error> {
+        self.call(func, a)
+    }
+    /// `base ^ exponent` where both are known to be constant (see
+    /// [`Domain::call_at_constant`]): `(x - x)^(1/3)` is `0^(1/3) = 0`. By default
+    /// [`Domain::pow`].
+    fn pow_at_constant(
+        &mut self,
+        base: &Self::V,
+        exponent: &Self::V,
+    ) -> Result<Self::V, Self::Error> {
+        self.pow(base, exponent, true)
+    }
     /// Which piece of `if lhs op rhs` applies at the point.
     fn side(&mut self, cond: Cond<'_, Self::V>) -> Result<Side, Self::Error>;
     /// The value of `if lhs op rhs then a else b` at a switching point ([`Side::Both`]).
@@ -90,6 +119,10 @@ pub struct Cond<'v, V> {
     pub rhs: &'v V,
     /// `lhs - rhs`.
     pub d: &'v V,
+    /// Whether both sides are known to be constant (see [`Domain::call_at_constant`]): then
+    /// `d` is a constant, and a `d` that is exactly zero decides the condition (`<=`, `>=` hold,
+    /// `<`, `>` do not) instead of making the point a switching point.
+    pub constant: bool,
 }
 
 impl<V> Clone for Cond<'_, V> {
@@ -110,7 +143,7 @@ struct Piecewise {
 
 impl Piecewise {
     /// The evaluated condition (the sides evaluated, `d = lhs - rhs` given).
-    fn cond<'v, V>(self, values: &'v [Option<V>], d: &'v V) -> Cond<'v, V> {
+    fn cond<'v, V>(self, values: &'v [Option<V>], d: &'v V, constant: bool) -> Cond<'v, V> {
         let value = |i: Id| values[i.index()].as_ref().expect("condition evaluated");
         Cond {
             piece: self.piece,
@@ -118,6 +151,7 @@ impl Piecewise {
             lhs: value(self.lhs),
             rhs: value(self.rhs),
             d,
+            constant,
         }
     }
 }
@@ -147,11 +181,22 @@ pub type Interrupt<'h> = Box<dyn FnMut() -> Result<(), Cancelled> + 'h>;
 /// Evaluates nodes of a [`Graph`] in a [`Domain`]: iteratively (no recursion), each node at
 /// most once (values memoised), and only the nodes a result needs: the condition of an `if`
 /// first, then the piece (or, at a switching point, both pieces) it selects.
+///
+/// Along with the values it keeps two facts of the evaluation, valid in every domain (where the
+/// node is defined): which earlier node a node equals (an `if` whose piece is decided equals that
+/// piece), and which nodes are constant (no variable; `a - a` and `a/a`; operations on constants;
+/// a decided piece that is constant). A condition comparing a node with one it equals is decided
+/// without the domain (`if x < x` is the `else` piece), and a built-in of a constant argument is
+/// [`Domain::call_at_constant`].
 pub struct Evaluator<'g, 'h, D: Domain> {
     graph: &'g Graph,
     domain: D,
     values: Vec<Option<D::V>>,
     sides: std::collections::HashMap<Id, (Side, D::V)>,
+    /// The earliest node known to equal each evaluated node (itself by default).
+    same: Vec<Id>,
+    /// Whether each evaluated node is known to be constant.
+    constant: Vec<bool>,
     interrupt: Option<Interrupt<'h>>,
     failure: Vec<Id>,
 }
@@ -164,6 +209,8 @@ impl<'g, 'h, D: Domain> Evaluator<'g, 'h, D> {
             domain,
             values: vec![None; graph.len()],
             sides: Default::default(),
+            same: (0..graph.len() as u32).map(Id).collect(),
+            constant: vec![false; graph.len()],
             interrupt: None,
             failure: Vec::new(),
         }
@@ -189,6 +236,9 @@ impl<'g, 'h, D: Domain> Evaluator<'g, 'h, D> {
     pub fn value(&mut self, root: Id) -> Result<D::V, D::Error> {
         if self.values.len() < self.graph.len() {
             self.values.resize(self.graph.len(), None);
+            self.same
+                .extend((self.same.len() as u32..self.graph.len() as u32).map(Id));
+            self.constant.resize(self.graph.len(), false);
         }
         let mut stack = vec![root];
         while let Some(&id) = stack.last() {
@@ -244,7 +294,12 @@ impl<'g, 'h, D: Domain> Evaluator<'g, 'h, D> {
                     let (l, r) = (self.get(lhs).clone(), self.get(rhs).clone());
                     self.domain.sub(&l, &r)?
                 };
-                let side = self.domain.side(at.cond(&self.values, &d))?;
+                let side = if self.same[lhs.index()] == self.same[rhs.index()] {
+                    Side::of_equal(op)
+                } else {
+                    let constant = self.constant[lhs.index()] && self.constant[rhs.index()];
+                    self.domain.side(at.cond(&self.values, &d, constant))?
+                };
                 self.sides.insert(id, (side, d));
             }
             let side = self.sides[&id].0;
@@ -262,10 +317,21 @@ impl<'g, 'h, D: Domain> Evaluator<'g, 'h, D> {
                 Side::Both => {
                     let (_, d) = &self.sides[&id];
                     let value = |i: Id| self.values[i.index()].as_ref().expect("evaluated");
-                    let cond = at.cond(&self.values, d);
+                    let constant = self.constant[lhs.index()] && self.constant[rhs.index()];
+                    let cond = at.cond(&self.values, d, constant);
                     self.domain.join(cond, value(then), value(other))?
                 }
             };
+            let (same, constant) = match side {
+                Side::Then => (self.same[then.index()], self.constant[then.index()]),
+                Side::Other => (self.same[other.index()], self.constant[other.index()]),
+                Side::Both => (
+                    id,
+                    self.constant[then.index()] && self.constant[other.index()],
+                ),
+            };
+            self.same[id.index()] = same;
+            self.constant[id.index()] = constant;
             self.values[id.index()] = Some(v);
             stack.pop();
             return Ok(());
@@ -292,6 +358,7 @@ impl<'g, 'h, D: Domain> Evaluator<'g, 'h, D> {
                     };
                     acc = self.domain.mul(&acc, &r)?;
                 }
+                self.constant[id.index()] = self.is_constant(node);
                 self.values[id.index()] = Some(acc);
                 stack.pop();
                 return Ok(());
@@ -303,9 +370,23 @@ impl<'g, 'h, D: Domain> Evaluator<'g, 'h, D> {
         }
         self.tick()?;
         let v = self.compute(node)?;
+        self.constant[id.index()] = self.is_constant(node);
         self.values[id.index()] = Some(v);
         stack.pop();
         Ok(())
+    }
+
+    /// Whether `node` (not an `if`; its children evaluated) is constant: no variable, `a - a`,
+    /// `a / a` (a removable singularity where `a` vanishes, as the domains treat it), or an
+    /// operation on constants.
+    fn is_constant(&self, node: &Node) -> bool {
+        match *node {
+            Node::Var(_) => false,
+            Node::Sub(a, b) | Node::Div(a, b) if self.same[a.index()] == self.same[b.index()] => {
+                true
+            }
+            _ => node.children().all(|c| self.constant[c.index()]),
+        }
     }
 
     /// The divisor `b` as factors `f^k` (`b = prod f^k`), looking through products and small
@@ -383,10 +464,11 @@ impl<'g, 'h, D: Domain> Evaluator<'g, 'h, D> {
             Node::Sub(a, b) => d.sub(v(a), v(b)),
             Node::Mul(a, b) => d.mul(v(a), v(b)),
             Node::Div(a, b) => d.div(v(a), v(b)),
-            Node::Pow(a, b) => {
-                let constant = self.graph.facts(b).vars.is_empty();
-                d.pow(v(a), v(b), constant)
+            Node::Pow(a, b) if self.constant[a.index()] && self.constant[b.index()] => {
+                d.pow_at_constant(v(a), v(b))
             }
+            Node::Pow(a, b) => d.pow(v(a), v(b), self.constant[b.index()]),
+            Node::Call(f, a) if self.constant[a.index()] => d.call_at_constant(f, v(a)),
             Node::Call(f, a) => d.call(f, v(a)),
             Node::If { .. } => unreachable!("pieces are evaluated by `value`"),
         }

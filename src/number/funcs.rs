@@ -516,6 +516,8 @@ impl Domain for Exact<'_> {
     fn side(&mut self, cond: Cond<'_, Const>) -> Result<Side, NumberError> {
         Ok(match cond.d.sign() {
             Sign::Unknown => return Err(NumberError::UndecidedSign(cond.d.to_string())),
+            // Two sides that are equal constants (not just equal at this point).
+            Sign::Zero if cond.constant => Side::of_equal(cond.op),
             Sign::Zero => Side::Both,
             s => {
                 let holds = match cond.op {

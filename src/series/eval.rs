@@ -98,12 +98,26 @@ impl<C: Coeff> Domain for Trunc1<C> {
         let what = move || format!("{func} at {at}");
         apply_func(func, std::slice::from_ref(a), &what, &mut self.notes)
     }
+    fn call_at_constant(&mut self, func: Func, a: &Trunc<C>) -> Result<Trunc<C>, Fail> {
+        match a.c.first() {
+            Some(a0) => Ok(Trunc::constant(C::apply(func, a0)?, self.n)),
+            None => Ok(Trunc::zeros(0)),
+        }
+    }
+    fn pow_at_constant(&mut self, base: &Trunc<C>, e: &Trunc<C>) -> Result<Trunc<C>, Fail> {
+        match (base.c.first(), e.c.first()) {
+            (Some(b0), Some(e0)) => Ok(Trunc::constant(b0.pow(e0)?, self.n)),
+            _ => Ok(Trunc::zeros(0)),
+        }
+    }
     fn side(&mut self, cond: Cond<'_, Trunc<C>>) -> Result<Side, Fail> {
         let Some(d0) = cond.d.c.first() else {
             return Ok(Side::Both);
         };
         Ok(match d0.sign() {
             Sign::Unknown => return Err(NumberError::UndecidedSign(d0.describe()).into()),
+            // Two constants that are equal: the condition is decided everywhere.
+            Sign::Zero if cond.constant => Side::of_equal(cond.op),
             Sign::Zero => Side::Both,
             s if holds(cond.op, s) => Side::Then,
             _ => Side::Other,

@@ -46,8 +46,16 @@ POINTS = [
 ]
 
 
+# Digits of a point: far more than the working precision of any finite difference (mpmath
+# differentiates at (prec + 20) * (n + 1) bits with steps of 2^-(prec + 10)), so that the steps
+# of a one-sided difference at an irrational or non-dyadic point (1/3, ln 2) lie on the side of
+# the exact point they are meant to (a switching point `if 1/3 > x` is seen as one).
+POINT_DIGITS = 3000
+
+
 def point_mp(sp_value):
-    return mpmath.mpf(sympy.N(sp_value, mpmath.mp.dps + 10))
+    with mpmath.workdps(POINT_DIGITS):
+        return mpmath.mpf(str(sympy.N(sp_value, POINT_DIGITS)))
 
 
 class Gen:

@@ -156,7 +156,11 @@ def taylor_ref(f, p, n):
     sides = {}
     for direction in (1, -1):
         try:
-            sides[direction] = [gen._real(c) for c in mpmath.taylor(f, p, n, direction=direction, singular=True)]
+            c = [gen._real(c) for c in mpmath.taylor(f, p, n, direction=direction, singular=True)]
+            # mpmath's taylor (diffs) takes c_0 from the right whatever the direction: take it
+            # from this side (a jump at a switching point shows in c_0 only)
+            c[0] = gen._real(mpmath.diff(f, p, 0, direction=direction, singular=True))
+            sides[direction] = c
         except gen.Undefined as err:
             sides[direction] = str(err)
     left, right = sides[-1], sides[1]
@@ -234,6 +238,8 @@ def run_binary(args, timeout, file_text):
 def refusal_class(stderr):
     line = stderr.strip().splitlines()[0] if stderr.strip() else "(no message)"
     line = re.sub(r"^error: ", "", line)
+    # `diff`'s "EXPR at x = P: why": the class is the why
+    line = re.sub(r"^.* at \w+ = [^:`]*: ", "", line)
     line = re.sub(r"`[^`]*`", "`…`", line)
     line = re.sub(r"\(.*", "", line)
     line = re.sub(r"-?\d+(\.\d+)?", "N", line)
@@ -611,7 +617,7 @@ def main():
     print("\nrefusal classes:")
     for (cls, detail), k in refusals.most_common():
         print(f"  {k:>6}  {cls:<18} {detail}")
-    for cls in ("wrong", "wrong (text)", "timed out", "reference inconsistent"):
+    for cls in ("wrong", "wrong (text)", "refused wrongly", "timed out", "reference inconsistent"):
         if listed[cls]:
             note = " (the printer's sign bug until the print fix lands)" if cls == "wrong (text)" else ""
             print(f"\n{cls}{note}:")
