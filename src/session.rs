@@ -199,7 +199,19 @@ impl Session {
 
     /// `e` at the node of `text` where it arises ([`crate::ir::locate`]), or at the whole text.
     fn locate(&self, e: Error, text: &str, var: &str, probe: Probe<'_>) -> Error {
-        if e.is_placed() {
+        // An order above the limit is about the option, not a node: looking for the node would
+        // compute the series again (to the maximum order) only to find none.
+        let about_the_order = |s: &crate::series::SeriesError| {
+            matches!(s, crate::series::SeriesError::OrderTooLarge { .. })
+        };
+        let about_an_option = match &e {
+            Error::Series(s) => about_the_order(s),
+            Error::Gate(g) => {
+                matches!(g.as_ref(), crate::gate::GateError::Series(s) if about_the_order(s))
+            }
+            _ => false,
+        };
+        if e.is_placed() || about_an_option {
             return e;
         }
         let place = crate::ir::locate(text, &self.defs, var, probe);
