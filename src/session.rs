@@ -572,7 +572,8 @@ pub fn read_source(path: &Path) -> Result<String, Error> {
     }
 }
 
-fn rational_option(option: &str, text: &str) -> Result<BigRational, Error> {
+/// The value of option `option` (`--radius`), a decimal or fraction, or a usage error.
+pub(crate) fn rational_option(option: &str, text: &str) -> Result<BigRational, Error> {
     certificate::parse_rational(text).map_err(|e| {
         UsageError::Option {
             option: option.to_string(),
@@ -1128,7 +1129,8 @@ pub struct GateApprox {
     pub expansion: Option<Vec<Option<String>>>,
 }
 
-fn verdict_name(v: Verdict) -> &'static str {
+/// The verdict in words, as in the JSON and the `scan` table.
+pub(crate) fn verdict_name(v: Verdict) -> &'static str {
     match v {
         Verdict::Admits => "admits",
         Verdict::DoesNotAdmit => "does not admit",

@@ -243,8 +243,7 @@ impl Model {
         };
         model.root = model.build(r)?;
         model.finish();
-        for (e, d, c) in &model.nodes[model.root].p.terms {
-            let _ = e;
+        for (_, d, c) in &model.nodes[model.root].p.terms {
             if *d < m && !c.contains_zero() {
                 return Err(BoundError::Phi(
                     "a term below the order does not vanish in the Taylor model".into(),

@@ -1,8 +1,6 @@
 //! `taylorgate diff`: symbolic derivatives, simplified, and their exact values at a point.
 
 use super::Outcome;
-use crate::interval::guaranteed_digits;
-use crate::number::Const;
 use crate::session::{primes, DiffRequest};
 use std::path::PathBuf;
 
@@ -62,9 +60,11 @@ impl DiffArgs {
     }
 }
 
-/// `value` to `digits` guaranteed digits, or a note that no precision separated it from 0.
-pub fn approx_text(value: &Const, digits: u32) -> String {
-    guaranteed_digits(value, digits)
+/// A value's guaranteed digits as the report holds them (computed once, by the session), or a
+/// note that no precision separated it from 0.
+pub fn approx_text(digits: Option<&String>) -> String {
+    digits
+        .cloned()
         .unwrap_or_else(|| "? (no guaranteed digits: not separated from 0)".to_string())
 }
 
@@ -110,8 +110,8 @@ pub fn run(args: &DiffArgs) -> Result<Outcome, crate::Error> {
                 let p = args.at.as_deref().unwrap_or_default().trim();
                 for (k, v) in values.iter().enumerate() {
                     out += &format!("{name}{}({p}) = {v}", primes(k as u32 + 1));
-                    if let Some(d) = args.digits {
-                        out += &format!("  ≈ {}", approx_text(v, d));
+                    if let Some(approx) = &report.approx {
+                        out += &format!("  ≈ {}", approx_text(approx.values[k].as_ref()));
                     }
                     out.push('\n');
                 }

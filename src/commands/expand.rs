@@ -78,11 +78,11 @@ pub fn run(args: &ExpandArgs) -> Result<Outcome, crate::Error> {
     Ok(match args.format {
         Format::Text => {
             let mut text = render_text(&report);
-            if let Some(d) = args.digits {
+            if let Some(approx) = &report.approx {
                 for (k, c) in report.coefficients.iter().enumerate() {
                     text.push_str(&format!(
                         "\nc_{k} = {c}  ≈ {}",
-                        super::diff::approx_text(c, d)
+                        super::diff::approx_text(approx.coefficients[k].as_ref())
                     ));
                 }
             }

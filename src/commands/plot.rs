@@ -115,8 +115,7 @@ fn unwritable(path: &Path, e: std::io::Error) -> crate::Error {
 }
 
 fn rational(text: &str, what: &str) -> Result<num_rational::BigRational, crate::Error> {
-    crate::certificate::parse_rational(text)
-        .map_err(|e| usage(&format!("--{what}"), &e.to_string()))
+    crate::session::rational_option(&format!("--{what}"), text)
 }
 
 /// Writes an SVG to `path`: a PNG when the name ends in `.png`.

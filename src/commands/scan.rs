@@ -68,7 +68,7 @@ fn cells(row: &ScanRow) -> Vec<String> {
             row.name.clone(),
             row.definition.clone(),
             show(&r.derivative_at_zero),
-            verdict_name(r.verdict).into(),
+            crate::session::verdict_name(r.verdict).into(),
             show(&r.bias),
             show(&r.derivative_at_bias),
             show(&row.leading_error),
@@ -86,14 +86,6 @@ fn cells(row: &ScanRow) -> Vec<String> {
             v.push(e.clone().unwrap_or_default());
             v
         }
-    }
-}
-
-fn verdict_name(v: Verdict) -> &'static str {
-    match v {
-        Verdict::Admits => "admits",
-        Verdict::DoesNotAdmit => "does not admit",
-        Verdict::Undecided => "undecided",
     }
 }
 
