@@ -33,7 +33,8 @@
 //! | [`library`] | the built-in library of named activations |
 //! | [`teach`] | derivations as documents (text, Markdown, LaTeX; English, Portuguese) and plots |
 //! | [`session`] | the library façade: definitions in scope, a budget, one entry point per command, reports in the JSON schema `taylorgate/1` |
-//! | [`commands`] | the command-line subcommands, as values (text and JSON), thin over [`session`] |
+//! | [`commands`] | the command-line subcommands, their arguments as plain values ([`commands::Command`]) and their answers (text and JSON), thin over [`session`]; the binary's `src/cli` reads them with clap (feature `cli`) |
+//! | [`choice`] | named option values (formats, languages): their names and help lines, `FromStr` |
 //! | [`budget`] | deadlines, cancellation and the memory limit of a computation |
 //!
 //! ## Example: does softplus multiply?

@@ -14,6 +14,7 @@ use serde_json::Value;
 use std::process::Command;
 use taylorgate::interval::{enclose, Interval};
 use taylorgate::{parse::parse_expr, Definitions};
+mod common;
 
 fn run(args: &[&str]) -> Value {
     let out = Command::new(env!("CARGO_BIN_EXE_taylorgate"))
@@ -21,13 +22,14 @@ fn run(args: &[&str]) -> Value {
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
         .expect("runs");
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|_| {
+    let v = serde_json::from_slice(&out.stdout).unwrap_or_else(|_| {
         panic!(
             "{args:?}: {}{}",
             String::from_utf8_lossy(&out.stdout),
             String::from_utf8_lossy(&out.stderr)
         )
-    })
+    });
+    common::validated(v)
 }
 
 fn q(text: &str) -> BigRational {

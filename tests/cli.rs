@@ -4,6 +4,8 @@
 use std::io::Write;
 use std::process::{Command, Stdio};
 
+mod common;
+
 /// Runs the binary; returns (exit code, stdout, stderr).
 fn tg(args: &[&str], stdin: Option<&str>) -> (i32, String, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_taylorgate"))
@@ -102,4 +104,75 @@ fn semantic_errors_show_their_place() {
     assert!(err.contains("--> 1:5"), "{err}");
     assert!(err.contains("1 | x + ln(-1)"), "{err}");
     assert!(err.contains("  |     ^^^^^^"), "{err}");
+}
+
+/// With `--format json` anywhere on the command line, a command line that the parser refuses is
+/// the schema's error object of kind `usage` on standard output (exit 2, nothing on standard
+/// error); without it, the parser's own message on standard error. Help and version are
+/// unchanged.
+#[test]
+fn usage_errors_are_json_with_format_json() {
+    let cases: [(&[&str], Option<&str>, &str); 7] = [
+        (
+            &["gate", "softplus", "--format", "json", "--bogus"],
+            Some("gate"),
+            "--bogus",
+        ),
+        (&["expand", "--format", "json"], Some("expand"), "<EXPR>"),
+        (
+            &["diff", "x", "-n", "many", "--format", "json"],
+            Some("diff"),
+            "many",
+        ),
+        (
+            &["--timeout", "5", "scan", "--format=json", "--inputs", "-"],
+            Some("scan"),
+            "--inputs",
+        ),
+        (
+            &["prove", "--format", "json", "--lang", "fr", "f.tg"],
+            Some("prove"),
+            "fr",
+        ),
+        (&["--format", "json"], None, "--format"),
+        (
+            &["plot", "taylor", "exp", "--format", "json"],
+            Some("plot"),
+            "--format csv",
+        ),
+    ];
+    for (args, command, names) in cases {
+        let (code, out, err) = tg(args, None);
+        assert_eq!(code, 2, "{args:?}");
+        assert_eq!(err, "", "{args:?}");
+        let v = common::json(&out);
+        assert_eq!(v["command"], serde_json::json!(command), "{args:?}");
+        let e = &v["error"];
+        assert_eq!(e["kind"], "usage", "{args:?}");
+        assert_eq!(e["line"], serde_json::Value::Null, "{args:?}");
+        assert_eq!(e["column"], serde_json::Value::Null, "{args:?}");
+        let message = e["message"].as_str().unwrap();
+        assert!(message.contains(names), "{args:?}: {message}");
+        assert!(!message.starts_with("error:"), "{message}");
+    }
+    // Without JSON: the parser's text on standard error.
+    let (code, out, err) = tg(&["gate", "softplus", "--bogus"], None);
+    assert_eq!((code, out.as_str()), (2, ""));
+    assert!(
+        err.starts_with("error: unexpected argument '--bogus'"),
+        "{err}"
+    );
+    // `--format json` after `--` is an argument, not the format.
+    let (code, out, err) = tg(&["expand", "--bogus", "--", "--format", "json"], None);
+    assert_eq!((code, out.as_str()), (2, ""));
+    assert!(err.starts_with("error: "), "{err}");
+    // Help and version as before, on standard output, exit 0.
+    for args in [&["gate", "--help", "--format", "json"][..], &["--version"]] {
+        let (code, out, _) = tg(args, None);
+        assert_eq!(code, 0, "{args:?}");
+        assert!(
+            out.starts_with("Does an activation") || out.starts_with("taylorgate "),
+            "{out}"
+        );
+    }
 }

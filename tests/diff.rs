@@ -12,6 +12,8 @@ use taylorgate::expr::{BinOp, CmpOp, Cond, Definitions, Expr, Func};
 use taylorgate::number::NumberError;
 use taylorgate::{Const, ZeroTest};
 
+mod common;
+
 fn x() -> Expr {
     Expr::var("x")
 }
@@ -418,7 +420,7 @@ fn cli_json() {
         "json",
     ]);
     assert_eq!(code, 0, "{err}");
-    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let v = common::json(&out);
     assert_eq!(v["variable"], "x");
     assert_eq!(v["point"], "ln(3)");
     assert_eq!(v["derivatives"].as_array().unwrap().len(), 3);

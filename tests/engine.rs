@@ -4,6 +4,8 @@
 
 use std::io::Write;
 
+mod common;
+
 fn run(args: &[&str]) -> (i32, String, String) {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_taylorgate"))
         .args(args)
@@ -26,9 +28,7 @@ fn temp_file(name: &str, text: &str) -> std::path::PathBuf {
     path
 }
 
-fn json(text: &str) -> serde_json::Value {
-    serde_json::from_str(text).unwrap_or_else(|e| panic!("{e}: {text}"))
-}
+use common::json;
 
 fn exact(s: &str) -> taylorgate::Const {
     let defs = taylorgate::Definitions::new();

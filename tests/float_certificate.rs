@@ -10,6 +10,7 @@
 use num_rational::BigRational;
 use serde_json::Value;
 use std::process::Command;
+mod common;
 
 fn gate(args: &[&str]) -> (Value, i32) {
     let out = Command::new(env!("CARGO_BIN_EXE_taylorgate"))
@@ -24,7 +25,7 @@ fn gate(args: &[&str]) -> (Value, i32) {
             String::from_utf8_lossy(&out.stderr)
         )
     });
-    (v, out.status.code().unwrap_or(-1))
+    (common::validated(v), out.status.code().unwrap_or(-1))
 }
 
 /// The arithmetic of one format, with sigma computed by the standard library.

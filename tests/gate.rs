@@ -2,6 +2,8 @@
 //! (a second route to sigma^(k)(b)), and the formulas of THEOREM.md.
 
 use serde_json::Value;
+
+mod common;
 use taylorgate::diff::{derivative, evaluate, inline_definitions};
 use taylorgate::gate::{analyze, GateOptions, GateReport, Verdict};
 use taylorgate::parse::parse_expr;
@@ -354,7 +356,7 @@ fn run(args: &[&str]) -> (i32, String, String) {
 fn command_line_json_and_exit_codes() {
     let (code, out, _) = run(&["gate", "softplus", "--format", "json"]);
     assert_eq!(code, 0);
-    let v: Value = serde_json::from_str(&out).unwrap();
+    let v = common::json(&out);
     assert_eq!(v["admits"], true);
     assert_eq!(v["bias"], "0");
     assert_eq!(v["derivative_at_bias"], "1/4");
@@ -376,7 +378,7 @@ fn command_line_json_and_exit_codes() {
     assert!(out.to_lowercase().contains("does not admit"), "{out}");
     let (code, out, _) = run(&["gate", "x^2", "--format", "json"]);
     assert_eq!(code, 0);
-    let v: Value = serde_json::from_str(&out).unwrap();
+    let v = common::json(&out);
     assert_eq!(v["remainder"]["order"], Value::Null);
     assert_eq!(v["remainder"]["exact"], true);
     let (code, _, err) = run(&["gate", "tahn(x)"]);

@@ -9,6 +9,8 @@
 
 use proptest::prelude::*;
 use serde_json::Value;
+
+mod common;
 use taylorgate::commands::{self, Outcome};
 use taylorgate::diff::inline_definitions;
 use taylorgate::parse::parse_expr;
@@ -96,7 +98,7 @@ fn run_expand(expr: &str, at: &str, order: usize, format: commands::expand::Form
 }
 
 fn json(o: &Outcome) -> Value {
-    serde_json::from_str(&o.output).expect("JSON output")
+    common::json(&o.output)
 }
 
 /// Checks that the text and LaTeX of `expand` read back to the JSON coefficients.

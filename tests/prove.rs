@@ -2,6 +2,8 @@
 
 use serde_json::Value;
 
+mod common;
+
 fn prove(path: &str) -> (i32, Value) {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_taylorgate"))
         // deep_product.tg takes about 17 s of CPU: on a loaded machine its wall-clock time passes
@@ -12,7 +14,7 @@ fn prove(path: &str) -> (i32, Value) {
         .expect("runs");
     let v = serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|_| panic!("{path}: {}", String::from_utf8_lossy(&out.stderr)));
-    (out.status.code().unwrap_or(-1), v)
+    (out.status.code().unwrap_or(-1), common::validated(v))
 }
 
 fn statuses(v: &Value) -> Vec<&str> {
@@ -133,7 +135,9 @@ fn prove_text(src: &str) -> (i32, Value, String) {
         .args(["prove", path.to_str().unwrap(), "--format", "json"])
         .output()
         .unwrap();
-    let v = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
+    let v = serde_json::from_slice(&out.stdout)
+        .map(common::validated)
+        .unwrap_or(Value::Null);
     (
         out.status.code().unwrap_or(-1),
         v,

@@ -12,6 +12,8 @@ use serde_json::Value;
 use taylorgate::interval::{enclose, Interval};
 use taylorgate::{parse::parse_expr, Definitions};
 
+mod common;
+
 fn prove(path: &str, radius: &str) -> Value {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_taylorgate"))
         // Seconds of CPU: on a loaded machine the wall clock passes the 60-s default time-out.
@@ -28,8 +30,9 @@ fn prove(path: &str, radius: &str) -> Value {
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
         .expect("runs");
-    serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|_| panic!("{path}: {}", String::from_utf8_lossy(&out.stderr)))
+    let v = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|_| panic!("{path}: {}", String::from_utf8_lossy(&out.stderr)));
+    common::validated(v)
 }
 
 fn q(text: &str) -> BigRational {

@@ -1,6 +1,8 @@
 //! The library and `taylorgate scan`: every row checked against an independent evaluation.
 
 use serde_json::Value;
+
+mod common;
 use taylorgate::diff::{derivative, evaluate, inline_definitions};
 use taylorgate::parse::parse_expr;
 use taylorgate::{Const, Definitions, ZeroTest};
@@ -22,7 +24,7 @@ fn scan_json(extra: &[&str]) -> Vec<Value> {
     args.extend_from_slice(extra);
     let (code, out) = run(&args);
     assert_eq!(code, 0);
-    let v = serde_json::from_str::<Value>(&out).unwrap();
+    let v = common::json(&out);
     assert_eq!(v["schema"], "taylorgate/1");
     assert_eq!(v["command"], "scan");
     v["rows"].as_array().unwrap().clone()
@@ -100,15 +102,16 @@ fn the_library_has_the_required_activations_with_sources() {
 fn library_names_work_wherever_an_activation_is_expected() {
     let (code, out) = run(&["gate", "mish", "--format", "json"]);
     assert_eq!(code, 0);
-    let v: Value = serde_json::from_str(&out).unwrap();
+    let v = common::json(&out);
     assert_eq!(v["derivative_at_bias"], "16/25"); // THEOREM.md table: uses tanh(ln 2) = 3/5
     let (code, out) = run(&["expand", "gelu", "--order", "4", "--format", "json"]);
     assert_eq!(code, 0, "{out}");
+    common::json(&out);
     let (code, out) = run(&[
         "diff", "softplus", "-n", "2", "--at", "0", "--format", "json",
     ]);
     assert_eq!(code, 0);
-    let v: Value = serde_json::from_str(&out).unwrap();
+    let v = common::json(&out);
     assert_eq!(v["values"][1], "1/4");
 }
 
@@ -296,18 +299,18 @@ fn every_command_prints_the_versioned_schema() {
         args.extend(["--format", "json"]);
         let (code, out) = run(&args);
         assert_eq!(code, 0, "{args:?}");
-        let v: Value = serde_json::from_str(&out).unwrap();
+        let v = common::json(&out);
         assert_eq!(v["schema"], "taylorgate/1", "{args:?}");
         assert_eq!(v["command"], command, "{args:?}");
     }
     // A1 as exact strings, like A2.
     let (_, out) = run(&["gate", "softplus", "--format", "json"]);
-    let v: Value = serde_json::from_str(&out).unwrap();
+    let v = common::json(&out);
     assert_eq!(v["A1"][1], serde_json::json!(["-1", "-1"]));
     // Built-in names work where a named activation does.
     let (code, out) = run(&["expand", "tanh", "--order", "3", "--format", "json"]);
     assert_eq!(code, 0);
-    let v: Value = serde_json::from_str(&out).unwrap();
+    let v = common::json(&out);
     assert_eq!(
         v["coefficients"],
         serde_json::json!(["0", "1", "0", "-1/3"])
@@ -318,7 +321,7 @@ fn every_command_prints_the_versioned_schema() {
 fn json_errors_are_objects_on_standard_output() {
     let (code, out) = run(&["expand", "sin(x) + tahn(x)", "--format", "json"]);
     assert_eq!(code, 2);
-    let v: Value = serde_json::from_str(&out).unwrap();
+    let v = common::json(&out);
     assert_eq!(v["schema"], "taylorgate/1");
     assert_eq!(v["command"], "expand");
     assert_eq!(v["error"]["kind"], "parse");
@@ -327,13 +330,13 @@ fn json_errors_are_objects_on_standard_output() {
     assert!(v["error"]["message"].as_str().unwrap().contains("tanh"));
     let (code, out) = run(&["expand", "1/x", "--format", "json"]);
     assert_eq!(code, 2);
-    let v: Value = serde_json::from_str(&out).unwrap();
+    let v = common::json(&out);
     assert_eq!(v["error"]["kind"], "math");
     // A math error is located in the input too (the pole of `1/x`).
     assert_eq!(v["error"]["line"], 1);
     assert!(v["error"]["column"].as_u64().is_some(), "{v}");
     let (code, out) = run(&["gate", "exp(y)", "--format", "json"]);
     assert_eq!(code, 2);
-    let v: Value = serde_json::from_str(&out).unwrap();
+    let v = common::json(&out);
     assert_eq!(v["error"]["kind"], "usage");
 }

@@ -8,6 +8,8 @@ use num_traits::ToPrimitive;
 use serde_json::Value;
 use std::process::Command;
 
+mod common;
+
 fn prove(args: &[&str]) -> (Value, i32) {
     let out = Command::new(env!("CARGO_BIN_EXE_taylorgate"))
         .arg("prove")
@@ -16,7 +18,9 @@ fn prove(args: &[&str]) -> (Value, i32) {
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
         .expect("runs");
-    let v = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
+    let v = serde_json::from_slice(&out.stdout)
+        .map(common::validated)
+        .unwrap_or(Value::Null);
     (v, out.status.code().unwrap_or(-1))
 }
 

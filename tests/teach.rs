@@ -9,6 +9,8 @@ use taylorgate::parse::parse_expr;
 use taylorgate::teach::plot;
 use taylorgate::{Const, Definitions};
 
+mod common;
+
 fn run(args: &[&str]) -> String {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_taylorgate"))
         .args(args)
@@ -389,7 +391,7 @@ fn latex_and_markdown_values_equal_the_json() {
             a.extend_from_slice(extra);
             run(&a)
         };
-        let json: Value = serde_json::from_str(&with("json", "en")).unwrap();
+        let json = common::json(&with("json", "en"));
         for lang in ["en", "pt"] {
             check_values(&with("latex", lang), &json, names);
             check_values(&markdown_math(&with("markdown", lang)), &json, names);

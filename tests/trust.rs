@@ -1,6 +1,8 @@
 //! No silent hangs, no aborts, inputs checked: the cases of the trust issue, through the binary.
 //! Expected values come from mpmath (quoted where used), never from taylorgate itself.
 
+mod common;
+
 fn run(args: &[&str]) -> (i32, String, String) {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_taylorgate"))
         .args(args)
@@ -88,7 +90,7 @@ fn huge_bounds_print_as_short_decimals() {
     // sup |d^4/dx^4 10^(100 x)| on [-2, 2] is about 10^209: printed as a short decimal.
     let (code, out, err) = run(&["gate", "1e100^x", "--format", "json"]);
     assert_eq!(code, 0, "{err}");
-    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let v = common::json(&out);
     let k = v["remainder"]["bound"]["K"].as_str().unwrap();
     assert!(k.len() < 12 && k.contains('e'), "K = {k}");
     // Beyond 2^4096 the bound is refused instead of computed with 10^20000 (quickly: see
@@ -224,7 +226,7 @@ fn a_huge_literal_base_is_factored_at_budget_stop_points() {
         "json",
     ]);
     assert_eq!(code, 0, "{err}");
-    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let v = common::json(&out);
     assert_eq!(v["approx"]["coefficients"][1], "23007.43", "{out}");
     assert_eq!(v["approx"]["coefficients"][2], "2.646709e8", "{out}");
     // A deadline far below the factoring's old cost is met by the engine's own stop points.

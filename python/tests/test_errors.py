@@ -58,3 +58,11 @@ def test_a_math_error_is_located_with_a_caret():
     assert (e.line, e.column) == (1, 5) and "^^^^^^" in str(e)
     _, data = cli("expand", "x + ln(-1)", code=2)
     assert data["error"] == {"kind": "math", "message": str(e), "line": 1, "column": 5}
+
+
+def test_a_refused_command_line_is_a_json_usage_error():
+    # An unknown option with --format json: the schema's error object (validated by `cli`).
+    _, data = cli("gate", "softplus", "--bogus", code=2)
+    assert data["command"] == "gate"
+    assert data["error"]["kind"] == "usage" and "--bogus" in data["error"]["message"]
+    assert data["error"]["line"] is None and data["error"]["column"] is None

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The Python package, from a clean state: a brand-new virtual environment gets the README's
 # command (pip install ./python) and the README's one-liner must work in it; then the package
-# goes into $TG_VENV (the same build: cargo's target directory is shared) and its pytest suite
+# goes into $TG_VENV (the same build: cargo's target directory is shared; the package builds the
+# crate without its default feature `cli`, so without clap) and its pytest suite
 # (python/tests) runs there: every API function, the exceptions, Ctrl-C, equality with the
 # CLI's JSON on every reference case, the JSON Schema of every JSON output, the notebook.
 set -euo pipefail

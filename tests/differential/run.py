@@ -27,6 +27,7 @@ import sys
 import tempfile
 import time
 
+import jsonschema
 import mpmath
 import sympy
 from sympy.parsing.sympy_parser import convert_xor, parse_expr, standard_transformations
@@ -39,6 +40,11 @@ BINARY = os.environ.get("TG_BINARY", os.path.join(ROOT, "target", "release", "ta
 DPS = 60
 # Relative agreement demanded between taylorgate's exact values and the reference.
 TOL = mpmath.mpf(10) ** -30
+
+# Every JSON output read is validated against the schema first (a violation is a wrong answer).
+SCHEMA = jsonschema.Draft202012Validator(
+    json.load(open(os.path.join(ROOT, "schema", "taylorgate-1.json"), encoding="utf-8"))
+)
 
 # The JSON keys read from taylorgate's output (schema taylorgate/1, schema/taylorgate-1.json),
 # in one place.
@@ -213,14 +219,20 @@ def run_binary(args, timeout, file_text):
             p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout + 15)
         except subprocess.TimeoutExpired:
             return ("hang", "", "")
-        err = p.stderr
-        if p.returncode not in (0, 1) and not err.strip():
-            # with --format json the error is an object on standard output
-            try:
-                err = "error: " + json.loads(p.stdout)["error"]["message"]
-            except (ValueError, KeyError, TypeError):
-                pass
-        return (p.returncode, p.stdout, err)
+    out, err = p.stdout, p.stderr
+    if "json" in args and out.strip():
+        # With --format json every answer and every error is a JSON object of the schema on
+        # standard output; an error's message is read as the text run's standard error.
+        try:
+            data = json.loads(out)
+        except json.JSONDecodeError as ex:
+            return ("invalid", out, f"not JSON ({ex}): {out.strip()[:200]!r}")
+        problems = sorted(SCHEMA.iter_errors(data), key=lambda e: list(e.path))
+        if problems:
+            return ("invalid", out, f"not in the schema: {problems[0].message} at {list(problems[0].path)}")
+        if "error" in data:
+            err = "error: " + data["error"]["message"] + "\n" + err
+    return (p.returncode, out, err)
 
 
 def refusal_class(stderr):
@@ -321,6 +333,8 @@ def judge_expand(case, timeout):
 
 
 def judge_refusal(code, err, status, ref):
+    if code == "invalid":
+        return fail(err)
     if code == "hang":
         return ("timed out", "no exit within the time-out plus 15 s (a hang)")
     if code == 2 and "timeout" in err:
@@ -394,6 +408,8 @@ def judge_gate(case, timeout):
     if case["epsilon"]:
         args += ["--epsilon", case["epsilon"]]
     code, out, err = run_binary(args, timeout, case["file"])
+    if code == "invalid":
+        return fail(err)
     if code == "hang" or (code == 2 and "timeout" in err):
         return judge_refusal(code, err, "ok", None)
     if code == 2:

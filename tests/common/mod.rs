@@ -1,0 +1,43 @@
+//! Shared by the integration tests: every JSON output a test reads (of the binary or of a
+//! library report) goes through [`json`] or [`validated`], which check it against the schema
+//! `taylorgate/1` (`schema/taylorgate-1.json`) and fail the test otherwise.
+#![allow(dead_code)] // each test uses a part
+
+use serde_json::Value;
+use std::sync::OnceLock;
+
+/// The validator of `schema/taylorgate-1.json`, compiled once.
+fn validator() -> &'static jsonschema::Validator {
+    static VALIDATOR: OnceLock<jsonschema::Validator> = OnceLock::new();
+    VALIDATOR.get_or_init(|| {
+        let schema: Value =
+            serde_json::from_str(include_str!("../../schema/taylorgate-1.json")).expect("schema");
+        jsonschema::draft202012::new(&schema).expect("a valid JSON Schema")
+    })
+}
+
+/// `value`, after checking it against the schema (the test fails with every violation).
+pub fn validated(value: Value) -> Value {
+    let errors: Vec<String> = validator()
+        .iter_errors(&value)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "JSON output does not validate against schema/taylorgate-1.json:\n{}\n{}",
+        errors.join("\n"),
+        serde_json::to_string_pretty(&value).unwrap_or_default()
+    );
+    value
+}
+
+/// The JSON text of an output (`--format json`, a report's `to_json`), parsed and validated.
+pub fn json(text: &str) -> Value {
+    let value = serde_json::from_str(text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"));
+    validated(value)
+}
+
+/// [`json`] of a process's standard output.
+pub fn json_bytes(bytes: &[u8]) -> Value {
+    json(&String::from_utf8_lossy(bytes))
+}
