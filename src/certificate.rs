@@ -181,10 +181,6 @@ fn pow(x: &BigRational, k: usize) -> BigRational {
     num_traits::Pow::pow(x, k as u32)
 }
 
-fn factorial(m: usize) -> BigInt {
-    (2..=m).fold(BigInt::one(), |a, k| a * k)
-}
-
 /// `S_m = sum_s |s_1 + ... + s_n|^m = sum_j C(n, j) |n - 2j|^m`.
 fn corner_sum(n: usize, m: usize) -> BigInt {
     let mut total = BigInt::zero();
@@ -219,7 +215,7 @@ fn box_bound_of_order(
     }
     let mm = up(&mm);
     let s = corner_sum(ing.n, m);
-    let den = BigRational::from_integer(factorial(m) << ing.n) * &ing.dn_low;
+    let den = BigRational::from_integer(crate::series::factorial(m) << ing.n) * &ing.dn_low;
     let tail = &mm * BigRational::from_integer(s.clone()) * pow(r, m) / den;
     BoxBound {
         radius: r.clone(),
