@@ -28,8 +28,10 @@ use thiserror::Error;
 pub const MAX_DERIVATIVE_ORDER: u32 = 64;
 /// Largest expression (in syntax-tree nodes) that [`derivative`] accepts or produces.
 pub const MAX_NODES: usize = 1_000_000;
-/// Deepest nesting of definitions that [`inline_definitions`] follows (definitions cannot be
-/// recursive; this guards against it anyway).
+/// Deepest chain of definitions (one calling the next) that [`inline_definitions`] follows: the
+/// syntax-tree walkers of the symbolic derivative recurse on the inlined tree, so the chain is
+/// bounded with a clean error rather than left to the stack (recursive definitions are refused
+/// by the parser).
 pub const MAX_INLINE_DEPTH: usize = 256;
 /// Bound on the elementary steps (term products) of one simplification or derivative.
 const MAX_WORK: usize = 50_000_000;
@@ -93,7 +95,7 @@ pub enum DiffError {
     #[error("expression too large (more than {MAX_NODES} nodes or too much work)")]
     TooLarge,
     /// Definitions nested deeper than [`MAX_INLINE_DEPTH`].
-    #[error("definitions nested deeper than {MAX_INLINE_DEPTH} (recursive definition `{0}`?)")]
+    #[error("definitions nested deeper than {MAX_INLINE_DEPTH} levels (at `{0}`; the limit `diff::MAX_INLINE_DEPTH`)")]
     InlineTooDeep(String),
     /// A vector where a number was expected.
     #[error("a vector cannot be used inside arithmetic here")]
