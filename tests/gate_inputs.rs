@@ -151,7 +151,7 @@ fn bounds_of_many_inputs_hold_and_are_tight() {
                 ));
             }
             format!(
-                "({}) / ({} * ({d})) - {product}",
+                "(0 {}) / ({} * ({d})) - {product}",
                 neurons.join(" "),
                 1u64 << n
             )
