@@ -1,5 +1,7 @@
 //! The remainder bound `|R(x)| <= K |x|_inf^m` of `gate` (and `prove`, the same routine) for
-//! two-input gates, and `prove` of the examples with their bounds.
+//! two-input gates, for gates of 3 to 8 inputs (`gate_bound_inputs`, the gate's family of
+//! `2^n` neurons), and `prove` of the examples with their bounds. One group:
+//! `cargo bench --bench bound -- gate_bound_inputs`.
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use num_bigint::BigInt;
@@ -26,6 +28,24 @@ fn bench(c: &mut Criterion) {
                 b.iter(|| gate_remainder(&report, &radius, &default_limits()).expect("bound"))
             });
         }
+    }
+    for (name, src, n) in [
+        ("exp", "exp(x)", 3),
+        ("exp", "exp(x)", 6),
+        ("exp", "exp(x)", 8),
+        ("softplus", "ln(1 + exp(x))", 3),
+        ("softplus", "ln(1 + exp(x))", 4),
+    ] {
+        let sigma = parse_expr(src, &Definitions::new()).expect("parses");
+        let options = GateOptions {
+            inputs: n,
+            ..GateOptions::default()
+        };
+        let report = analyze(&sigma, &options).expect("analysis");
+        let radius = BigRational::from_integer(BigInt::from(1));
+        c.bench_function(&format!("gate_bound_inputs/{name}/n={n}"), |b| {
+            b.iter(|| gate_remainder(&report, &radius, &default_limits()).expect("bound"))
+        });
     }
     for file in ["theorem", "product3", "squaring", "deep_product", "supnorm"] {
         let args = ProveArgs {

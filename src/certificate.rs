@@ -28,7 +28,9 @@ pub mod float;
 
 use crate::expr::Expr;
 use crate::gate::{GateReport, Verdict};
-use crate::interval::{derivative_bound, enclose_value, Interval, IntervalError};
+use crate::interval::{
+    derivative_bound, derivative_bounds, enclose_value, Interval, IntervalError,
+};
 use crate::number::Const;
 use num_bigint::BigInt;
 use num_rational::BigRational;
@@ -179,10 +181,6 @@ fn pow(x: &BigRational, k: usize) -> BigRational {
     num_traits::Pow::pow(x, k as u32)
 }
 
-fn factorial(m: usize) -> BigInt {
-    (2..=m).fold(BigInt::one(), |a, k| a * k)
-}
-
 /// `S_m = sum_s |s_1 + ... + s_n|^m = sum_j C(n, j) |n - 2j|^m`.
 fn corner_sum(n: usize, m: usize) -> BigInt {
     let mut total = BigInt::zero();
@@ -200,27 +198,26 @@ fn up(x: &BigRational) -> BigRational {
     Interval::point(x, 64).hi()
 }
 
-/// The bound of order `m` on the box of radius `r`.
+/// The bound of order `m` on the box of radius `r`, with `mm` a bound of `|sigma^(m)|` on the
+/// interval `j` that the neurons' arguments reach.
 fn box_bound_of_order(
     ing: &Ingredients,
     r: &BigRational,
     m: usize,
-) -> Result<BoxBound, CertificateError> {
+    j: &Interval,
+    mm: BigRational,
+) -> BoxBound {
     let mut polynomial = BigRational::zero();
     for (d, a) in &ing.degree_sums {
         if *d < m {
             polynomial += a * pow(r, *d);
         }
     }
-    let reach = q(ing.n as i64) * r;
-    let lo = ing.bias.lo() - &reach;
-    let hi = ing.bias.hi() + &reach;
-    let j = Interval::new(&lo, &hi, PREC)?;
-    let mm = up(&derivative_bound(&ing.sigma, "x", &j, m, PREC)?);
+    let mm = up(&mm);
     let s = corner_sum(ing.n, m);
-    let den = BigRational::from_integer(factorial(m) << ing.n) * &ing.dn_low;
+    let den = BigRational::from_integer(crate::series::factorial(m) << ing.n) * &ing.dn_low;
     let tail = &mm * BigRational::from_integer(s.clone()) * pow(r, m) / den;
-    Ok(BoxBound {
+    BoxBound {
         radius: r.clone(),
         order: m,
         polynomial: up(&polynomial),
@@ -228,28 +225,55 @@ fn box_bound_of_order(
         derivative_bound: mm,
         arguments: (j.lo(), j.hi()),
         corner_sum: s,
-    })
+    }
 }
 
-/// The best bound over the Taylor orders `lowest <= m <= D + 1`.
+/// The best bound over the Taylor orders `lowest <= m <= D + 1`: the derivative bounds of
+/// every order come from one interval Taylor expansion of sigma over the arguments' interval.
 fn box_bound(
     ing: &Ingredients,
     r: &BigRational,
     lowest: usize,
 ) -> Result<BoxBound, CertificateError> {
+    let reach = q(ing.n as i64) * r;
+    let j = Interval::new(&(ing.bias.lo() - &reach), &(ing.bias.hi() + &reach), PREC)?;
+    let top = ing.degree + 1;
+    let orders = lowest.max(ing.n + 1)..=top;
+    if orders.is_empty() {
+        return Err(CertificateError::NotAdmitted);
+    }
+    // One expansion of the top order serves every order; where it fails (an enclosure that
+    // only the higher jets cannot make, as x^(7/2) over 0), each order is tried alone.
+    let bounds: Vec<Result<BigRational, IntervalError>> =
+        match derivative_bounds(&ing.sigma, "x", &j, top, PREC) {
+            Ok(all) => all
+                .into_iter()
+                .map(|b| b.ok_or(IntervalError::TooLarge("derivative bound (above 2^4096)")))
+                .collect(),
+            Err(_) => (0..=top)
+                .map(|m| {
+                    if orders.contains(&m) {
+                        derivative_bound(&ing.sigma, "x", &j, m, PREC)
+                    } else {
+                        Err(IntervalError::TooLarge("unused order"))
+                    }
+                })
+                .collect(),
+        };
     let mut best: Option<BoxBound> = None;
     let mut last_err = None;
-    for m in lowest.max(ing.n + 1)..=ing.degree + 1 {
-        match box_bound_of_order(ing, r, m) {
-            Ok(b) => {
+    for m in orders {
+        match &bounds[m] {
+            Ok(mm) => {
+                let b = box_bound_of_order(ing, r, m, &j, mm.clone());
                 if best.as_ref().map_or(true, |x| b.total() < x.total()) {
                     best = Some(b);
                 }
             }
-            Err(e) => last_err = Some(e),
+            Err(e) => last_err = Some(e.clone()),
         }
     }
-    best.ok_or_else(|| last_err.unwrap_or(CertificateError::NotAdmitted))
+    best.ok_or_else(|| last_err.map_or(CertificateError::NotAdmitted, CertificateError::from))
 }
 
 /// The error bound of `f_lambda` on `|x_i| <= R`: `sup_{|y| <= lambda R} |R(y)| / lambda^n`.

@@ -28,8 +28,10 @@ use thiserror::Error;
 pub const MAX_DERIVATIVE_ORDER: u32 = 64;
 /// Largest expression (in syntax-tree nodes) that [`derivative`] accepts or produces.
 pub const MAX_NODES: usize = 1_000_000;
-/// Deepest nesting of definitions that [`inline_definitions`] follows (definitions cannot be
-/// recursive; this guards against it anyway).
+/// Deepest chain of definitions (one calling the next) that [`inline_definitions`] follows: the
+/// syntax-tree walkers of the symbolic derivative recurse on the inlined tree, so the chain is
+/// bounded with a clean error rather than left to the stack (recursive definitions are refused
+/// by the parser).
 pub const MAX_INLINE_DEPTH: usize = 256;
 /// Bound on the elementary steps (term products) of one simplification or derivative.
 const MAX_WORK: usize = 50_000_000;
@@ -93,7 +95,7 @@ pub enum DiffError {
     #[error("expression too large (more than {MAX_NODES} nodes or too much work)")]
     TooLarge,
     /// Definitions nested deeper than [`MAX_INLINE_DEPTH`].
-    #[error("definitions nested deeper than {MAX_INLINE_DEPTH} (recursive definition `{0}`?)")]
+    #[error("definitions nested deeper than {MAX_INLINE_DEPTH} levels (at `{0}`; the limit `diff::MAX_INLINE_DEPTH`)")]
     InlineTooDeep(String),
     /// A vector where a number was expected.
     #[error("a vector cannot be used inside arithmetic here")]
@@ -117,7 +119,8 @@ pub fn inline_definitions(expr: &Expr, defs: &Definitions) -> Result<Expr, DiffE
 /// Checks that every constant part of a built-in-only expression is a real number: each
 /// maximal subexpression without variables is evaluated exactly, and a definite failure
 /// (division by zero, `ln(-1)`, `sqrt(-2)`, a number too large) is an error naming that part.
-/// Undecided signs or zeros are not errors here (the layer that needs them decides).
+/// Undecided signs or zeros are not errors here (the layer that needs them decides; see
+/// [`undefined_constant`]).
 ///
 /// ```
 /// use taylorgate::diff::check_constants;
@@ -127,7 +130,24 @@ pub fn inline_definitions(expr: &Expr, defs: &Definitions) -> Result<Expr, DiffE
 /// assert!(check_constants(&parse_expr("x + 1/0", &defs).unwrap()).is_err());
 /// ```
 pub fn check_constants(expr: &Expr) -> Result<(), DiffError> {
-    fn check(e: &Expr) -> Result<(), DiffError> {
+    match undefined_constant(expr, false) {
+        Some((part, source)) => Err(DiffError::In {
+            label: format!("`{part}`:"),
+            source: Box::new(DiffError::Number(source)),
+        }),
+        None => Ok(()),
+    }
+}
+
+/// The first maximal constant part of a built-in-only expression that has no value, with the
+/// error of its exact evaluation, or `None`. A part fails when its evaluation fails
+/// definitely (division by zero, a domain error, not real, too large) or, if `strict`, in any
+/// way (also an undecided zero or sign: a symbolic result that divides by a constant not
+/// proved non-zero is not printed). The pieces of an `if` are not checked: only the piece the
+/// condition selects is evaluated, and the other need not be defined (`if x < x then ln(-1)
+/// else x` is `x`); its condition is.
+pub fn undefined_constant(expr: &Expr, strict: bool) -> Option<(Expr, NumberError)> {
+    fn check(e: &Expr, strict: bool) -> Result<(), Box<(Expr, NumberError)>> {
         if matches!(
             e,
             Expr::Num(_) | Expr::Pi | Expr::E | Expr::Vector(_) | Expr::Apply(..) | Expr::Deriv(..)
@@ -140,18 +160,14 @@ pub fn check_constants(expr: &Expr) -> Result<(), DiffError> {
                 | NumberError::Domain { .. }
                 | NumberError::NotReal(..)
                 | NumberError::TooLarge(_)),
-            ) => Err(DiffError::In {
-                label: format!("`{e}`:"),
-                source: Box::new(DiffError::Number(source)),
-            }),
+            ) => Err(Box::new((e.clone(), source))),
+            Err(source) if strict => Err(Box::new((e.clone(), source))),
             _ => Ok(()),
         }
     }
     /// Whether `e` has a variable; checks each maximal constant part below `e` on the way
-    /// (one pass: every node is visited once), if `checked`. The pieces of an `if` are not
-    /// checked: only the piece the condition selects is evaluated, and the other need not be
-    /// defined (`if x < x then ln(-1) else x` is `x`).
-    fn walk(e: &Expr, checked: bool) -> Result<bool, DiffError> {
+    /// (one pass: every node is visited once), if `checked`.
+    fn walk(e: &Expr, checked: bool, strict: bool) -> Result<bool, Box<(Expr, NumberError)>> {
         let children: Vec<(&Expr, bool)> = match e {
             Expr::Var(_) => return Ok(true),
             Expr::Num(_) | Expr::Pi | Expr::E => return Ok(false),
@@ -164,22 +180,24 @@ pub fn check_constants(expr: &Expr) -> Result<(), DiffError> {
         };
         let flags = children
             .iter()
-            .map(|(c, checked)| walk(c, *checked))
+            .map(|(c, checked)| walk(c, *checked, strict))
             .collect::<Result<Vec<bool>, _>>()?;
         let has = flags.iter().any(|&f| f);
         if has {
             for ((c, checked), f) in children.iter().zip(flags) {
                 if !f && *checked {
-                    check(c)?;
+                    check(c, strict)?;
                 }
             }
         }
         Ok(has)
     }
-    if !walk(expr, true)? {
-        check(expr)?;
-    }
-    Ok(())
+    let result = match walk(expr, true, strict) {
+        Ok(false) => check(expr, strict),
+        Ok(true) => Ok(()),
+        Err(e) => Err(e),
+    };
+    result.err().map(|b| *b)
 }
 
 fn inline(e: &Expr, defs: &Definitions, bound: &[String], depth: usize) -> Result<Expr, DiffError> {
@@ -231,17 +249,7 @@ fn inline(e: &Expr, defs: &Definitions, bound: &[String], depth: usize) -> Resul
                 return Err(DiffError::OrderTooLarge(*order));
             }
             let arg = rec(arg)?;
-            let (param, body) = if let Some(f) = Func::from_name(name).filter(|f| f.arity() == 1) {
-                ("x".to_string(), Expr::call(f, Expr::var("x")))
-            } else {
-                let def = defs
-                    .function(name)
-                    .ok_or_else(|| DiffError::UnknownFunction(name.clone()))?;
-                if def.params.len() != 1 {
-                    return Err(DiffError::NotUnary(name.clone()));
-                }
-                (def.params[0].clone(), inlined_body(name, defs, depth)?)
-            };
+            let (param, body) = unary(name, defs, depth)?;
             if arg.free_variables().is_empty() {
                 if let Ok(point) = Const::from_expr(&arg) {
                     return Ok(derivative_at(name, *order, &body, &param, &point)?.to_expr());
@@ -264,6 +272,30 @@ fn inline(e: &Expr, defs: &Definitions, bound: &[String], depth: usize) -> Resul
         ),
         Expr::Vector(items) => Expr::Vector(items.iter().map(rec).collect::<Result<_, _>>()?),
     })
+}
+
+/// The function of one argument that `name` denotes, as its body in its parameter: a
+/// one-argument built-in (`tanh` is `tanh(x)` in `x`) before a definition of one parameter
+/// (its body, definitions inlined), as [`Definitions::unary_call`] reads a bare name.
+///
+/// # Errors
+/// [`DiffError::UnknownFunction`] or [`DiffError::NotUnary`] for any other name; an error of
+/// the inlining of the body.
+pub fn unary_body(name: &str, defs: &Definitions) -> Result<(String, Expr), DiffError> {
+    unary(name, defs, 0)
+}
+
+fn unary(name: &str, defs: &Definitions, depth: usize) -> Result<(String, Expr), DiffError> {
+    if let Some(f) = Func::from_name(name).filter(|f| f.arity() == 1) {
+        return Ok(("x".to_string(), Expr::call(f, Expr::var("x"))));
+    }
+    let def = defs
+        .function(name)
+        .ok_or_else(|| DiffError::UnknownFunction(name.to_string()))?;
+    if def.params.len() != 1 {
+        return Err(DiffError::NotUnary(name.to_string()));
+    }
+    Ok((def.params[0].clone(), inlined_body(name, defs, depth)?))
 }
 
 /// The body of the definition `name`, itself inlined (its parameters stay free).
@@ -300,9 +332,10 @@ pub fn derivative_at(
     };
     let series =
         crate::series::taylor(body, param, point, k as usize).map_err(|e| refuse(e.to_string()))?;
-    let c = &series.coefficients()[k as usize];
-    let factorial: BigInt = (1..=k).map(BigInt::from).product();
-    Ok(c * &Const::from_rational(BigRational::from_integer(factorial)))
+    Ok(crate::series::derivative_from_coefficient(
+        &series.coefficients()[k as usize],
+        k as usize,
+    ))
 }
 
 /// `d/d var` of `expr` (built-in only), simplified.

@@ -570,6 +570,20 @@ impl Definitions {
         self.functions.get(name)
     }
 
+    /// `name(arg)` when `name` is a function of one argument: a one-argument built-in
+    /// (`tanh(arg)`) before a definition of one parameter (`softplus(arg)`, not inlined);
+    /// `None` for any other name. Every place where a bare name stands for a function (the
+    /// commands' argument, the places of errors) reads it through this one rule.
+    pub fn unary_call(&self, name: &str, arg: Expr) -> Option<Expr> {
+        match Func::from_name(name) {
+            Some(f) if f.arity() == 1 => Some(Expr::call(f, arg)),
+            _ => self
+                .function(name)
+                .filter(|d| d.params.len() == 1)
+                .map(|_| Expr::Apply(name.to_string(), vec![arg])),
+        }
+    }
+
     /// The constant called `name`, if defined.
     pub fn constant(&self, name: &str) -> Option<&Expr> {
         self.constants.get(name)

@@ -23,7 +23,8 @@
 use crate::expr::{BinOp, CmpOp, Expr, Func};
 use crate::multi::{MultiError, MultiSeries, Space};
 use crate::number::{Const, NumberError, Sign, ZeroTest};
-use crate::series::{self, SeriesError};
+pub use crate::series::derivative_from_coefficient;
+use crate::series::{self, factorial, SeriesError};
 use num_bigint::BigInt;
 use num_rational::BigRational;
 use num_traits::Signed;
@@ -86,8 +87,8 @@ pub enum Verdict {
     Undecided,
 }
 
-/// A term `c x^powers` of an expansion.
-#[derive(Clone, Debug, PartialEq)]
+/// A term `c x^powers` of an expansion (in JSON: `powers` and `coefficient`).
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct Term {
     /// Exponents of the inputs, in order.
     pub powers: Vec<i32>,
@@ -95,8 +96,9 @@ pub struct Term {
     pub coefficient: Const,
 }
 
-/// The remainder `f(x) - x_1...x_n`.
-#[derive(Clone, Debug, PartialEq)]
+/// The remainder `f(x) - x_1...x_n` (its JSON is the `remainder` of the schema, less the
+/// bound).
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct Remainder {
     /// The lowest total degree of a non-zero term (`None`: exact gate, or none found through
     /// `searched_degree`; see `exact`).
@@ -239,15 +241,6 @@ pub fn sign_vectors(n: usize) -> Vec<Vec<i32>> {
         rows.truncate(1);
     }
     rows
-}
-
-fn factorial(n: usize) -> BigInt {
-    (1..=n).fold(BigInt::from(1), |acc, k| acc * BigInt::from(k))
-}
-
-/// `k! c_k`: the k-th derivative from a Taylor coefficient.
-pub fn derivative_from_coefficient(c: &Const, k: usize) -> Const {
-    c * &Const::from_rational(BigRational::from_integer(factorial(k)))
 }
 
 /// The pieces of a piecewise polynomial, as a domain of the graph evaluator ([`crate::ir`]):

@@ -66,7 +66,8 @@ pub use enclose::{
 };
 pub use exact::{enclose_value, enclose_value_at, CachedEncloser};
 pub use taylor::{
-    derivative_bound, taylor_coefficients, taylor_coefficients_of, Jet, MAX_TAYLOR_ORDER,
+    derivative_bound, derivative_bounds, taylor_coefficients, taylor_coefficients_of, Jet,
+    MAX_TAYLOR_ORDER,
 };
 
 use dyadic::{Dyadic, Round};

@@ -65,6 +65,20 @@ pub struct ComparedTerm {
     pub difference: Const,
 }
 
+impl ComparedTerm {
+    /// The terms `difference x^powers` of `LHS - RHS`, as the gate's terms (to print them as a
+    /// polynomial).
+    pub fn differences(terms: &[ComparedTerm]) -> Vec<crate::gate::Term> {
+        terms
+            .iter()
+            .map(|t| crate::gate::Term {
+                powers: t.powers.clone(),
+                coefficient: t.difference.clone(),
+            })
+            .collect()
+    }
+}
+
 /// What was found about one claim.
 #[derive(Clone, Debug)]
 pub struct ClaimReport {

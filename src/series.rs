@@ -247,6 +247,16 @@ impl Series {
     }
 }
 
+/// `n!`.
+pub fn factorial(n: usize) -> BigInt {
+    (2..=n).fold(BigInt::from(1), |acc, k| acc * BigInt::from(k))
+}
+
+/// `k! c_k`: the `k`-th derivative at the point from the Taylor coefficient `c_k`.
+pub fn derivative_from_coefficient(c: &Const, k: usize) -> Const {
+    c * &Const::from_rational(num_rational::BigRational::from_integer(factorial(k)))
+}
+
 /// The chain of nodes from `root` down to the node whose series at `var = point` to order `n`
 /// fails (exact coefficients, the generic engine), or `None` when the series exists.
 pub fn failure_path(

@@ -166,22 +166,18 @@ impl Session {
     /// `softplus` is `softplus(x)`); anything else is parsed as an expression, which may use
     /// no other free name than `var`.
     pub fn function_of(&self, text: &str, var: &str) -> Result<Expr, Error> {
-        use crate::expr::Func;
         let defs = &self.defs;
         let name = text.trim();
-        let expr = match (Func::from_name(name), defs.function(name)) {
-            (Some(f), _) if f.arity() == 1 => Expr::call(f, Expr::var(var)),
-            (_, Some(def)) if def.params.len() == 1 => {
-                Expr::Apply(name.to_string(), vec![Expr::var(var)])
-            }
-            (_, Some(def)) => {
+        let expr = match (defs.unary_call(name, Expr::var(var)), defs.function(name)) {
+            (Some(call), _) => call,
+            (None, Some(def)) => {
                 return Err(UsageError::NotUnary {
                     name: name.to_string(),
                     arity: def.params.len(),
                 }
                 .into())
             }
-            _ => crate::parse::parse_expr(text, defs)?,
+            (None, None) => crate::parse::parse_expr(text, defs)?,
         };
         let inlined = crate::diff::inline_definitions(&expr, defs)
             .map_err(|e| self.locate(e.into(), text, var, Probe::Constants))?;
@@ -285,8 +281,9 @@ impl Session {
         };
         // A function that is nowhere defined (`(x-x)^(-1)`, `1/(x-x)`) has no derivatives: its
         // constant parts, once simplified, must have values.
-        check_constants(&crate::diff::simplify(&f))
-            .map_err(|e| self.locate(e.into(), text, var, Probe::Constants))?;
+        if let Some((_, e)) = crate::diff::undefined_constant(&crate::diff::simplify(&f), true) {
+            return Err(self.locate(e.into(), text, var, Probe::Constants));
+        }
         let mut derivatives = Vec::new();
         let mut cur = f.clone();
         let stage =
@@ -583,26 +580,6 @@ pub(crate) fn rational_option(option: &str, text: &str) -> Result<BigRational, E
     })
 }
 
-/// Evaluates every maximal constant part of `e` (a part without free variables), so that a
-/// division by zero or a domain error in it is reported.
-fn check_constants(e: &Expr) -> Result<(), crate::number::NumberError> {
-    if e.free_variables().is_empty() {
-        if !matches!(e, Expr::Vector(_)) {
-            Const::from_expr(e)?;
-        }
-        return Ok(());
-    }
-    match e {
-        Expr::Neg(a) | Expr::Deriv(_, _, a) => check_constants(a),
-        Expr::Bin(_, a, b) => check_constants(a).and(check_constants(b)),
-        Expr::Call(_, xs) | Expr::Apply(_, xs) | Expr::Vector(xs) => {
-            xs.iter().try_for_each(check_constants)
-        }
-        // the branch taken depends on the variable: each side need not be defined everywhere
-        _ => Ok(()),
-    }
-}
-
 /// `f'`, `f''`, `f'''`, then `f^(4)`.
 pub fn primes(k: u32) -> String {
     if k <= 3 {
@@ -830,24 +807,6 @@ pub struct GateResult {
     pub data: GateData,
 }
 
-/// A monomial `x_1^p_1 ... x_n^p_n` with its exact coefficient.
-#[derive(Clone, Debug, Serialize)]
-pub struct TermData {
-    /// The exponents.
-    pub powers: Vec<i32>,
-    /// The exact coefficient.
-    pub coefficient: Const,
-}
-
-fn terms(t: &[Term]) -> Vec<TermData> {
-    t.iter()
-        .map(|t| TermData {
-            powers: t.powers.clone(),
-            coefficient: t.coefficient.clone(),
-        })
-        .collect()
-}
-
 /// A rigorous bound `|R(x)| <= K |x|_inf^order` for `|x|_inf <= radius` (or why there is
 /// none: then only `error` is set).
 #[derive(Clone, Debug, Serialize, Default)]
@@ -1024,17 +983,9 @@ impl LambdaCheckData {
 /// The remainder of a gate: its sharp order and leading terms, and a rigorous bound.
 #[derive(Clone, Debug, Serialize)]
 pub struct RemainderData {
-    /// The lowest degree with a term proved non-zero (`null`: none found, or exact).
-    pub order: Option<usize>,
-    /// The remainder is exactly zero.
-    pub exact: bool,
-    /// The terms of that degree.
-    pub leading: Vec<TermData>,
-    /// The highest degree searched.
-    pub searched_degree: usize,
-    /// The lowest term whose coefficient the zero test could not decide (then no order is
-    /// stated below it).
-    pub undecided: Option<TermData>,
+    /// The sharp order, the leading terms, the degree searched and an undecided term.
+    #[serde(flatten)]
+    pub remainder: gate::Remainder,
     /// The rigorous bound on the box (`null` when not computed).
     pub bound: Option<BoundData>,
 }
@@ -1100,7 +1051,7 @@ pub struct GateData {
     /// The total degree of the expansion.
     pub degree: Option<usize>,
     /// The network's exact expansion through `degree`.
-    pub expansion: Option<Vec<TermData>>,
+    pub expansion: Option<Vec<Term>>,
     /// Its remainder.
     pub remainder: Option<RemainderData>,
     /// The certificate, when asked.
@@ -1191,16 +1142,9 @@ impl GateData {
             b1: admits.then(|| vec![r.bias.clone().unwrap_or_else(Const::zero); r.hidden]),
             a2: admits.then(|| r.a2.clone()),
             degree: admits.then_some(r.degree),
-            expansion: admits.then(|| terms(&r.expansion)),
+            expansion: admits.then(|| r.expansion.clone()),
             remainder: admits.then(|| RemainderData {
-                order: r.remainder.order,
-                exact: r.remainder.exact,
-                leading: terms(&r.remainder.leading),
-                searched_degree: r.remainder.searched_degree,
-                undecided: r.remainder.undecided.as_ref().map(|t| TermData {
-                    powers: t.powers.clone(),
-                    coefficient: t.coefficient.clone(),
-                }),
+                remainder: r.remainder.clone(),
                 bound,
             }),
             certificate,

@@ -98,6 +98,25 @@ fn a_function_defined_nowhere_has_no_derivative() {
 }
 
 #[test]
+fn a_derivative_is_not_printed_over_a_constant_not_proved_non_zero() {
+    // sin(1)^2 + cos(1)^2 - 1 is 0, which exact arithmetic does not prove: `diff` (which never
+    // evaluates the function) refuses the quotient by it rather than differentiate a function
+    // that may be nowhere defined; the definite failures refuse as before.
+    for (f, why) in [
+        ("x + 1/(sin(1)^2 + cos(1)^2 - 1)", "cannot decide whether"),
+        ("x + 1/(1 - 1)", "division by zero"),
+        ("x + ln(-1)", "not a real number"),
+    ] {
+        let (code, out, err) = tg(&["diff", f], None);
+        assert_eq!(code, 2, "diff {f}: {out}");
+        assert!(err.contains(why), "diff {f}: {err}");
+    }
+    let (code, out, err) = tg(&["diff", "x + 1/(1 + sin(1)^2)"], None);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("f'(x) = 1\n"), "{out}");
+}
+
+#[test]
 fn semantic_errors_show_their_place() {
     let (code, _, err) = tg(&["expand", "x + ln(-1)"], None);
     assert_eq!(code, 2);

@@ -18,14 +18,7 @@ fn gate(args: &[&str]) -> (Value, i32) {
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
         .expect("runs");
-    let v = serde_json::from_slice(&out.stdout).unwrap_or_else(|_| {
-        panic!(
-            "{args:?}: {}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
-    });
-    (common::validated(v), out.status.code().unwrap_or(-1))
+    (common::output_json(&out), out.status.code().unwrap_or(-1))
 }
 
 /// The arithmetic of one format, with sigma computed by the standard library.

@@ -143,6 +143,16 @@ fn expand_parses_back_on_every_reference_case() {
     }
 }
 
+/// A coefficient that is a sum is a bracketed factor in LaTeX: `e - 3` times `x` is
+/// `(e - 3) x`, never `e - 3 x` (the old test of a sum read the `-` after `e` as the exponent
+/// of a decimal such as `1e-3`).
+#[test]
+fn a_sum_coefficient_is_bracketed_in_latex() {
+    check_expand("(e - 3)*x + (pi - 1)*x^2", "0", 3);
+    check_expand("exp(x) - 3", "1", 2);
+    check_expand("(1 - e)*x^3", "0", 4);
+}
+
 /// The bugs of the old string-editing printers: each prints the truth now.
 #[test]
 fn regressions_print_the_truth() {

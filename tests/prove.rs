@@ -12,9 +12,7 @@ fn prove(path: &str) -> (i32, Value) {
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
         .expect("runs");
-    let v = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|_| panic!("{path}: {}", String::from_utf8_lossy(&out.stderr)));
-    (out.status.code().unwrap_or(-1), common::validated(v))
+    (out.status.code().unwrap_or(-1), common::output_json(&out))
 }
 
 fn statuses(v: &Value) -> Vec<&str> {
@@ -135,12 +133,9 @@ fn prove_text(src: &str) -> (i32, Value, String) {
         .args(["prove", path.to_str().unwrap(), "--format", "json"])
         .output()
         .unwrap();
-    let v = serde_json::from_slice(&out.stdout)
-        .map(common::validated)
-        .unwrap_or(Value::Null);
     (
         out.status.code().unwrap_or(-1),
-        v,
+        common::output_json(&out),
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
 }

@@ -30,9 +30,7 @@ fn prove(path: &str, radius: &str) -> Value {
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
         .expect("runs");
-    let v = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|_| panic!("{path}: {}", String::from_utf8_lossy(&out.stderr)));
-    common::validated(v)
+    common::output_json(&out)
 }
 
 fn q(text: &str) -> BigRational {

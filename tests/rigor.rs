@@ -519,3 +519,50 @@ fn certificate_is_true_and_tight() {
         println!("{l}");
     }
 }
+
+/// The bounds of every order from one expansion (`derivative_bounds`, what the certificate
+/// uses) over a wide interval cut into pieces: each contains `|sigma^(k)|` at sample points
+/// (the symbolic derivative enclosed there), is the bound of that order alone, and is tight for
+/// `exp` on `[0, 3]` (`sup |exp^(k)| = e^3 = 20.0855...`).
+#[test]
+fn derivative_bounds_of_every_order_contain_the_derivatives() {
+    use taylorgate::interval::{derivative_bound, derivative_bounds, enclose, Interval};
+    let k_max = 7;
+    for src in [
+        "exp(x)",
+        "ln(1+exp(x))",
+        "x/2*(1+erf(x/sqrt(2)))",
+        "tanh(x)",
+        "exp(-x^2)",
+        "x*tanh(ln(1+exp(x)))",
+    ] {
+        let sigma = parse_expr(src, &Definitions::new()).expect("parses");
+        let zero = BigRational::zero();
+        let three = BigRational::from_integer(BigInt::from(3));
+        let j = Interval::new(&zero, &three, 128).expect("interval");
+        let all = derivative_bounds(&sigma, "x", &j, k_max, 128).expect("bounds");
+        assert_eq!(all.len(), k_max + 1);
+        let mut d = sigma.clone();
+        for (k, bound) in all.iter().enumerate() {
+            let bound = bound.clone().expect("below 2^4096");
+            if k > 0 {
+                d = taylorgate::diff::derivative(&d, "x").expect("derivative");
+            }
+            let alone = derivative_bound(&sigma, "x", &j, k, 128).expect("one order");
+            assert_eq!(bound, alone, "{src}: order {k} alone");
+            for i in 0..=12 {
+                let x = BigRational::new(BigInt::from(i), BigInt::from(4));
+                let v = enclose(&d, &[("x", Interval::point(&x, 256))], 256).expect("value");
+                assert!(
+                    v.hi().abs() <= bound && v.lo().abs() <= bound,
+                    "{src}: k={k} at {x}"
+                );
+            }
+            if src == "exp(x)" {
+                let e3 = BigRational::new(BigInt::from(200855), BigInt::from(10000));
+                let slack = BigRational::new(BigInt::from(2009), BigInt::from(100));
+                assert!(bound >= e3 && bound <= slack, "exp: k={k}: {bound}");
+            }
+        }
+    }
+}

@@ -18,10 +18,7 @@ fn prove(args: &[&str]) -> (Value, i32) {
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
         .expect("runs");
-    let v = serde_json::from_slice(&out.stdout)
-        .map(common::validated)
-        .unwrap_or(Value::Null);
-    (v, out.status.code().unwrap_or(-1))
+    (common::output_json(&out), out.status.code().unwrap_or(-1))
 }
 
 fn sp(x: f64) -> f64 {

@@ -28,6 +28,7 @@ pub mod fi;
 pub mod network;
 pub mod phi;
 pub mod search;
+pub mod sym;
 pub mod tm;
 
 use crate::expr::Expr;
@@ -53,6 +54,12 @@ pub const DEEP_MAX_BOXES: usize = 20_000;
 /// A remainder's branch and bound stops when its bound has not dropped by a thousandth over
 /// this many boxes (the enclosures of `Phi` on their finest cells limit it).
 pub const STALL_BOXES: usize = 8192;
+/// Above this many inputs a gate family whose own search did not converge does not fall back
+/// to the neuron-by-neuron search (`2^n` enclosures per box that cancel: it cannot converge
+/// in interactive time).
+pub const MAX_NEURON_SEARCH_INPUTS: usize = 6;
+/// The most boxes of the branch and bound of a gate family ([`sym`]).
+pub const SIGNS_MAX_BOXES: usize = 4096;
 /// Significant decimal digits of a printed `K` (rounded up).
 pub const K_DIGITS: u32 = 2;
 
@@ -142,6 +149,9 @@ enum RayModel {
     Layer(Model, f64),
     /// Any other expression ([`tm`]).
     Deep(tm::Model),
+    /// The gate's family of `2^n` sign vectors ([`sym`]), on the one face `y_1 = 1`,
+    /// `y >= 0`.
+    Signs(sym::SignModel),
 }
 
 impl RayModel {
@@ -149,6 +159,7 @@ impl RayModel {
         match self {
             RayModel::Layer(m, _) => m.eval_ray(t, y),
             RayModel::Deep(m) => m.eval_ray(t, y),
+            RayModel::Signs(m) => m.eval_ray(t, y),
         }
     }
 
@@ -156,84 +167,78 @@ impl RayModel {
         match self {
             RayModel::Layer(m, _) => m.cells(),
             RayModel::Deep(m) => m.cells(),
+            RayModel::Signs(m) => m.cells(),
         }
     }
-}
 
-/// Default limits: [`MAX_BOXES`], no deadline.
-pub fn default_limits() -> Limits {
-    Limits {
-        max_boxes: MAX_BOXES,
-        deadline: None,
+    /// The boxes of `(t, y)` to search: the faces `y_i = +-1` of the cube (one face for
+    /// [`RayModel::Signs`], whose value depends on `|y|` only and symmetrically).
+    fn faces(&self, n: usize, r: f64) -> Vec<search::Boxed> {
+        if let RayModel::Signs(_) = self {
+            let mut b = vec![Fi::new(0.0, r), Fi::point(1.0)];
+            b.extend((1..n).map(|_| Fi::new(0.0, 1.0)));
+            return vec![b];
+        }
+        let mut faces = Vec::new();
+        for i in 0..n {
+            for side in [1.0, -1.0] {
+                let mut b = vec![Fi::new(0.0, r)];
+                b.extend((0..n).map(|j| {
+                    if i == j {
+                        Fi::point(side)
+                    } else {
+                        Fi::new(-1.0, 1.0)
+                    }
+                }));
+                faces.push(b);
+            }
+        }
+        faces
     }
 }
 
-/// A rigorous `K` with `|R(x)| <= K |x|_inf^order` for `|x|_inf <= radius`, where `R` (a
-/// built-in-only scalar expression in `vars`) has no term of total degree below `order`.
-///
-/// # Errors
-/// [`BoundError::NotANetwork`] when `R` is not one hidden layer (or has a term below
-/// `order`), an enclosure failure, a non-positive radius.
-pub fn remainder_bound(
+/// What one branch and bound of a remainder found.
+struct Searched {
+    end: End,
+    upper: f64,
+    lower: f64,
+    argmax: Vec<f64>,
+    boxes: usize,
+    stopped: Option<String>,
+    /// The value at the best point, precisely, from the expression itself.
+    precise: f64,
+    k: BigRational,
+}
+
+/// The branch and bound of `sup |R(t y)| / t^m` on `model`, then (for a converged shallow
+/// model) the proof of a round `K` just above the value attained.
+fn search_remainder(
+    model: &RayModel,
     r: &Expr,
     vars: &[String],
     order: usize,
-    radius: &BigRational,
+    rf: &Fi,
     limits: &Limits,
-) -> Result<SupBound, BoundError> {
-    if !radius.is_positive() {
-        return Err(BoundError::Options("the radius must be > 0".into()));
-    }
-    let rf = Fi::from_rational(radius);
-    let model = match Network::read(r, vars) {
-        Some(net) => {
-            let zmax = fi::up(Model::reach(&net) * rf.hi * (1.0 + 1e-12));
-            let model = Model::new(&net, order as u32, zmax)?;
-            if model
-                .q_exact
-                .iter()
-                .any(|(e, _)| e.iter().map(|&k| k as i64).sum::<i64>() < order as i64)
-            {
-                return Err(BoundError::NotANetwork);
-            }
-            RayModel::Layer(model, zmax)
-        }
-        None => {
-            if !tm::vanishes_below(r, vars, order as u32) {
-                return Err(BoundError::NotANetwork);
-            }
-            RayModel::Deep(tm::Model::new(r, vars, order as u32, radius)?)
-        }
-    };
-    let n = vars.len();
-    let mut faces = Vec::new();
-    for i in 0..n {
-        for side in [1.0, -1.0] {
-            let mut b = vec![Fi::new(0.0, rf.hi)];
-            b.extend((0..n).map(|j| {
-                if i == j {
-                    Fi::point(side)
-                } else {
-                    Fi::new(-1.0, 1.0)
-                }
-            }));
-            faces.push(b);
-        }
-    }
+) -> Result<Searched, BoundError> {
     let g = |b: &[Fi]| model.eval_ray(b[0], &b[1..]);
-    let mut s = Search::new(&g, faces)?;
+    let mut s = Search::new(&g, model.faces(vars.len(), rf.hi))?;
     s.stall = Some(STALL_BOXES);
     let deep = matches!(model, RayModel::Deep(_));
     let (tol, limits) = if deep {
         let mut l = limits.clone();
         l.max_boxes = l.max_boxes.min(DEEP_MAX_BOXES);
         (DEEP_TOLERANCE, l)
+    } else if let RayModel::Signs(_) = model {
+        // It converges in a few hundred boxes or not at all (a divergent series of phi).
+        s.stall = Some(SIGNS_MAX_BOXES / 4);
+        let mut l = limits.clone();
+        l.max_boxes = l.max_boxes.min(SIGNS_MAX_BOXES);
+        (1.0 / TOLERANCE, l)
     } else {
         (1.0 / TOLERANCE, limits.clone())
     };
     let limits = &limits;
     let mut end = s.run(None, tol, limits)?;
-    // The value at the best point, precisely, from the expression itself.
     let precise = precise_ratio(r, vars, &s.argmax, order)
         .unwrap_or(0.0)
         .max(s.lower);
@@ -264,6 +269,97 @@ pub fn remainder_bound(
             }
         }
     }
+    Ok(Searched {
+        end,
+        upper: s.upper(),
+        lower: s.lower,
+        argmax: s.argmax.clone(),
+        boxes: s.boxes,
+        stopped: s.stopped.clone(),
+        precise,
+        k: kq,
+    })
+}
+
+/// Default limits: [`MAX_BOXES`], no deadline.
+pub fn default_limits() -> Limits {
+    Limits {
+        max_boxes: MAX_BOXES,
+        deadline: None,
+    }
+}
+
+/// A rigorous `K` with `|R(x)| <= K |x|_inf^order` for `|x|_inf <= radius`, where `R` (a
+/// built-in-only scalar expression in `vars`) has no term of total degree below `order`.
+///
+/// # Errors
+/// [`BoundError::NotANetwork`] when `R` is not one hidden layer (or has a term below
+/// `order`), an enclosure failure, a non-positive radius.
+pub fn remainder_bound(
+    r: &Expr,
+    vars: &[String],
+    order: usize,
+    radius: &BigRational,
+    limits: &Limits,
+) -> Result<SupBound, BoundError> {
+    if !radius.is_positive() {
+        return Err(BoundError::Options("the radius must be > 0".into()));
+    }
+    let rf = Fi::from_rational(radius);
+    let n = vars.len();
+    let mut signs = None;
+    let model = match Network::read(r, vars) {
+        Some(net) => {
+            let zmax = fi::up(Model::reach(&net) * rf.hi * (1.0 + 1e-12));
+            let model = Model::new(&net, order as u32, zmax)?;
+            if model
+                .q_exact
+                .iter()
+                .any(|(e, _)| e.iter().map(|&k| k as i64).sum::<i64>() < order as i64)
+            {
+                return Err(BoundError::NotANetwork);
+            }
+            signs = sym::detect(&net, &model).and_then(|(w, alpha)| {
+                sym::SignModel::new(&net.neurons[0].phi, n, order, &w, &alpha, radius).ok()
+            });
+            RayModel::Layer(model, zmax)
+        }
+        None => {
+            if !tm::vanishes_below(r, vars, order as u32) {
+                return Err(BoundError::NotANetwork);
+            }
+            RayModel::Deep(tm::Model::new(r, vars, order as u32, radius)?)
+        }
+    };
+    // The gate's family first: when its search converges, the neuron-by-neuron model (whose
+    // enclosures cannot see the cancellation of 2^n neurons) is not needed. Otherwise the
+    // better of the two rigorous bounds (both are bounds of the same supremum).
+    let mut chosen = None;
+    let mut model = model;
+    if let Some(sm) = signs {
+        let sm = RayModel::Signs(sm);
+        match search_remainder(&sm, r, vars, order, &rf, limits) {
+            Ok(s) if s.end == End::Done || n > MAX_NEURON_SEARCH_INPUTS => {
+                chosen = Some(s);
+                model = sm;
+            }
+            Ok(s) => match search_remainder(&model, r, vars, order, &rf, limits) {
+                Ok(g) if g.end == End::Done || g.upper <= s.upper => chosen = Some(g),
+                _ => {
+                    chosen = Some(s);
+                    model = sm;
+                }
+            },
+            Err(_) => {}
+        }
+    }
+    let s = match chosen {
+        Some(s) => s,
+        None => search_remainder(&model, r, vars, order, &rf, limits)?,
+    };
+    let end = s.end;
+    let precise = s.precise;
+    let kq = s.k.clone();
     let (corner_ratio, corner) = check_against_samples(r, vars, order, radius, &kq)?;
     let converged = end == End::Done;
     let mut attained = precise.max(s.lower);
@@ -295,6 +391,13 @@ pub fn remainder_bound(
             s.boxes,
             1.0 + DEEP_TOLERANCE
         ),
+        RayModel::Signs(model) => format!(
+            "the gate's {} neurons summed as one function of a sum of {n} uniform variables (R(x) = w (2a)^{n} x_1...x_{n} E[(phi - T)^({n})(a (x_1 V_1 + ... + x_{n} V_{n}))], V_i uniform on [-1, 1]): its even moments exactly, the Lagrange term of every even order up to {} enclosed on {} cells, branch and bound over {} boxes of (t, y) with x = t y on one face (the bound depends on |y| only, symmetrically)",
+            1usize << n,
+            model.order(),
+            model.cells(),
+            s.boxes
+        ),
     };
     if let Some(why) = &stopped {
         method.push_str(&format!(
@@ -315,10 +418,33 @@ pub fn remainder_bound(
     })
 }
 
-/// A guard independent of the floating-point model: at the corners of the box and of the half
-/// box, a rigorous enclosure of `R` itself must lie within `K |x|_inf^m`; otherwise (or when
-/// `R` cannot be enclosed there) the model is not trusted and no bound is stated. Returns the
-/// largest `|R(x)| / |x|_inf^m` provably attained at those points (rounded down) and where.
+/// The sign patterns of the corners [`check_against_samples`] visits: all of them up to 4
+/// inputs, otherwise 16 (all `+`, all `-` and 14 spread by a fixed generator; each corner costs
+/// an enclosure of every neuron at 128 bits, 256 of them for `--inputs 8`).
+fn corner_signs(n: usize) -> Vec<u32> {
+    if n <= 4 {
+        return (0..1u32 << n).collect();
+    }
+    let all = (1u32 << n.min(31)) - 1;
+    let mut out = vec![0, all];
+    let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+    while out.len() < 16 {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let m = (seed >> 33) as u32 & all;
+        if !out.contains(&m) {
+            out.push(m);
+        }
+    }
+    out
+}
+
+/// A guard independent of the floating-point model: at corners of the box and of the half
+/// box ([`corner_signs`]), a rigorous enclosure of `R` itself must lie within `K |x|_inf^m`;
+/// otherwise (or when `R` cannot be enclosed there) the model is not trusted and no bound is
+/// stated. Returns the largest `|R(x)| / |x|_inf^m` provably attained at those points (rounded
+/// down) and where.
 fn check_against_samples(
     r: &Expr,
     vars: &[String],
@@ -328,9 +454,16 @@ fn check_against_samples(
 ) -> Result<(f64, Vec<f64>), BoundError> {
     let n = vars.len();
     let mut best = (0.0f64, vec![]);
+    // Lowered once, evaluated at every corner.
+    let defs = crate::Definitions::new();
+    let mut lowering = crate::ir::Lowering::new(&defs);
+    let root = lowering
+        .lower_scalar(r, "the remainder")
+        .map_err(|_| BoundError::Unsound("(the remainder cannot be enclosed)".into()))?;
+    let graph = lowering.into_graph();
     for scale in [BigRational::one(), BigRational::new(1.into(), 2.into())] {
         let h = radius * &scale;
-        for signs in 0..(1u32 << n.min(8)) {
+        for signs in corner_signs(n) {
             let x: Vec<BigRational> = (0..n)
                 .map(|i| {
                     if signs >> i & 1 == 1 {
@@ -351,7 +484,7 @@ fn check_against_samples(
                 .zip(&x)
                 .map(|(v, q)| (v.as_str(), Interval::point(q, 256)))
                 .collect();
-            let v = crate::interval::enclose(r, &bindings, 128)
+            let v = crate::interval::enclose_node(&graph, root, &bindings, 128)
                 .map_err(|_| BoundError::Unsound(format!("({})", at())))?;
             let limit = k * num_traits::Pow::pow(&h, m as u32);
             let exceeds = if k.is_zero() {

@@ -25,7 +25,7 @@
 use super::{ingredients, round_up_decimal, scaled_bound, CertificateError, Ingredients};
 use crate::choice::Choice;
 use crate::gate::GateReport;
-use crate::interval::{enclose_const, taylor_coefficients, Interval};
+use crate::interval::{enclose_value, taylor_coefficients, Interval};
 use num_bigint::BigInt;
 use num_rational::BigRational;
 use num_traits::{One, Signed, ToPrimitive};
@@ -171,6 +171,9 @@ fn store(format: FloatFormat, x: &Interval) -> Option<(f64, BigRational)> {
 /// What does not depend on `lambda`.
 struct Fixed {
     n: usize,
+    /// The floating-point format, and the assumed accuracy of sigma in it (ulps).
+    format: FloatFormat,
+    sigma_ulps: u32,
     /// `2^n sigma^(n)(b)`, enclosed.
     den: Interval,
     /// `b`, enclosed, and `b^` with `|b^ - b|`.
@@ -183,14 +186,18 @@ struct Fixed {
 
 const PREC: u32 = 128;
 
-fn fixed(report: &GateReport, format: FloatFormat) -> Result<Fixed, CertificateError> {
+fn fixed(
+    report: &GateReport,
+    format: FloatFormat,
+    sigma_ulps: u32,
+) -> Result<Fixed, CertificateError> {
     let (Some(b), Some(dn)) = (&report.bias, &report.derivative_at_bias) else {
         return Err(CertificateError::NotAdmitted);
     };
     let n = report.inputs;
     // The network is the gate's: A2_s = (s_1...s_n) / (2^n sigma^(n)(b)).
-    let bias = enclose_const(&b.to_expr(), PREC)?;
-    let d = enclose_const(&dn.to_expr(), PREC)?;
+    let bias = enclose_value(b, PREC)?;
+    let d = enclose_value(dn, PREC)?;
     if d.contains_zero() {
         return Err(CertificateError::NotAdmitted);
     }
@@ -198,6 +205,8 @@ fn fixed(report: &GateReport, format: FloatFormat) -> Result<Fixed, CertificateE
     let (bias_stored, bias_err) = store(format, &bias).ok_or(CertificateError::NotAdmitted)?;
     Ok(Fixed {
         n,
+        format,
+        sigma_ulps,
         den,
         bias,
         bias_stored,
@@ -211,13 +220,11 @@ fn fixed(report: &GateReport, format: FloatFormat) -> Result<Fixed, CertificateE
 fn rounding_bound(
     ing: &Ingredients,
     fx: &Fixed,
-    format: FloatFormat,
-    sigma_ulps: u32,
     lambda: &BigRational,
     radius: &BigRational,
     taylor: &BigRational,
 ) -> Option<(BigRational, StoredWeights)> {
-    let n = fx.n;
+    let (n, format) = (fx.n, fx.format);
     let u = format.unit_roundoff();
     let eta = pow2(format.min_exponent() - 1);
     let lam = lambda.to_f64()?;
@@ -241,7 +248,7 @@ fn rounding_bound(
     let mag = |x: &Interval| x.lo().abs().max(x.hi().abs());
     let (m0, m1) = (mag(&c[0]), mag(&c[1]));
     // h = sigma^(z): |h - sigma(z_exact)| <= M1 e_z + k ulp, ulp(y) <= 2 u |y| + 2^emin.
-    let k = BigRational::from_integer(BigInt::from(sigma_ulps));
+    let k = BigRational::from_integer(BigInt::from(fx.sigma_ulps));
     let e_h = &m1 * &e_z + &k * (int(2) * &u * &m0 + pow2(format.min_exponent()));
     // The signed sum, stage by stage: |S_i - S_i exact| <= E_i, S_i exact enclosed.
     let signed = |s: i32| if s > 0 { c[0].clone() } else { c[0].neg() };
@@ -280,13 +287,11 @@ fn rounding_bound(
 fn bound_at(
     ing: &Ingredients,
     fx: &Fixed,
-    format: FloatFormat,
-    sigma_ulps: u32,
     lambda: &BigRational,
     radius: &BigRational,
 ) -> Option<FloatBound> {
     let (taylor, _) = scaled_bound(ing, lambda, radius)?;
-    let (rho, weights) = rounding_bound(ing, fx, format, sigma_ulps, lambda, radius, &taylor)?;
+    let (rho, weights) = rounding_bound(ing, fx, lambda, radius, &taylor)?;
     let rounding = round_up_decimal(&rho, 3);
     let total = round_up_decimal(&(&taylor + &rounding), 3);
     Some(FloatBound {
@@ -321,8 +326,8 @@ pub fn certify_float(
         ));
     }
     let ing = ingredients(report)?;
-    let fx = fixed(report, format)?;
-    let at = |lambda: &BigRational| bound_at(&ing, &fx, format, sigma_ulps, lambda, radius);
+    let fx = fixed(report, format, sigma_ulps)?;
+    let at = |lambda: &BigRational| bound_at(&ing, &fx, lambda, radius);
     let octave = |k: u32, j: i64| BigRational::new(BigInt::from(j), BigInt::one() << (k + 4));
     let stage = crate::budget::stage("the floating-point certificate (the search for lambda)");
     // Coarse: lambda = 2^-k.

@@ -74,6 +74,21 @@ fn choice<T: Choice + Send + Sync>() -> impl TypedValueParser<Value = T> {
     .map(|name| T::from_name(&name).expect("clap accepts only the listed names"))
 }
 
+/// The options of a command's report, shared by `diff`, `expand`, `gate` and `prove`.
+#[derive(clap::Args, Debug, Clone)]
+pub struct ReportArgs {
+    /// Output format.
+    #[arg(long, value_parser = choice::<commands::Format>(), default_value_t = commands::Format::Text)]
+    pub format: commands::Format,
+    /// The language of the report's words (of the derivation of `gate` in every format, of the
+    /// LaTeX and Markdown reports of the others).
+    #[arg(long, value_parser = choice::<Lang>(), default_value_t = Lang::En)]
+    pub lang: Lang,
+    /// LaTeX: a complete document (`\documentclass` ... `\end{document}`).
+    #[arg(long)]
+    pub standalone: bool,
+}
+
 /// Arguments of `taylorgate diff`.
 #[derive(clap::Args, Debug, Clone)]
 pub struct DiffArgs {
@@ -92,18 +107,11 @@ pub struct DiffArgs {
     /// A `.tg` file whose definitions the expression may use.
     #[arg(long)]
     pub file: Option<PathBuf>,
-    /// Output format.
-    #[arg(long, value_parser = choice::<diff::Format>(), default_value_t = diff::Format::Text)]
-    pub format: diff::Format,
     /// Also print every value at `--at` to D guaranteed significant digits (JSON `approx`).
     #[arg(long)]
     pub digits: Option<u32>,
-    /// The language of the LaTeX and Markdown reports.
-    #[arg(long, value_parser = choice::<Lang>(), default_value_t = Lang::En)]
-    pub lang: Lang,
-    /// LaTeX: a complete document.
-    #[arg(long)]
-    pub standalone: bool,
+    #[command(flatten)]
+    pub report: ReportArgs,
 }
 
 impl From<DiffArgs> for diff::DiffArgs {
@@ -114,10 +122,10 @@ impl From<DiffArgs> for diff::DiffArgs {
             at: a.at,
             var: a.var,
             file: a.file,
-            format: a.format,
+            format: a.report.format,
             digits: a.digits,
-            lang: a.lang,
-            standalone: a.standalone,
+            lang: a.report.lang,
+            standalone: a.report.standalone,
         }
     }
 }
@@ -140,18 +148,11 @@ pub struct ExpandArgs {
     /// A `.tg` file whose definitions are in scope.
     #[arg(long)]
     pub file: Option<PathBuf>,
-    /// Output format.
-    #[arg(long, value_parser = choice::<expand::Format>(), default_value_t = expand::Format::Text)]
-    pub format: expand::Format,
     /// Also print every coefficient to D guaranteed significant digits (JSON `approx`).
     #[arg(long)]
     pub digits: Option<u32>,
-    /// The language of the LaTeX and Markdown reports.
-    #[arg(long, value_parser = choice::<Lang>(), default_value_t = Lang::En)]
-    pub lang: Lang,
-    /// LaTeX: a complete document.
-    #[arg(long)]
-    pub standalone: bool,
+    #[command(flatten)]
+    pub report: ReportArgs,
 }
 
 impl From<ExpandArgs> for expand::ExpandArgs {
@@ -162,10 +163,10 @@ impl From<ExpandArgs> for expand::ExpandArgs {
             order: a.order,
             var: a.var,
             file: a.file,
-            format: a.format,
+            format: a.report.format,
             digits: a.digits,
-            lang: a.lang,
-            standalone: a.standalone,
+            lang: a.report.lang,
+            standalone: a.report.standalone,
         }
     }
 }
@@ -188,9 +189,6 @@ pub struct GateArgs {
     /// A `.tg` file with definitions.
     #[arg(long)]
     pub file: Option<PathBuf>,
-    /// Output format.
-    #[arg(long, value_parser = choice::<gate::GateFormat>(), default_value_t = gate::GateFormat::Text)]
-    pub format: gate::GateFormat,
     /// Also print the exact values to D guaranteed significant digits (JSON `approx`).
     #[arg(long)]
     pub digits: Option<u32>,
@@ -216,12 +214,8 @@ pub struct GateArgs {
     /// The assumed accuracy of sigma's implementation in `--float`, in ulps of its value.
     #[arg(long, default_value_t = DEFAULT_SIGMA_ULPS)]
     pub sigma_ulps: u32,
-    /// The language of the derivation.
-    #[arg(long, value_parser = choice::<Lang>(), default_value_t = Lang::En)]
-    pub lang: Lang,
-    /// LaTeX: a complete document (`\documentclass` ... `\end{document}`).
-    #[arg(long)]
-    pub standalone: bool,
+    #[command(flatten)]
+    pub report: ReportArgs,
     /// Also draw the error against lambda into FILE (SVG; PNG when FILE ends in `.png`).
     #[arg(long)]
     pub plot: Option<PathBuf>,
@@ -235,7 +229,7 @@ impl From<GateArgs> for gate::GateArgs {
             degree: a.degree,
             bias: a.bias,
             file: a.file,
-            format: a.format,
+            format: a.report.format,
             digits: a.digits,
             epsilon: a.epsilon,
             radius: a.radius,
@@ -243,8 +237,8 @@ impl From<GateArgs> for gate::GateArgs {
             lambda: a.lambda,
             float: a.float,
             sigma_ulps: a.sigma_ulps,
-            lang: a.lang,
-            standalone: a.standalone,
+            lang: a.report.lang,
+            standalone: a.report.standalone,
             plot: a.plot,
         }
     }
@@ -255,9 +249,6 @@ impl From<GateArgs> for gate::GateArgs {
 pub struct ProveArgs {
     /// The `.tg` file with definitions and claims (`-` reads standard input).
     pub file: PathBuf,
-    /// Output format.
-    #[arg(long, value_parser = choice::<prove::ProveFormat>(), default_value_t = prove::ProveFormat::Text)]
-    pub format: prove::ProveFormat,
     /// The radius r of the box |x_i| <= r of the rigorous remainder bounds.
     #[arg(long, default_value = "1", allow_hyphen_values = true)]
     pub radius: String,
@@ -269,24 +260,20 @@ pub struct ProveArgs {
     /// `--timeout` instead stops the whole command with exit 2).
     #[arg(long, value_name = "SECONDS")]
     pub search_timeout: Option<f64>,
-    /// The language of the LaTeX and Markdown reports.
-    #[arg(long, value_parser = choice::<Lang>(), default_value_t = Lang::En)]
-    pub lang: Lang,
-    /// LaTeX: a complete document.
-    #[arg(long)]
-    pub standalone: bool,
+    #[command(flatten)]
+    pub report: ReportArgs,
 }
 
 impl From<ProveArgs> for prove::ProveArgs {
     fn from(a: ProveArgs) -> Self {
         prove::ProveArgs {
             file: a.file,
-            format: a.format,
+            format: a.report.format,
             radius: a.radius,
             no_bound: a.no_bound,
             search_timeout: a.search_timeout,
-            lang: a.lang,
-            standalone: a.standalone,
+            lang: a.report.lang,
+            standalone: a.report.standalone,
         }
     }
 }

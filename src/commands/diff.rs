@@ -4,21 +4,8 @@ use super::Outcome;
 use crate::session::{primes, DiffRequest};
 use std::path::PathBuf;
 
-crate::choice::choice_enum! {
-    /// Output format of `taylorgate diff`.
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-    pub enum Format {
-        /// One line per derivative (and per value).
-        #[default]
-        Text = "text",
-        /// The schema `taylorgate/1` (`schema/taylorgate-1.json`).
-        Json = "json",
-        /// LaTeX (a fragment; a whole document with `--standalone`).
-        Latex = "latex",
-        /// Markdown with `$...$` mathematics.
-        Markdown = "markdown",
-    }
-}
+/// Output format of `taylorgate diff`.
+pub use super::Format;
 
 /// Arguments of `taylorgate diff`.
 #[derive(Debug, Clone, PartialEq)]
@@ -77,9 +64,9 @@ pub fn run(args: &DiffArgs) -> Result<Outcome, crate::Error> {
         var: args.var.clone(),
         digits: args.digits,
     })?;
-    match args.format {
-        Format::Json => Ok(Outcome::report(&report, super::Status::Done)),
-        Format::Latex | Format::Markdown => {
+    match args.format.document() {
+        None => Ok(Outcome::report(&report, super::Status::Done)),
+        Some(format @ (crate::teach::Format::Latex | crate::teach::Format::Markdown)) => {
             let doc = crate::teach::diff_document(
                 &report.function,
                 &report.variable,
@@ -87,11 +74,6 @@ pub fn run(args: &DiffArgs) -> Result<Outcome, crate::Error> {
                 report.point.as_ref().zip(report.values.as_deref()),
                 args.lang,
             );
-            let format = if args.format == Format::Latex {
-                crate::teach::Format::Latex
-            } else {
-                crate::teach::Format::Markdown
-            };
             Ok(Outcome::done(crate::teach::render(
                 &doc,
                 &crate::teach::RenderOptions {
@@ -100,7 +82,7 @@ pub fn run(args: &DiffArgs) -> Result<Outcome, crate::Error> {
                 },
             )))
         }
-        Format::Text => {
+        Some(crate::teach::Format::Text) => {
             let (name, var) = ("f", &report.variable);
             let mut out = String::new();
             for (k, d) in report.derivatives.iter().enumerate() {

@@ -10,21 +10,8 @@ use crate::print::Format as PrintFormat;
 use crate::session::{ExpandReport, ExpandRequest};
 use std::path::PathBuf;
 
-crate::choice::choice_enum! {
-    /// Output format of `expand`.
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-    pub enum Format {
-        /// `c0 + c1*x + ... + O(x^(N+1))`.
-        #[default]
-        Text = "text",
-        /// The expansion in LaTeX (a fragment; a whole document with `--standalone`).
-        Latex = "latex",
-        /// The expansion in Markdown with `$...$` mathematics.
-        Markdown = "markdown",
-        /// The schema `taylorgate/1` (`schema/taylorgate-1.json`).
-        Json = "json",
-    }
-}
+/// Output format of `expand`.
+pub use super::Format;
 
 /// Arguments of `taylorgate expand`.
 #[derive(Debug, Clone, PartialEq)]
@@ -75,8 +62,8 @@ pub fn run(args: &ExpandArgs) -> Result<Outcome, crate::Error> {
         var: args.var.clone(),
         digits: args.digits,
     })?;
-    Ok(match args.format {
-        Format::Text => {
+    Ok(match args.format.document() {
+        Some(crate::teach::Format::Text) => {
             let mut text = render_text(&report);
             if let Some(approx) = &report.approx {
                 for (k, c) in report.coefficients.iter().enumerate() {
@@ -88,19 +75,8 @@ pub fn run(args: &ExpandArgs) -> Result<Outcome, crate::Error> {
             }
             Outcome::done(with_notes(text, &report.notes))
         }
-        Format::Latex => Outcome::done(document(
-            &report,
-            crate::teach::Format::Latex,
-            args.lang,
-            args.standalone,
-        )),
-        Format::Markdown => Outcome::done(document(
-            &report,
-            crate::teach::Format::Markdown,
-            args.lang,
-            args.standalone,
-        )),
-        Format::Json => Outcome::report(&report, super::Status::Done),
+        Some(format) => Outcome::done(document(&report, format, args.lang, args.standalone)),
+        None => Outcome::report(&report, super::Status::Done),
     })
 }
 

@@ -9,20 +9,8 @@ use crate::session::{GateRequest, GateResult};
 use crate::teach::{gate_document, render, Format, GateExtras, Lang, RenderOptions};
 use std::path::PathBuf;
 
-crate::choice::choice_enum! {
-    /// Output formats of `gate`.
-    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-    pub enum GateFormat {
-        /// The derivation, step by step.
-        Text = "text",
-        /// The schema `taylorgate/1` (`schema/taylorgate-1.json`).
-        Json = "json",
-        /// The derivation in LaTeX (a fragment; a whole document with `--standalone`).
-        Latex = "latex",
-        /// The derivation in Markdown with `$...$` mathematics.
-        Markdown = "markdown",
-    }
-}
+/// Output formats of `gate`.
+pub use super::Format as GateFormat;
 
 /// Arguments of `taylorgate gate`.
 #[derive(Debug, Clone, PartialEq)]
@@ -114,11 +102,8 @@ pub fn run(args: &GateArgs) -> Result<Outcome, crate::Error> {
         let svg = super::plot::error_svg(&result.report, &result.radius, args.lang)?;
         super::plot::write_picture(&svg, path, false)?;
     }
-    let format = match args.format {
-        GateFormat::Json => return Ok(Outcome::report(&result.data, status)),
-        GateFormat::Latex => Format::Latex,
-        GateFormat::Markdown => Format::Markdown,
-        GateFormat::Text => Format::Text,
+    let Some(format) = args.format.document() else {
+        return Ok(Outcome::report(&result.data, status));
     };
     Ok(Outcome {
         output: derivation(&result, format, args.lang, args.digits, args.standalone),

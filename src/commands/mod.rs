@@ -16,6 +16,35 @@ pub mod plot;
 pub mod prove;
 pub mod scan;
 
+crate::choice::choice_enum! {
+    /// The output format of `diff`, `expand`, `gate` and `prove`.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+    pub enum Format {
+        /// Plain text: the report, or the derivation step by step (mathematics in the
+        /// language, so that it parses back).
+        #[default]
+        Text = "text",
+        /// The schema `taylorgate/1` (`schema/taylorgate-1.json`).
+        Json = "json",
+        /// LaTeX (a fragment; a whole document with `--standalone`).
+        Latex = "latex",
+        /// Markdown with `$...$` mathematics.
+        Markdown = "markdown",
+    }
+}
+
+impl Format {
+    /// The format of the teaching layer's document (`None` for JSON, which is no document).
+    pub fn document(self) -> Option<crate::teach::Format> {
+        match self {
+            Format::Text => Some(crate::teach::Format::Text),
+            Format::Json => None,
+            Format::Latex => Some(crate::teach::Format::Latex),
+            Format::Markdown => Some(crate::teach::Format::Markdown),
+        }
+    }
+}
+
 /// A subcommand with its arguments.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Command {
@@ -52,10 +81,10 @@ impl Command {
     /// Whether JSON was asked (an error is then a JSON object of the schema).
     pub fn json(&self) -> bool {
         match self {
-            Command::Diff(a) => a.format == diff::Format::Json,
-            Command::Expand(a) => a.format == expand::Format::Json,
-            Command::Gate(a) => a.format == gate::GateFormat::Json,
-            Command::Prove(a) => a.format == prove::ProveFormat::Json,
+            Command::Diff(a) => a.format == Format::Json,
+            Command::Expand(a) => a.format == Format::Json,
+            Command::Gate(a) => a.format == Format::Json,
+            Command::Prove(a) => a.format == Format::Json,
             Command::List(a) => a.format == list::ListFormat::Json,
             Command::Scan(a) => a.format == scan::ScanFormat::Json,
             Command::Plot(_) => false,

@@ -2,25 +2,13 @@
 
 use super::{Outcome, Status};
 use crate::certificate::{decimal_text, decimal_up};
-use crate::gate::{polynomial_text, Term};
+use crate::gate::polynomial_text;
 use crate::prove::{BoundError, ClaimReport, ClaimStatus, ComparedTerm, RemainderBound};
 use crate::session::{ProveRequest, Session};
 use std::path::PathBuf;
 
-crate::choice::choice_enum! {
-    /// Output formats of `prove`.
-    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-    pub enum ProveFormat {
-        /// One paragraph per claim.
-        Text = "text",
-        /// The schema `taylorgate/1` (`schema/taylorgate-1.json`).
-        Json = "json",
-        /// LaTeX (a fragment; a whole document with `--standalone`).
-        Latex = "latex",
-        /// Markdown with `$...$` mathematics.
-        Markdown = "markdown",
-    }
-}
+/// Output formats of `prove`.
+pub use super::Format as ProveFormat;
 
 /// Arguments of `taylorgate prove`.
 #[derive(Debug, Clone, PartialEq)]
@@ -78,18 +66,13 @@ pub fn run(args: &ProveArgs) -> Result<Outcome, crate::Error> {
     } else {
         Status::Negative
     };
-    Ok(match args.format {
-        ProveFormat::Json => Outcome::report(&report, status),
-        ProveFormat::Latex | ProveFormat::Markdown => {
+    Ok(match args.format.document() {
+        None => Outcome::report(&report, status),
+        Some(format @ (crate::teach::Format::Latex | crate::teach::Format::Markdown)) => {
             let path = args.file.display().to_string();
             let source = crate::teach::ClaimSource {
                 path: &path,
                 program: &report.program,
-            };
-            let format = if args.format == ProveFormat::Latex {
-                crate::teach::Format::Latex
-            } else {
-                crate::teach::Format::Markdown
             };
             Outcome {
                 output: crate::teach::render(
@@ -102,7 +85,7 @@ pub fn run(args: &ProveArgs) -> Result<Outcome, crate::Error> {
                 status,
             }
         }
-        ProveFormat::Text => Outcome {
+        Some(crate::teach::Format::Text) => Outcome {
             output: report
                 .reports
                 .iter()
@@ -148,16 +131,6 @@ fn bound_text(b: &Result<RemainderBound, BoundError>) -> String {
     }
 }
 
-fn as_terms(terms: &[ComparedTerm]) -> Vec<Term> {
-    terms
-        .iter()
-        .map(|t| Term {
-            powers: t.powers.clone(),
-            coefficient: t.difference.clone(),
-        })
-        .collect()
-}
-
 /// The text paragraph of one claim.
 pub fn claim_text(r: &ClaimReport) -> String {
     let mut o = format!("line {}: {}\n", r.line, r.claim);
@@ -189,7 +162,10 @@ pub fn claim_text(r: &ClaimReport) -> String {
             } else if let Some(w) = r.remainder_order {
                 o.push_str(&format!(
                     "  Sharp remainder: order {w}, leading terms {}\n",
-                    polynomial_text(&as_terms(&r.remainder_leading), &r.variables)
+                    polynomial_text(
+                        &ComparedTerm::differences(&r.remainder_leading),
+                        &r.variables
+                    )
                 ));
             } else {
                 o.push_str(&format!("  {}\n", r.message));

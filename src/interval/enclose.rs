@@ -17,7 +17,7 @@ use num_traits::{Signed, ToPrimitive, Zero};
 /// The largest working precision (bits) tried by [`enclose_const`] and [`decide_sign`].
 pub const MAX_PREC: u32 = 4096;
 
-/// The first working precision tried by [`enclose_const`] and [`decide_sign`].
+/// The first working precision of the loops that raise it ([`to_target`], [`sign_by_precision`]).
 const START_PREC: u32 = 64;
 
 /// Binary exponents beyond this size are rejected (they would make exact rationals huge).
@@ -325,15 +325,50 @@ pub(super) fn narrow_enough(x: &Interval, bits: u32) -> bool {
 /// ```
 pub fn enclose_const(expr: &Expr, target_bits: u32) -> Result<Interval, IntervalError> {
     let (graph, root) = lower(expr)?;
+    to_target(target_bits, |prec| enclose_node(&graph, root, &[], prec))
+}
+
+/// The first enclosure `at(prec)` narrower than `2^-target_bits` ([`narrow_enough`]), the
+/// working precision doubling from `target_bits + 32` bits (at least 64) up to [`MAX_PREC`];
+/// at the limit, the enclosure or the error obtained there. An error that more precision
+/// cannot cure is returned at once.
+pub(crate) fn to_target(
+    target_bits: u32,
+    mut at: impl FnMut(u32) -> Result<Interval, IntervalError>,
+) -> Result<Interval, IntervalError> {
     let mut prec = START_PREC.max(target_bits.saturating_add(32)).min(MAX_PREC);
     loop {
-        match enclose_node(&graph, root, &[], prec) {
+        match at(prec) {
             Ok(v) if narrow_enough(&v, target_bits) || prec >= MAX_PREC => return Ok(v),
             Ok(_) => {}
             Err(e) if !e.may_resolve_with_precision() || prec >= MAX_PREC => return Err(e),
             Err(_) => {}
         }
         prec = prec.saturating_mul(2).min(MAX_PREC);
+    }
+}
+
+/// The sign proved by the enclosures `at(prec)`, the working precision doubling from 64 bits
+/// up to `max_prec`: [`NumericSign::Unknown`] when none excludes 0, or on an error that more
+/// precision cannot cure.
+pub(crate) fn sign_by_precision(
+    max_prec: u32,
+    mut at: impl FnMut(u32) -> Result<Interval, IntervalError>,
+) -> NumericSign {
+    let max_prec = max_prec.max(START_PREC);
+    let mut prec = START_PREC;
+    loop {
+        match at(prec) {
+            Ok(v) if v.is_positive() => return NumericSign::Positive,
+            Ok(v) if v.is_negative() => return NumericSign::Negative,
+            Ok(_) => {}
+            Err(e) if !e.may_resolve_with_precision() => return NumericSign::Unknown,
+            Err(_) => {}
+        }
+        if prec >= max_prec {
+            return NumericSign::Unknown;
+        }
+        prec = prec.saturating_mul(2).min(max_prec);
     }
 }
 
@@ -358,19 +393,5 @@ pub fn decide_sign_with_limit(expr: &Expr, max_prec: u32) -> NumericSign {
     let Ok((graph, root)) = lower(expr) else {
         return NumericSign::Unknown;
     };
-    let max_prec = max_prec.max(START_PREC);
-    let mut prec = START_PREC;
-    loop {
-        match enclose_node(&graph, root, &[], prec) {
-            Ok(v) if v.is_positive() => return NumericSign::Positive,
-            Ok(v) if v.is_negative() => return NumericSign::Negative,
-            Ok(_) => {}
-            Err(e) if !e.may_resolve_with_precision() => return NumericSign::Unknown,
-            Err(_) => {}
-        }
-        if prec >= max_prec {
-            return NumericSign::Unknown;
-        }
-        prec = prec.saturating_mul(2).min(max_prec);
-    }
+    sign_by_precision(max_prec, |prec| enclose_node(&graph, root, &[], prec))
 }

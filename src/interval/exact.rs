@@ -11,16 +11,13 @@
 //! `2^-prec`): `sin`, `cos`, `tan` and `exp` of a huge argument need it (`sin(1e10000)` reduces
 //! `10^10000` modulo `pi/2` with the argument exact and `pi` to 33,000 bits).
 
-use super::{Interval, IntervalError, MAX_PREC};
+use super::{Interval, IntervalError, NumericSign};
 use crate::expr::Func;
 use crate::number::{AtomRef, Const, Encloser, Fold, Sign};
 use num_rational::BigRational;
 use num_traits::ToPrimitive;
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
-
-/// The first working precision of [`CachedEncloser`] and [`enclose_value`].
-const START_PREC: u32 = 64;
 
 /// Arguments of atoms are enclosed with at most this many extra bits for their magnitude
 /// (beyond, `exp` and the trigonometric functions refuse the argument anyway).
@@ -132,7 +129,7 @@ pub fn enclose_value_at(value: &Const, prec: u32) -> Result<Interval, IntervalEr
 }
 
 /// An enclosure of an exact constant of relative width below `2^-target_bits` (absolute when
-/// it contains 0), the working precision doubling from 64 bits up to [`MAX_PREC`]; at the
+/// it contains 0), the working precision doubling from 64 bits up to [`super::MAX_PREC`]; at the
 /// limit, the best enclosure obtained.
 ///
 /// ```
@@ -146,18 +143,7 @@ pub fn enclose_value_at(value: &Const, prec: u32) -> Result<Interval, IntervalEr
 /// An error of [`enclose_value_at`] that more precision cannot cure, or the last one at the
 /// limit.
 pub fn enclose_value(value: &Const, target_bits: u32) -> Result<Interval, IntervalError> {
-    let mut prec = START_PREC.max(target_bits.saturating_add(32)).min(MAX_PREC);
-    loop {
-        match enclose_value_at(value, prec) {
-            Ok(v) if super::enclose::narrow_enough(&v, target_bits) || prec >= MAX_PREC => {
-                return Ok(v)
-            }
-            Ok(_) => {}
-            Err(e) if !e.may_resolve_with_precision() || prec >= MAX_PREC => return Err(e),
-            Err(_) => {}
-        }
-        prec = prec.saturating_mul(2).min(MAX_PREC);
-    }
+    super::enclose::to_target(target_bits, |prec| enclose_value_at(value, prec))
 }
 
 /// The encloser of exact arithmetic ([`crate::ENCLOSER`]): signs proved by [`enclose_value_at`]
@@ -166,20 +152,10 @@ pub struct CachedEncloser;
 
 impl Encloser for CachedEncloser {
     fn sign(&self, value: &Const, max_prec: u32) -> Sign {
-        let max_prec = max_prec.max(START_PREC);
-        let mut prec = START_PREC;
-        loop {
-            match enclose_value_at(value, prec) {
-                Ok(v) if v.is_positive() => return Sign::Positive,
-                Ok(v) if v.is_negative() => return Sign::Negative,
-                Ok(_) => {}
-                Err(e) if !e.may_resolve_with_precision() => return Sign::Unknown,
-                Err(_) => {}
-            }
-            if prec >= max_prec {
-                return Sign::Unknown;
-            }
-            prec = prec.saturating_mul(2).min(max_prec);
+        match super::enclose::sign_by_precision(max_prec, |prec| enclose_value_at(value, prec)) {
+            NumericSign::Positive => Sign::Positive,
+            NumericSign::Negative => Sign::Negative,
+            NumericSign::Unknown => Sign::Unknown,
         }
     }
 }

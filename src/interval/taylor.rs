@@ -137,7 +137,7 @@ const MAX_BOUND_BITS: i64 = 4096;
 /// overestimation of interval arithmetic small.
 ///
 /// # Errors
-/// As [`taylor_coefficients`].
+/// As [`taylor_coefficients`]; a bound above `2^4096` is refused.
 pub fn derivative_bound(
     expr: &Expr,
     var: &str,
@@ -145,14 +145,30 @@ pub fn derivative_bound(
     k: usize,
     prec: u32,
 ) -> R<BigRational> {
+    derivative_bounds(expr, var, at, k, prec)?
+        .pop()
+        .flatten()
+        .ok_or(IntervalError::TooLarge("derivative bound (above 2^4096)"))
+}
+
+/// The bounds of [`derivative_bound`] for every order `0..=k` at once, from one Taylor
+/// expansion of order `k` per piece (the jets of order `k` contain those of lower orders):
+/// entry `j` is a rigorous upper bound of `sup |f^(j)|` over `at`, or `None` where it is above
+/// `2^4096`.
+///
+/// # Errors
+/// As [`taylor_coefficients`].
+pub fn derivative_bounds(
+    expr: &Expr,
+    var: &str,
+    at: &Interval,
+    k: usize,
+    prec: u32,
+) -> R<Vec<Option<BigRational>>> {
     if k > MAX_TAYLOR_ORDER {
         return Err(IntervalError::TooLarge("Taylor order"));
     }
     let (graph, root) = super::enclose::lower(expr)?;
-    let mut fact = BigInt::from(1);
-    for i in 2..=k {
-        fact *= i;
-    }
     let quarter = BigRational::new(BigInt::from(1), BigInt::from(4));
     let width = at.width();
     let pieces = (width / &quarter)
@@ -162,7 +178,7 @@ pub fn derivative_bound(
         .unwrap_or(MAX_PIECES)
         .clamp(1, MAX_PIECES);
     let step = at.width() / BigRational::from_integer(BigInt::from(pieces));
-    let mut best = BigRational::from_integer(BigInt::from(0));
+    let mut best = vec![Some(BigRational::zero()); k + 1];
     for i in 0..pieces {
         let piece = if pieces == 1 {
             at.clone()
@@ -176,13 +192,32 @@ pub fn derivative_bound(
             Interval::new(&lo, &hi, prec)?
         };
         let c = taylor_coefficients_of(&graph, root, var, &piece, &[], k, prec)?;
-        let ck = &c[k];
-        if ck.lo.top().max(ck.hi.top()) > MAX_BOUND_BITS {
-            return Err(IntervalError::TooLarge("derivative bound (above 2^4096)"));
+        for (slot, cj) in best.iter_mut().zip(&c) {
+            if cj.lo.top().max(cj.hi.top()) > MAX_BOUND_BITS {
+                *slot = None;
+            }
+            if let Some(b) = slot {
+                let m = cj.lo().abs().max(cj.hi().abs());
+                if m > *b {
+                    *b = m;
+                }
+            }
         }
-        best = best.max(ck.lo().abs().max(ck.hi().abs()));
+        if best.iter().all(Option::is_none) {
+            break;
+        }
     }
-    Ok(best * BigRational::from_integer(fact))
+    let mut fact = BigInt::from(1);
+    Ok(best
+        .into_iter()
+        .enumerate()
+        .map(|(j, b)| {
+            if j > 1 {
+                fact *= j;
+            }
+            b.map(|b| b * BigRational::from_integer(fact.clone()))
+        })
+        .collect())
 }
 
 /// A value of [`Jets`]: enclosures of the coefficients `c_0..c_(n-1)`, and the exact value when

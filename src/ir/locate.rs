@@ -2,7 +2,7 @@
 //! whose operation fails found by the one evaluator.
 
 use super::{Evaluator, Graph, Id, Lowering};
-use crate::expr::{Definitions, Expr, Func, OriginBuilder, Source};
+use crate::expr::{Definitions, Expr, OriginBuilder, Source};
 use crate::number::{Const, Exact, NumberError};
 use crate::Place;
 
@@ -53,11 +53,7 @@ pub fn locate(text: &str, defs: &Definitions, var: &str, probe: Probe<'_>) -> Op
 /// `name(var)` for the bare name of a one-argument function, every node at the name.
 fn bare_call(text: &str, defs: &Definitions, var: &str) -> Option<(Expr, crate::expr::Origin)> {
     let name = text.trim();
-    let unary = Func::from_name(name).is_some_and(|f| f.arity() == 1)
-        || defs.function(name).is_some_and(|d| d.params.len() == 1);
-    if !unary {
-        return None;
-    }
+    let expr = defs.unary_call(name, Expr::var(var))?;
     let start = text.len() - text.trim_start().len();
     let end = start + name.len();
     let mut origin = OriginBuilder::default();
@@ -67,11 +63,6 @@ fn bare_call(text: &str, defs: &Definitions, var: &str) -> Option<(Expr, crate::
         path: None,
         text: text.to_string(),
     });
-    let arg = Expr::var(var);
-    let expr = match Func::from_name(name) {
-        Some(f) if defs.function(name).is_none() => Expr::call(f, arg),
-        _ => Expr::Apply(name.to_string(), vec![arg]),
-    };
     Some((expr, origin.finish(source)))
 }
 

@@ -115,6 +115,8 @@ pub struct Lowering<'d> {
     graph: Graph,
     memo: HashMap<Key, Value<Id>>,
     derivatives: HashMap<(String, u32), Rc<(String, Expr)>>,
+    /// `name^(k)(c)` at constant nodes `c` ([`Lowering::derivative_at`]).
+    values_at: HashMap<(String, u32, Id), Option<Id>>,
     /// The definitions being lowered (a call of one of them again is a recursion).
     active: Vec<String>,
     /// The origin tables in use ([`Lowering::lower_located`]); empty: no spans are recorded.
@@ -133,6 +135,7 @@ impl<'d> Lowering<'d> {
             graph: Graph::new(),
             memo: HashMap::new(),
             derivatives: HashMap::new(),
+            values_at: HashMap::new(),
             active: Vec::new(),
             origins: Vec::new(),
             def_origins: HashMap::new(),
@@ -544,20 +547,25 @@ impl<'d> Lowering<'d> {
 
     /// `name^(k)(c)` at a constant `c` ([`diff::derivative_at`]); `None` when `c` is not an
     /// exact constant (the symbolic derivative is used then).
+    /// Formed once per `(name, k, c)`.
     fn derivative_at(&mut self, name: &str, k: u32, c: Id) -> Result<Option<Id>, LowerError> {
+        let key = (name.to_string(), k, c);
+        if let Some(v) = self.values_at.get(&key) {
+            return Ok(*v);
+        }
+        let v = self.derivative_at_once(name, k, c)?;
+        self.values_at.insert(key, v);
+        Ok(v)
+    }
+
+    fn derivative_at_once(&mut self, name: &str, k: u32, c: Id) -> Result<Option<Id>, LowerError> {
         let Ok(point) = Const::from_expr(&self.graph.to_expr(c)?) else {
             return Ok(None);
         };
-        let (param, body) = match self.defs.function(name) {
-            Some(def) if def.params.len() == 1 => {
-                let p = def.params[0].clone();
-                let call = Expr::Deriv(name.to_string(), 0, Box::new(Expr::var(&p)));
-                (p, diff::inline_definitions(&call, self.defs)?)
-            }
-            _ => match Func::from_name(name).filter(|f| f.arity() == 1) {
-                Some(f) => ("x".to_string(), Expr::call(f, Expr::var("x"))),
-                None => return Ok(None),
-            },
+        let (param, body) = match diff::unary_body(name, self.defs) {
+            Ok(f) => f,
+            Err(DiffError::UnknownFunction(_) | DiffError::NotUnary(_)) => return Ok(None),
+            Err(e) => return Err(e.into()),
         };
         let value = diff::derivative_at(name, k, &body, &param, &point)?;
         let e = Rc::new(value.to_expr());

@@ -93,41 +93,22 @@ pub enum Node {
         piece: Piece,
         /// The comparison.
         op: CmpOp,
-        /// Left side of the condition.
-        lhs: Id,
-        /// Right side of the condition.
-        rhs: Id,
-        /// The value where the condition holds.
-        then: Id,
-        /// The value where it does not.
-        other: Id,
+        /// `[lhs, rhs, then, other]`: the two sides of the condition, the value where it
+        /// holds and the value where it does not.
+        parts: [Id; 4],
     },
 }
 
 impl Node {
     /// `if lhs op rhs then then else other` from `[lhs, rhs, then, other]`.
-    pub fn branch(piece: Piece, op: CmpOp, [lhs, rhs, then, other]: [Id; 4]) -> Node {
-        Node::If {
-            piece,
-            op,
-            lhs,
-            rhs,
-            then,
-            other,
-        }
+    pub fn branch(piece: Piece, op: CmpOp, parts: [Id; 4]) -> Node {
+        Node::If { piece, op, parts }
     }
 
     /// The parts of an `If` node: its construct, comparison and `[lhs, rhs, then, other]`.
     pub fn as_branch(&self) -> Option<(Piece, CmpOp, [Id; 4])> {
         match *self {
-            Node::If {
-                piece,
-                op,
-                lhs,
-                rhs,
-                then,
-                other,
-            } => Some((piece, op, [lhs, rhs, then, other])),
+            Node::If { piece, op, parts } => Some((piece, op, parts)),
             _ => None,
         }
     }
@@ -142,7 +123,7 @@ impl Node {
             | Node::Mul(a, b)
             | Node::Div(a, b)
             | Node::Pow(a, b) => ([a, b, b, b], 2),
-            Node::If { .. } => (self.as_branch().expect("a branch").2, 4),
+            Node::If { parts, .. } => (parts, 4),
         };
         buf.into_iter().take(n)
     }
@@ -160,10 +141,7 @@ impl Node {
             Node::Div(a, b) => Node::Div(f(a), f(b)),
             Node::Pow(a, b) => Node::Pow(f(a), f(b)),
             Node::Call(func, a) => Node::Call(func, f(a)),
-            Node::If { .. } => {
-                let (piece, op, ids) = self.as_branch().expect("a branch");
-                Node::branch(piece, op, ids.map(f))
-            }
+            Node::If { piece, op, parts } => Node::branch(piece, op, parts.map(f)),
         }
     }
 }
@@ -460,8 +438,8 @@ impl Graph {
                 Node::Div(a, b) => Expr::bin(BinOp::Div, e(a), e(b)),
                 Node::Pow(a, b) => Expr::bin(BinOp::Pow, e(a), e(b)),
                 Node::Call(f, a) => Expr::call(f, e(a)),
-                Node::If { piece, op, .. } => {
-                    let [lhs, rhs, then, other] = node.as_branch().expect("a branch").2;
+                Node::If { piece, op, parts } => {
+                    let [lhs, rhs, then, other] = parts;
                     match piece {
                         Piece::Abs => Expr::call(Func::Abs, e(lhs)),
                         Piece::Min | Piece::Max => {

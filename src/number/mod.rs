@@ -323,7 +323,7 @@ impl Const {
     /// excludes 0 proves the value non-zero. Zero is never decided numerically: a value whose
     /// enclosures all contain 0 up to [`NUMERIC_MAX_PREC`] bits stays `Unknown`.
     fn numeric_zero_test(&self) -> ZeroTest {
-        match self.numeric_sign() {
+        match self.numeric_sign(crate::ENCLOSER) {
             Sign::Positive | Sign::Negative => ZeroTest::NonZero,
             _ => ZeroTest::Unknown,
         }
@@ -332,11 +332,11 @@ impl Const {
     pub fn sign(&self) -> Sign {
         self.sign_with(crate::ENCLOSER)
     }
-    /// The last resort of the sign: the sign of a rigorous enclosure of the value, from the
-    /// encloser injected at the crate root ([`crate::ENCLOSER`], the interval layer), up to
+    /// The last resort of the sign: the sign of a rigorous enclosure of the value, from
+    /// `encloser` (at the crate root, [`crate::ENCLOSER`]: the interval layer), up to
     /// [`NUMERIC_MAX_PREC`] bits. Never `Zero`.
-    fn numeric_sign(&self) -> Sign {
-        match crate::ENCLOSER.sign(self, NUMERIC_MAX_PREC) {
+    fn numeric_sign(&self, encloser: &dyn Encloser) -> Sign {
+        match encloser.sign(self, NUMERIC_MAX_PREC) {
             Sign::Zero => Sign::Unknown,
             s => s,
         }
@@ -344,10 +344,7 @@ impl Const {
     /// The sign with a chosen [`Encloser`] as the last resort (structural proofs first).
     pub fn sign_with(&self, encloser: &dyn Encloser) -> Sign {
         match self.sign_structural() {
-            Sign::Unknown => match encloser.sign(self, NUMERIC_MAX_PREC) {
-                Sign::Zero => Sign::Unknown,
-                s => s,
-            },
+            Sign::Unknown => self.numeric_sign(encloser),
             s => s,
         }
     }

@@ -33,7 +33,7 @@ impl Math {
 
     /// An exact constant, through the language's printers.
     pub fn konst(c: &Const) -> Math {
-        Math::new(c.to_string(), c.to_latex())
+        Math::expr(&c.to_expr())
     }
 
     /// An expression, through the language's printers.

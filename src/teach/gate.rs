@@ -4,8 +4,8 @@
 use super::doc::{fill, symbol, words, Block, Document, Inline, Math, Row, Section};
 use super::lang::{Lang, Messages};
 use super::math::{
-    big_o, decimal, decimal_down, decimal_up, deriv, deriv_at, int, joined, monomial, polynomial,
-    power, product, signed_sum, var_latex,
+    big_o, decimal, decimal_down, decimal_up, deriv, deriv_at, int, joined, monomial, power,
+    product, signed_sum, var_latex, Printer,
 };
 use crate::bound::{BoundError, SupBound};
 use crate::certificate::{BoxBound, Certificate, CertificateError};
@@ -124,6 +124,8 @@ struct Ctx<'a> {
     /// `f(u, v)` / `f(x_1, ..., x_n)`.
     f_of: Math,
     prod: Math,
+    /// Every coefficient of the document, printed once.
+    print: Printer,
 }
 
 impl<'a> Ctx<'a> {
@@ -144,6 +146,7 @@ impl<'a> Ctx<'a> {
             f_of: m(&format!("f({args_text})"), &format!("f({args_latex})")),
             prod: product(&names),
             names,
+            print: Printer::default(),
         }
     }
 
@@ -186,7 +189,7 @@ impl<'a> Ctx<'a> {
             ),
         ]));
         blocks.push(para(msg.network_values, &[]));
-        let mut rows = vec![Row::eq(symbol("b"), Math::konst(&self.b))];
+        let mut rows = vec![Row::eq(symbol("b"), self.print.konst(&self.b))];
         if n <= 3 {
             let a1 = self
                 .r
@@ -238,7 +241,7 @@ impl<'a> Ctx<'a> {
                             signs.join(" & ")
                         ),
                     ),
-                    Math::konst(&scale).after(
+                    self.print.konst(&scale).after(
                         "with 1/(2^n σ^(n)(b)) = ",
                         r",\quad \frac{1}{2^n\, \sigma^{(n)}(b)} = ",
                     ),
@@ -274,10 +277,10 @@ impl<'a> Ctx<'a> {
             blocks.push(if zero_vanishes {
                 para(
                     msg.bias_shift_vanishes,
-                    &[deriv_at(n, "0"), Math::konst(&self.b)],
+                    &[deriv_at(n, "0"), self.print.konst(&self.b)],
                 )
             } else {
-                para(msg.bias_shift_other, &[Math::konst(&self.b)])
+                para(msg.bias_shift_other, &[self.print.konst(&self.b)])
             });
         }
         blocks.push(para(
@@ -291,7 +294,7 @@ impl<'a> Ctx<'a> {
             .enumerate()
             .map(|(k, c)| (c.clone(), power("t", k)))
             .collect();
-        let mut pieces = signed_sum(&terms);
+        let mut pieces = self.print.signed_sum(&terms);
         let d = self.r.taylor.len().saturating_sub(1);
         let exact_series = self.r.polynomial_piece
             && crate::gate::active_piece(&self.r.activation, &self.b)
@@ -307,14 +310,13 @@ impl<'a> Ctx<'a> {
         blocks.push(para(
             msg.taylor_dn,
             &[
-                Math::new(
-                    format!("{} = {n}! c_{n} = {}", self.dn_b().text, self.dn),
-                    format!(
-                        r"{} = {n}!\, c_{{{n}}} = {}",
-                        self.dn_b().latex,
-                        self.dn.to_latex()
-                    ),
-                ),
+                {
+                    let dn = self.print.konst(&self.dn);
+                    Math::new(
+                        format!("{} = {n}! c_{n} = {}", self.dn_b().text, dn.text),
+                        format!(r"{} = {n}!\, c_{{{n}}} = {}", self.dn_b().latex, dn.latex),
+                    )
+                },
                 m("≠ 0", r"\neq 0"),
             ],
         ));
@@ -515,7 +517,7 @@ impl<'a> Ctx<'a> {
         let (msg, n, r) = (self.msg, self.n, self.r);
         let d = r.degree;
         let mut blocks = Vec::new();
-        let mut pieces = polynomial(&r.expansion, &self.names);
+        let mut pieces = self.print.polynomial(&r.expansion, &self.names);
         if r.remainder.exact {
             blocks.push(para(msg.result_exact, &[]));
             blocks.push(Block::Display(vec![Row::eq_pieces(
@@ -557,7 +559,7 @@ impl<'a> Ctx<'a> {
                     msg.result_leading,
                     &[remainder_name, Math::same(k.to_string())],
                 ));
-                let mut lead = polynomial(&r.remainder.leading, &self.names);
+                let mut lead = self.print.polynomial(&r.remainder.leading, &self.names);
                 lead.push(big_o("|x|", "|x|", k + 2).prefixed("+ "));
                 blocks.push(Block::Display(vec![Row::eq_pieces(
                     m("R(x)", "R(x)"),
@@ -565,12 +567,15 @@ impl<'a> Ctx<'a> {
                 )]));
                 if let Some(dk) = self.derivative(n + 2) {
                     let coef = dk.checked_div(&(&int(6) * &self.dn)).ok();
+                    let dk_math = self.print.konst(&dk);
                     let args = [
                         Math::new(
-                            format!("{} = {dk}", deriv_at(n + 2, "b").text),
-                            format!("{} = {}", deriv_at(n + 2, "b").latex, dk.to_latex()),
+                            format!("{} = {}", deriv_at(n + 2, "b").text, dk_math.text),
+                            format!("{} = {}", deriv_at(n + 2, "b").latex, dk_math.latex),
                         ),
-                        coef.as_ref().map(Math::konst).unwrap_or_default(),
+                        coef.as_ref()
+                            .map(|c| self.print.konst(c))
+                            .unwrap_or_default(),
                     ];
                     if k == n + 2 {
                         blocks.push(para(msg.result_coefficient, &args));
@@ -582,7 +587,7 @@ impl<'a> Ctx<'a> {
             None if r.remainder.undecided.is_some() => {
                 let t = r.remainder.undecided.as_ref().expect("checked");
                 let degree: i64 = t.powers.iter().map(|&p| p as i64).sum();
-                let monomial = polynomial(
+                let monomial = self.print.polynomial(
                     &[crate::gate::Term {
                         powers: t.powers.clone(),
                         coefficient: Const::one(),
@@ -592,7 +597,7 @@ impl<'a> Ctx<'a> {
                 blocks.push(para(
                     msg.result_undecided,
                     &[
-                        Math::konst(&t.coefficient),
+                        self.print.konst(&t.coefficient),
                         joined(&monomial),
                         Math::same(degree.to_string()),
                     ],
@@ -656,7 +661,7 @@ impl<'a> Ctx<'a> {
             blocks.push(para(msg.scaling_power, &[m("λ^(m-n)", r"\lambda^{m-n}")]));
             let mut pieces = vec![self.prod.clone()];
             if r.remainder.order.is_some() {
-                let lead = joined(&polynomial(&r.remainder.leading, &self.names));
+                let lead = joined(&self.print.polynomial(&r.remainder.leading, &self.names));
                 pieces.push(Math::new(
                     format!("+ λ^{} ({})", k - n, lead.text),
                     format!(r"+ \lambda^{{{}}} \left({}\right)", k - n, lead.latex),
@@ -931,7 +936,7 @@ impl<'a> Ctx<'a> {
                     // -2 c_k 2^k / (4 sigma''(b)) = -c_k 2^k / (2 sigma''(b))
                     let value = (-&(c * &scale)).checked_div(&(&int(4) * &self.dn)).ok();
                     if let Some(v) = value {
-                        let lead = signed_sum(&[(v, power("u", k))]);
+                        let lead = self.print.signed_sum(&[(v, power("u", k))]);
                         notes.push(fill(
                             msg.note_slides_order,
                             &[
@@ -982,7 +987,9 @@ impl<'a> Ctx<'a> {
             if let Some(d4) = self.derivative(4) {
                 let coef = d4.checked_div(&(&int(12) * &self.dn)).ok();
                 if let Some(coef) = coef {
-                    let mut sq = signed_sum(&[(int(1), power("x", 2)), (coef, power("x", 4))]);
+                    let mut sq = self
+                        .print
+                        .signed_sum(&[(int(1), power("x", 2)), (coef, power("x", 4))]);
                     if !self.r.remainder.exact {
                         sq.push(big_o("x", "x", 6).prefixed("+ "));
                     }

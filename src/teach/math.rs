@@ -4,6 +4,10 @@ use super::doc::Math;
 use crate::expr::Expr;
 use crate::gate::Term;
 use crate::number::Const;
+use crate::print::strip_minus;
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
 
 /// `σ''` / `\sigma''` for `k <= 3`, `σ^(k)` / `\sigma^{(k)}` beyond.
 pub fn deriv(k: usize) -> Math {
@@ -62,81 +66,136 @@ pub fn monomial(powers: &[i32], names: &[String]) -> Math {
     Math::new(text.join("*"), latex.join(" "))
 }
 
-/// Whether printed text is a sum or difference at its top level (outside brackets).
-fn is_sum(s: &str) -> bool {
-    let mut depth = 0i32;
-    for (i, c) in s.char_indices() {
-        match c {
-            '(' | '[' | '{' => depth += 1,
-            ')' | ']' | '}' => depth -= 1,
-            '+' | '-' if depth == 0 && i > 0 => {
-                let prev = s[..i].trim_end().chars().last();
-                if !matches!(prev, Some('e' | 'E' | '^' | '*' | '/' | '(')) {
-                    return true;
-                }
-            }
-            _ => {}
-        }
-    }
-    false
+/// Whether an expression is a sum or difference at its top level (printed without brackets
+/// around it, as `a + b` or `a - b`).
+fn is_sum(e: &Expr) -> bool {
+    matches!(
+        e,
+        Expr::Bin(crate::expr::BinOp::Add | crate::expr::BinOp::Sub, ..)
+    )
 }
 
-/// A coefficient as a signed factor: `(negative, text, latex)` of its absolute value, with
-/// brackets when it is a sum; `None` text for the coefficient 1.
-fn signed_factor(c: &Const) -> (bool, Option<Math>) {
-    let text = c.to_string();
-    let negative = text.starts_with('-') && !is_sum(&text);
-    let abs = if negative { -c } else { c.clone() };
-    if abs == Const::one() {
+/// An expression as a signed factor: whether it is printed with a leading minus sign (and is
+/// not a sum), and its absolute value printed once in each format, with brackets when it is a
+/// sum; `None` for the factor 1.
+fn signed_factor(e: &Expr) -> (bool, Option<Math>) {
+    let stripped = if is_sum(e) { None } else { strip_minus(e) };
+    let negative = stripped.is_some();
+    let abs = stripped.as_ref().unwrap_or(e);
+    if matches!(abs, Expr::Num(q) if num_traits::One::is_one(q)) {
         return (negative, None);
     }
-    let t = abs.to_string();
-    let l = abs.to_latex();
-    let m = if is_sum(&t) {
-        Math::new(format!("({t})"), format!(r"\left({l}\right)"))
+    let m = Math::expr(abs);
+    let m = if is_sum(abs) {
+        Math::new(
+            format!("({})", m.text),
+            format!(r"\left({}\right)", m.latex),
+        )
     } else {
-        Math::new(t, l)
+        m
     };
     (negative, Some(m))
 }
 
-/// A sum `c_1 m_1 + c_2 m_2 + ...` in pieces for line breaking: the first piece carries its
-/// own sign, every other piece starts with `+` or `-`. Zero coefficients are left out; an empty
-/// sum is `0`.
+/// The sign of a piece of a sum: `-` or nothing for the first piece, `- ` or `+ ` after.
+fn sign_of(first: bool, negative: bool) -> &'static str {
+    match (first, negative) {
+        (true, true) => "-",
+        (true, false) => "",
+        (false, true) => "- ",
+        (false, false) => "+ ",
+    }
+}
+
+/// Prints the coefficients of one document: each distinct constant is built as an expression
+/// and printed (text and LaTeX) once, however many terms and displays it stands in (the equal
+/// coefficients of a symmetric polynomial; the leading terms of a remainder, shown again in the
+/// expansion and in its scaled form).
+#[derive(Default)]
+pub struct Printer {
+    konst: RefCell<HashMap<Const, Math>>,
+    signed: RefCell<HashMap<Const, Rc<Signed>>>,
+}
+
+/// A coefficient printed as a term of a sum.
+enum Signed {
+    /// A long sum, as its summands (each with its sign), to be broken across lines.
+    Long(Vec<(bool, Math)>),
+    /// A signed factor ([`signed_factor`]).
+    Factor(bool, Option<Math>),
+}
+
+impl Printer {
+    /// An exact constant, through the language's printers.
+    pub fn konst(&self, c: &Const) -> Math {
+        self.konst
+            .borrow_mut()
+            .entry(c.clone())
+            .or_insert_with(|| Math::expr(&c.to_expr()))
+            .clone()
+    }
+
+    fn signed(&self, c: &Const) -> Rc<Signed> {
+        if let Some(s) = self.signed.borrow().get(c) {
+            return s.clone();
+        }
+        let e = c.to_expr();
+        let s = Rc::new(match long_summands(&e) {
+            Some(parts) => Signed::Long(parts),
+            None => {
+                let (negative, factor) = signed_factor(&e);
+                Signed::Factor(negative, factor)
+            }
+        });
+        self.signed.borrow_mut().insert(c.clone(), s.clone());
+        s
+    }
+
+    /// A sum `c_1 m_1 + c_2 m_2 + ...` in pieces for line breaking: the first piece carries
+    /// its own sign, every other piece starts with `+` or `-`. Zero coefficients are left out;
+    /// an empty sum is `0`.
+    pub fn signed_sum(&self, terms: &[(Const, Math)]) -> Vec<Math> {
+        let mut out = Vec::new();
+        for (c, mono) in terms {
+            if c.is_zero() {
+                continue;
+            }
+            let first = out.is_empty();
+            match &*self.signed(c) {
+                Signed::Long(parts) => out.extend(long_pieces(parts, mono, first)),
+                Signed::Factor(negative, factor) => {
+                    let body = match (factor, mono.text.as_str()) {
+                        (None, _) => mono.clone(),
+                        (Some(f), "1") => f.clone(),
+                        (Some(f), _) => Math::new(
+                            format!("{}*{}", f.text, mono.text),
+                            format!(r"{}\, {}", f.latex, mono.latex),
+                        ),
+                    };
+                    let sign = sign_of(first, *negative);
+                    out.push(body.after(sign, sign));
+                }
+            }
+        }
+        if out.is_empty() {
+            out.push(Math::same("0"));
+        }
+        out
+    }
+
+    /// A polynomial of gate terms, in pieces.
+    pub fn polynomial(&self, terms: &[Term], names: &[String]) -> Vec<Math> {
+        let pairs: Vec<(Const, Math)> = terms
+            .iter()
+            .map(|t| (t.coefficient.clone(), monomial(&t.powers, names)))
+            .collect();
+        self.signed_sum(&pairs)
+    }
+}
+
+/// [`Printer::signed_sum`] with a printer of its own.
 pub fn signed_sum(terms: &[(Const, Math)]) -> Vec<Math> {
-    let mut out = Vec::new();
-    for (c, mono) in terms {
-        if c.is_zero() {
-            continue;
-        }
-        if let Some(pieces) = long_compound(c, mono, out.is_empty()) {
-            out.extend(pieces);
-            continue;
-        }
-        let (negative, factor) = signed_factor(c);
-        let body = match (factor, mono.text.as_str()) {
-            (None, _) => mono.clone(),
-            (Some(f), "1") => f,
-            (Some(f), _) => Math::new(
-                format!("{}*{}", f.text, mono.text),
-                format!(r"{}\, {}", f.latex, mono.latex),
-            ),
-        };
-        let (ts, ls) = match (out.is_empty(), negative) {
-            (true, true) => ("-", "-"),
-            (true, false) => ("", ""),
-            (false, true) => ("- ", "- "),
-            (false, false) => ("+ ", "+ "),
-        };
-        out.push(Math::new(
-            format!("{ts}{}", body.text),
-            format!("{ls}{}", body.latex),
-        ));
-    }
-    if out.is_empty() {
-        out.push(Math::same("0"));
-    }
-    out
+    Printer::default().signed_sum(terms)
 }
 
 /// The summands of a sum, each with its sign: `a - b + c` is `[(+, a), (-, b), (+, c)]`.
@@ -158,36 +217,39 @@ fn summands(e: &Expr, negative: bool, out: &mut Vec<(bool, Expr)>) {
     }
 }
 
-/// A term whose coefficient is a long sum, as several breakable pieces:
-/// `+ \bigl(a`, `+ b`, ..., `+ z\bigr)\, m` (the brackets need not balance on one line).
-fn long_compound(c: &Const, mono: &Math, first: bool) -> Option<Vec<Math>> {
-    let text = c.to_string();
-    if !is_sum(&text) || super::render::latex_width(&c.to_latex()) < 28.0 {
+/// The summands of a long sum, each printed once per format with its own minus folded into
+/// its sign; `None` when `e` is not a sum, or a short one.
+fn long_summands(e: &Expr) -> Option<Vec<(bool, Math)>> {
+    if !is_sum(e) {
         return None;
     }
     let mut parts = Vec::new();
-    summands(&c.to_expr(), false, &mut parts);
+    summands(e, false, &mut parts);
     if parts.len() < 2 {
         return None;
     }
+    let printed: Vec<(bool, Math)> = parts
+        .into_iter()
+        .map(|(neg, p)| match strip_minus(&p) {
+            Some(abs) => (!neg, Math::expr(&abs)),
+            None => (neg, Math::expr(&p)),
+        })
+        .collect();
+    // The width of the whole sum: its summands and their signs.
+    let width: f64 = printed
+        .iter()
+        .map(|(_, m)| super::render::latex_width(&m.latex) + 1.0)
+        .sum();
+    (width >= 28.0).then_some(printed)
+}
+
+/// A term whose coefficient is a long sum, as several breakable pieces:
+/// `+ \bigl(a`, `+ b`, ..., `+ z\bigr)\, m` (the brackets need not balance on one line).
+fn long_pieces(parts: &[(bool, Math)], mono: &Math, first: bool) -> Vec<Math> {
     let k = parts.len();
     let mut out = Vec::new();
-    for (i, (neg, e)) in parts.into_iter().enumerate() {
-        let (t, l) = (e.to_string(), e.to_latex());
-        let (t, l) = if t.starts_with('-') && !is_sum(&t) {
-            // A summand printed with its own minus: fold it into the sign.
-            let inner = (-Const::from_expr(&e).ok()?).to_expr();
-            (inner.to_string(), inner.to_latex())
-        } else {
-            (t, l)
-        };
-        let neg = neg ^ e.to_string().starts_with('-');
-        let sign = match (i, neg) {
-            (0, true) => "-",
-            (0, false) => "",
-            (_, true) => "- ",
-            (_, false) => "+ ",
-        };
+    for (i, (neg, m)) in parts.iter().enumerate() {
+        let sign = sign_of(i == 0, *neg);
         let (open_t, open_l) = if i == 0 {
             (
                 if first { "(" } else { "+ (" },
@@ -209,11 +271,11 @@ fn long_compound(c: &Const, mono: &Math, first: bool) -> Option<Vec<Math>> {
             (String::new(), String::new())
         };
         out.push(Math::new(
-            format!("{open_t}{sign}{t}{close_t}"),
-            format!("{open_l}{sign}{l}{close_l}"),
+            format!("{open_t}{sign}{}{close_t}", m.text),
+            format!("{open_l}{sign}{}{close_l}", m.latex),
         ));
     }
-    Some(out)
+    out
 }
 
 /// An expression as breakable pieces: a wide sum splits at its terms, a wide quotient of a sum
@@ -260,13 +322,9 @@ pub fn expr_pieces(e: &Expr) -> Vec<Math> {
     }
 }
 
-/// A polynomial of gate terms, in pieces.
+/// [`Printer::polynomial`] with a printer of its own.
 pub fn polynomial(terms: &[Term], names: &[String]) -> Vec<Math> {
-    let pairs: Vec<(Const, Math)> = terms
-        .iter()
-        .map(|t| (t.coefficient.clone(), monomial(&t.powers, names)))
-        .collect();
-    signed_sum(&pairs)
+    Printer::default().polynomial(terms, names)
 }
 
 /// The pieces joined into one piece (for inline use).

@@ -286,6 +286,53 @@ fn aligned_body(rows: &[Row]) -> String {
     lines.join(" \\\\\n")
 }
 
+/// How a markup language (Markdown, LaTeX) writes the prose and the blocks around the
+/// mathematics, which both write in LaTeX.
+struct Markup {
+    /// Prose, escaped.
+    escape: fn(&str) -> String,
+    /// Before and after the rows of a display.
+    display: (&'static str, &'static str),
+    /// Before a list, before each item, after the list.
+    list: (&'static str, &'static str, &'static str),
+}
+
+impl Markup {
+    fn inlines(&self, p: &[Inline]) -> String {
+        p.iter()
+            .map(|i| match i {
+                Inline::Text(t) => (self.escape)(t),
+                Inline::Math(m) => format!("${}$", m.latex.trim()),
+            })
+            .collect()
+    }
+
+    fn blocks(&self, blocks: &[Block], out: &mut String) {
+        for b in blocks {
+            match b {
+                Block::Para(p) => {
+                    out.push_str(&self.inlines(p));
+                    out.push_str("\n\n");
+                }
+                Block::Display(rows) => {
+                    out.push_str(self.display.0);
+                    out.push_str(&aligned_body(rows));
+                    out.push_str(self.display.1);
+                }
+                Block::List(items) => {
+                    out.push_str(self.list.0);
+                    for item in items {
+                        out.push_str(self.list.1);
+                        out.push_str(&self.inlines(item));
+                        out.push('\n');
+                    }
+                    out.push_str(self.list.2);
+                }
+            }
+        }
+    }
+}
+
 // -------------------------------------------------------------------------------- Markdown
 
 fn md_escape(s: &str) -> String {
@@ -302,43 +349,22 @@ fn md_escape(s: &str) -> String {
     o
 }
 
-fn md_inlines(p: &[Inline]) -> String {
-    p.iter()
-        .map(|i| match i {
-            Inline::Text(t) => md_escape(t),
-            Inline::Math(m) => format!("${}$", m.latex.trim()),
-        })
-        .collect()
-}
-
-fn md_blocks(blocks: &[Block], out: &mut String) {
-    for b in blocks {
-        match b {
-            Block::Para(p) => {
-                out.push_str(&md_inlines(p));
-                out.push_str("\n\n");
-            }
-            Block::Display(rows) => {
-                out.push_str("$$\n\\begin{aligned}\n");
-                out.push_str(&aligned_body(rows));
-                out.push_str("\n\\end{aligned}\n$$\n\n");
-            }
-            Block::List(items) => {
-                for item in items {
-                    out.push_str(&format!("- {}\n", md_inlines(item)));
-                }
-                out.push('\n');
-            }
-        }
-    }
-}
+const MARKDOWN: Markup = Markup {
+    escape: md_escape,
+    display: ("$$\n\\begin{aligned}\n", "\n\\end{aligned}\n$$\n\n"),
+    list: ("", "- ", "\n"),
+};
 
 fn markdown(doc: &Document) -> String {
-    let mut out = format!("# {}\n\n", md_inlines(&doc.title));
-    md_blocks(&doc.intro, &mut out);
+    let mut out = format!("# {}\n\n", MARKDOWN.inlines(&doc.title));
+    MARKDOWN.blocks(&doc.intro, &mut out);
     for (i, s) in doc.sections.iter().enumerate() {
-        out.push_str(&format!("## {}. {}\n\n", i + 1, md_inlines(&s.heading)));
-        md_blocks(&s.blocks, &mut out);
+        out.push_str(&format!(
+            "## {}. {}\n\n",
+            i + 1,
+            MARKDOWN.inlines(&s.heading)
+        ));
+        MARKDOWN.blocks(&s.blocks, &mut out);
     }
     out
 }
@@ -398,49 +424,23 @@ fn unicode_math(c: char) -> Option<&'static str> {
     })
 }
 
-fn tex_inlines(p: &[Inline]) -> String {
-    p.iter()
-        .map(|i| match i {
-            Inline::Text(t) => tex_escape(t),
-            Inline::Math(m) => format!("${}$", m.latex.trim()),
-        })
-        .collect()
-}
-
-fn tex_blocks(blocks: &[Block], out: &mut String) {
-    for b in blocks {
-        match b {
-            Block::Para(p) => {
-                out.push_str(&tex_inlines(p));
-                out.push_str("\n\n");
-            }
-            Block::Display(rows) => {
-                out.push_str("\\begin{align*}\n");
-                out.push_str(&aligned_body(rows));
-                out.push_str("\n\\end{align*}\n");
-            }
-            Block::List(items) => {
-                out.push_str("\\begin{itemize}\n");
-                for item in items {
-                    out.push_str(&format!("\\item {}\n", tex_inlines(item)));
-                }
-                out.push_str("\\end{itemize}\n");
-            }
-        }
-    }
-}
+const LATEX: Markup = Markup {
+    escape: tex_escape,
+    display: ("\\begin{align*}\n", "\n\\end{align*}\n"),
+    list: ("\\begin{itemize}\n", "\\item ", "\\end{itemize}\n"),
+};
 
 fn latex(doc: &Document, standalone: bool) -> String {
     let mut body = String::new();
-    body.push_str(&format!("\\section*{{{}}}\n", tex_inlines(&doc.title)));
-    tex_blocks(&doc.intro, &mut body);
+    body.push_str(&format!("\\section*{{{}}}\n", LATEX.inlines(&doc.title)));
+    LATEX.blocks(&doc.intro, &mut body);
     for (i, s) in doc.sections.iter().enumerate() {
         body.push_str(&format!(
             "\n\\subsection*{{{}.~{}}}\n",
             i + 1,
-            tex_inlines(&s.heading)
+            LATEX.inlines(&s.heading)
         ));
-        tex_blocks(&s.blocks, &mut body);
+        LATEX.blocks(&s.blocks, &mut body);
     }
     if !standalone {
         return body;

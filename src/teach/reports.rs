@@ -4,7 +4,6 @@ use super::doc::{fill, words, Block, Document, Inline, Math, Row, Section};
 use super::lang::Lang;
 use super::math::{big_o, decimal_up, monomial, polynomial, signed_sum};
 use crate::expr::{ClaimOrder, Expr, Program, Statement};
-use crate::gate::Term;
 use crate::number::Const;
 use crate::prove::{ClaimReport, ClaimStatus, ComparedTerm};
 
@@ -56,16 +55,6 @@ fn definition_row(statement: &Statement) -> Option<Row> {
         )),
         Statement::Claim(_) | Statement::SupClaim(_) => None,
     }
-}
-
-fn as_terms(terms: &[ComparedTerm]) -> Vec<Term> {
-    terms
-        .iter()
-        .map(|t| Term {
-            powers: t.powers.clone(),
-            coefficient: t.difference.clone(),
-        })
-        .collect()
 }
 
 /// The document of `prove`: the definitions, then one section per claim.
@@ -140,7 +129,8 @@ pub fn prove_document(source: &ClaimSource<'_>, reports: &[ClaimReport], lang: L
                         msg.prove_sharp,
                         &[Math::same(w.to_string())],
                     )));
-                    let mut lead = polynomial(&as_terms(&r.remainder_leading), vars);
+                    let mut lead =
+                        polynomial(&ComparedTerm::differences(&r.remainder_leading), vars);
                     lead.push(big_o("|x|", "|x|", w as usize + 1).prefixed("+ "));
                     blocks.push(Block::Display(vec![Row::eq_pieces(
                         Math::new("LHS - RHS", r"\text{LHS} - \text{RHS}"),

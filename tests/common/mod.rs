@@ -41,3 +41,16 @@ pub fn json(text: &str) -> Value {
 pub fn json_bytes(bytes: &[u8]) -> Value {
     json(&String::from_utf8_lossy(bytes))
 }
+
+/// [`json_bytes`] of a finished process's standard output; when that is not JSON, the test
+/// fails with both of its streams.
+pub fn output_json(out: &std::process::Output) -> Value {
+    if serde_json::from_slice::<Value>(&out.stdout).is_err() {
+        panic!(
+            "not JSON: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    json_bytes(&out.stdout)
+}
