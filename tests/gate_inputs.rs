@@ -169,17 +169,12 @@ fn bounds_of_many_inputs_hold_and_are_tight() {
             let val = enclose(&e, &b, 128).expect("encloses");
             let norm = x.iter().map(|v| v.abs()).max().expect("a point");
             let nm = num_traits::Pow::pow(&norm, m as u32);
-            let upper = val.lo().abs().max(val.hi().abs());
+            let (lower, upper) = common::magnitude(&val);
             if upper > &kq * &nm {
                 failures.push(format!(
                     "{act} n={n} r={r}: |R({x:?})| <= {upper} > K |x|^m"
                 ));
             }
-            let lower = if val.contains_zero() {
-                BigRational::zero()
-            } else {
-                val.lo().abs().min(val.hi().abs())
-            };
             worst = worst.max((lower / nm).to_f64().unwrap());
         }
         let ratio = kq.to_f64().unwrap() / worst;

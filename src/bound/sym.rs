@@ -38,6 +38,7 @@ use super::BoundError;
 use crate::expr::Expr;
 use crate::interval::{taylor_coefficients, Interval, MAX_TAYLOR_ORDER};
 use crate::number::{Const, ZeroTest};
+use crate::series::factorial;
 use num_bigint::BigInt;
 use num_rational::BigRational;
 use num_traits::{One, Signed, Zero};
@@ -66,10 +67,6 @@ pub struct SignModel {
     /// Per cell, the enclosures of `phi^(n+K)/(n+K)!` for every `K` of `terms`.
     cells: RefCell<Vec<Option<Vec<Fi>>>>,
     count: RefCell<usize>,
-}
-
-fn factorial(n: usize) -> BigInt {
-    (1..=n).fold(BigInt::one(), |acc, k| acc * BigInt::from(k))
 }
 
 fn rat(x: f64) -> BigRational {
