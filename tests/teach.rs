@@ -590,3 +590,21 @@ fn portuguese_derivations_have_no_english_words() {
         }
     }
 }
+
+#[test]
+fn the_slides_note_claims_no_unproved_non_zero_term() {
+    // sin(1)^2 + cos(1)^2 - 1 is zero but not structurally: R(u, -u) must not be said to be
+    // non-zero, and no placeholder may stand for the undecided order.
+    let act = "x^2 + (sin(1)^2+cos(1)^2-1)*x^4";
+    for lang in ["en", "pt"] {
+        let out = run(&["gate", act, "--lang", lang]);
+        let flowed = out.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(!flowed.contains("R(u, -u) ="), "{out}");
+        assert!(!out.contains('?'), "{out}");
+        assert!(out.contains("O((u+v)^3)"), "{out}");
+    }
+    // softplus: R(u, -u) = -c_4 2^4 / (2 sigma''(0)) u^4 = (1/192) 16 / (1/2) u^4 = u^4/6.
+    let out = run(&["gate", "softplus"]);
+    let flowed = out.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flowed.contains("R(u, -u) = 1/6*u^4 + O(u^6)"), "{out}");
+}

@@ -10,7 +10,7 @@ use super::math::{
 use crate::bound::{BoundError, SupBound};
 use crate::certificate::{BoxBound, Certificate, CertificateError};
 use crate::gate::{derivative_from_coefficient, input_names, AtZero, GateReport, Reason, Verdict};
-use crate::number::Const;
+use crate::number::{Const, Sign};
 use num_bigint::BigInt;
 
 /// What the derivation shows beyond the report: the rigorous bound, the certificate, digits.
@@ -936,7 +936,16 @@ impl<'a> Ctx<'a> {
                 .skip(4)
                 .step_by(2)
                 .find(|(_, c)| !c.is_zero());
+            // The note says R(u, -u) does not vanish: only when its first term is proved
+            // non-zero (`sin(1)^2 + cos(1)^2 - 1` is not structurally zero, and it is zero).
+            let proved = first.as_ref().map(|(_, c)| c.sign());
             match first {
+                Some(_) if !matches!(proved, Some(Sign::Positive | Sign::Negative)) => {
+                    notes.push(fill(
+                        msg.note_slides_order_undecided,
+                        &[m("O((u+v)^3)", r"O\bigl((u+v)^3\bigr)")],
+                    ))
+                }
                 Some((k, c)) if !self.r.remainder.exact => {
                     let scale = Const::from_rational(num_rational::BigRational::from_integer(
                         BigInt::from(2) << (k as u32),

@@ -12,6 +12,7 @@ pub const MESSAGES: Messages = Messages {
     h_network: "The network",
     network_layer: "A layer of a feedforward network computes {layer}, the activation {sigma} applied to each entry. To multiply {} numbers, take one hidden layer of {} neurons, one for each sign vector {}. Neuron {s} receives {b_plus_sx}, where {sx_def} and {b} is the same bias for every neuron, and it has the output weight {A2s}:",
     network_values: "With the numbers of this activation:",
+    note_slides_order_undecided: "The slides state the remainder as {}. Whether that holds here is not decided: the first coefficient of the remainder on the line {u_eq_minus_v} is neither proved zero nor proved non-zero (section 5). In general it is false, and not sharp: a remainder must be stated in a norm of the whole input, {big_o_k}.",
     with_word: "with",
     odd_cases: ["if every", "is odd", "otherwise"],
     network_two: "For two inputs {u} and {v} this is the network of the slides:",

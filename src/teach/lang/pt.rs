@@ -12,6 +12,7 @@ pub const MESSAGES: Messages = Messages {
     h_network: "A rede",
     network_layer: "Uma camada de uma rede feedforward calcula {layer}, com a ativação {sigma} aplicada ponto a ponto. Para multiplicar {} números, tome uma camada escondida de {} neurônios, um para cada vetor de sinais {}. O neurônio {s} recebe {b_plus_sx}, onde {sx_def} e {b} é o mesmo viés para todos os neurônios, e tem o peso de saída {A2s}:",
     network_values: "Com os números desta ativação:",
+    note_slides_order_undecided: "Os slides escrevem o resto como {}. Se isso vale aqui não está decidido: o primeiro coeficiente do resto na reta {u_eq_minus_v} não foi provado nem zero nem diferente de zero (seção 5). Em geral é falso, e não é preciso: um resto deve ser dado numa norma da entrada inteira, {big_o_k}.",
     with_word: "com",
     odd_cases: ["se todo", "é ímpar", "caso contrário"],
     network_two: "Para duas entradas {u} e {v} esta é a rede dos slides:",
