@@ -646,8 +646,9 @@ fn find(sigma: &Expr, options: &GateOptions) -> Result<GateReport, GateError> {
     // Expand the network neuron by neuron, raising the degree until the remainder shows.
     let mut d = degree;
     let mut coefficients = c;
+    let mut scales = Scales::new(&dn, n);
     loop {
-        let expansion = expand_network(&coefficients, &dn, n, d)?;
+        let expansion = expand_network(&coefficients, &mut scales, n, d)?;
         let sharp = sharp_remainder(&expansion, n);
         let done =
             sharp.nonzero_found || report.polynomial_piece || d + 4 > MAX_DEGREE || d >= degree + 8;
@@ -688,15 +689,29 @@ fn find(sigma: &Expr, options: &GateOptions) -> Result<GateReport, GateError> {
         ));
     }
     let two_n = Const::from_int(1 << n);
+    // One reciprocal for the 2^n weights +-1/(2^n sigma^(n)(b)).
     let denom = &two_n * &dn;
+    let weight = if denom.is_rational() {
+        None
+    } else {
+        Some(denom.recip()?)
+    };
+    let signed = |sign: i64| match &weight {
+        Some(w) => Ok(&Const::from_int(sign) * w),
+        None => Const::from_int(sign).checked_div(&denom),
+    };
+    let (plus, minus) = (signed(1)?, signed(-1)?);
     report.a2 = report
         .a1
         .iter()
         .map(|s| {
-            let sign: i32 = s.iter().product();
-            Const::from_int(i64::from(sign)).checked_div(&denom)
+            if s.iter().product::<i32>() > 0 {
+                plus.clone()
+            } else {
+                minus.clone()
+            }
         })
-        .collect::<Result<_, _>>()?;
+        .collect();
     report.taylor = coefficients.into_iter().take(degree + 1).collect();
     report.bias = Some(b);
     report.derivative_at_bias = Some(dn);
@@ -765,7 +780,16 @@ pub fn active_piece(e: &Expr, b: &Const) -> Option<Expr> {
 /// `2^n` neurons' powers (`--inputs 8` has 256 neurons and, at degree 12, powers with 50,388
 /// terms each; the closed form has 36 terms). Exact constants are only multiplied, once per
 /// term, never summed.
-fn expand_network(c: &[Const], dn: &Const, n: usize, d: usize) -> Result<Vec<Term>, GateError> {
+///
+/// `scales` keeps the factors `c_k / (2^n sigma^(n)(b))` from one call to the next (the loop of
+/// [`find`] raises the degree with the same leading coefficients): each exact division of deep
+/// constants is done once.
+fn expand_network(
+    c: &[Const],
+    scales: &mut Scales,
+    n: usize,
+    d: usize,
+) -> Result<Vec<Term>, GateError> {
     let stage = crate::budget::stage(format!("the network's expansion to degree {d}"));
     let mut terms: Vec<Term> = Vec::new();
     for (k, ck) in c.iter().enumerate().take(d + 1) {
@@ -774,7 +798,7 @@ fn expand_network(c: &[Const], dn: &Const, n: usize, d: usize) -> Result<Vec<Ter
         if k < n || (k - n) % 2 == 1 || ck.is_zero() {
             continue;
         }
-        let scale = ck.checked_div(dn)?;
+        let scale = scales.get(c, k)?;
         let k_factorial = factorial(k);
         for b in compositions((k - n) / 2, n) {
             crate::budget::check();
@@ -793,6 +817,59 @@ fn expand_network(c: &[Const], dn: &Const, n: usize, d: usize) -> Result<Vec<Ter
         da.cmp(&db).then_with(|| b.powers.cmp(&a.powers))
     });
     Ok(terms)
+}
+
+/// The factors `c_k / sigma^(n)(b)` of [`expand_network`], each computed once: the reciprocal
+/// of `sigma^(n)(b)` once, and `c_n / sigma^(n)(b) = 1/n!` without dividing (`sigma^(n)(b)` is
+/// `n! c_n` by definition; for a deep activation `c_n` alone is thousands of exact terms).
+struct Scales {
+    n: usize,
+    dn: Const,
+    /// Whether `dn` is `n! c_n` of the coefficients (a caller may pass another `dn`).
+    dn_is_cn: Option<bool>,
+    inverse: Option<Const>,
+    done: Vec<Option<Const>>,
+}
+
+impl Scales {
+    fn new(dn: &Const, n: usize) -> Scales {
+        Scales {
+            n,
+            dn: dn.clone(),
+            dn_is_cn: None,
+            inverse: None,
+            done: Vec::new(),
+        }
+    }
+
+    /// `c_k / dn` (the coefficients `c` of every call agree where both have them: the same exact
+    /// series to a higher order).
+    fn get(&mut self, c: &[Const], k: usize) -> Result<Const, GateError> {
+        if let Some(Some(s)) = self.done.get(k) {
+            return Ok(s.clone());
+        }
+        let ck = &c[k];
+        let n = self.n;
+        let scale = if k == n
+            && *self
+                .dn_is_cn
+                .get_or_insert_with(|| self.dn == derivative_from_coefficient(&c[n], n))
+        {
+            Const::from_rational(BigRational::new(BigInt::from(1), factorial(n)))
+        } else if ck.is_rational() && self.dn.is_rational() {
+            ck.checked_div(&self.dn)?
+        } else {
+            if self.inverse.is_none() {
+                self.inverse = Some(self.dn.recip()?);
+            }
+            ck * self.inverse.as_ref().expect("just computed")
+        };
+        if self.done.len() <= k {
+            self.done.resize(k + 1, None);
+        }
+        self.done[k] = Some(scale.clone());
+        Ok(scale)
+    }
 }
 
 /// Every way of writing `m` as an ordered sum of `parts` non-negative integers.
@@ -891,7 +968,7 @@ mod tests {
                     total = total.add(&power.scale(&(&(ck * &weight) * &Const::from_int(sign))));
                 }
             }
-            let got = expand_network(&c, &dn, n, d).unwrap();
+            let got = expand_network(&c, &mut Scales::new(&dn, n), n, d).unwrap();
             let want: Vec<(Vec<i32>, Const)> = total
                 .truncate(d as i64 + 1)
                 .terms()
