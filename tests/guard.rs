@@ -152,3 +152,22 @@ fn the_refusal_names_the_argument() {
         "line 1, column 3 (the argument): {err}"
     );
 }
+
+#[test]
+fn a_condition_decided_by_an_identity_is_not_a_switching_point() {
+    // x*1 < x never holds: the `if` is sinh(2) everywhere (differential case #6181).
+    let r = session()
+        .diff(&DiffRequest {
+            expr: "if x*1 < x then 10 else sinh(2)".into(),
+            order: 1,
+            at: Some("sqrt(2)".into()),
+            var: "x".into(),
+            digits: None,
+        })
+        .expect("a constant function");
+    assert_eq!(r.values.unwrap()[0].to_string(), "0");
+    assert_eq!(
+        expand("if x + 0 <= x/1 then x^1 else 1/0", "0").unwrap(),
+        ["0", "1", "0", "0"].map(String::from)
+    );
+}
