@@ -558,3 +558,35 @@ fn plot_command_writes_svg_png_and_csv() {
     roxmltree::Document::parse(&std::fs::read_to_string(&svg_path).unwrap()).unwrap();
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn portuguese_derivations_have_no_english_words() {
+    // Words of English that Portuguese never uses (so no false alarm from "seja qual for").
+    const ENGLISH: [&str; 10] = [
+        "the",
+        "with",
+        "if",
+        "is",
+        "otherwise",
+        "where",
+        "and",
+        "of",
+        "which",
+        "order",
+    ];
+    for act in [
+        "softplus", "tanh", "gelu", "x^3", "exp(x)", "relu", "abs(x)",
+    ] {
+        for format in ["text", "markdown", "latex"] {
+            let out = run(&["gate", act, "--lang", "pt", "--format", format]);
+            let english: Vec<&str> = out
+                .split(|c: char| !c.is_alphabetic())
+                .filter(|w| ENGLISH.contains(&w.to_lowercase().as_str()))
+                .collect();
+            assert!(
+                english.is_empty(),
+                "gate {act} --lang pt --format {format}: English words {english:?} in\n{out}"
+            );
+        }
+    }
+}

@@ -242,8 +242,11 @@ impl<'a> Ctx<'a> {
                         ),
                     ),
                     self.print.konst(&scale).after(
-                        "with 1/(2^n σ^(n)(b)) = ",
-                        r",\quad \frac{1}{2^n\, \sigma^{(n)}(b)} = ",
+                        &format!("{} 1/(2^n σ^(n)(b)) = ", self.msg.with_word),
+                        &format!(
+                            r",\quad \text{{{}}}\ \frac{{1}}{{2^n\, \sigma^{{(n)}}(b)}} = ",
+                            self.msg.with_word
+                        ),
                     ),
                 ],
             ));
@@ -382,10 +385,15 @@ impl<'a> Ctx<'a> {
             ),
             Row::eq(
                 Math::default(),
-                m(
-                    "2^n if every α_i is odd, 0 otherwise",
-                    r"\begin{cases} 2^n & \text{if every } \alpha_i \text{ is odd} \\ 0 & \text{otherwise} \end{cases}",
-                ),
+                {
+                    let [every, odd, otherwise] = msg.odd_cases;
+                    Math::new(
+                        format!("2^n {every} α_i {odd}, 0 {otherwise}"),
+                        format!(
+                            r"\begin{{cases}} 2^n & \text{{{every} }} \alpha_i \text{{ {odd}}} \\ 0 & \text{{{otherwise}}} \end{{cases}}"
+                        ),
+                    )
+                },
             ),
         ]));
         blocks.push(para(msg.sum_survive, &[]));

@@ -12,6 +12,8 @@ pub const MESSAGES: Messages = Messages {
     h_network: "The network",
     network_layer: "A layer of a feedforward network computes {layer}, the activation {sigma} applied to each entry. To multiply {} numbers, take one hidden layer of {} neurons, one for each sign vector {}. Neuron {s} receives {b_plus_sx}, where {sx_def} and {b} is the same bias for every neuron, and it has the output weight {A2s}:",
     network_values: "With the numbers of this activation:",
+    with_word: "with",
+    odd_cases: ["if every", "is odd", "otherwise"],
     network_two: "For two inputs {u} and {v} this is the network of the slides:",
     h_taylor: "The Taylor series of the activation at the bias",
     bias_shift_vanishes: "Here {} = 0, so the bias 0 does not work (the weights below would divide by zero); the bias is shifted to {b} = {}, where the condition below holds.",

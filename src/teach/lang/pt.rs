@@ -12,6 +12,8 @@ pub const MESSAGES: Messages = Messages {
     h_network: "A rede",
     network_layer: "Uma camada de uma rede feedforward calcula {layer}, com a ativação {sigma} aplicada ponto a ponto. Para multiplicar {} números, tome uma camada escondida de {} neurônios, um para cada vetor de sinais {}. O neurônio {s} recebe {b_plus_sx}, onde {sx_def} e {b} é o mesmo viés para todos os neurônios, e tem o peso de saída {A2s}:",
     network_values: "Com os números desta ativação:",
+    with_word: "com",
+    odd_cases: ["se todo", "é ímpar", "caso contrário"],
     network_two: "Para duas entradas {u} e {v} esta é a rede dos slides:",
     h_taylor: "A série de Taylor da ativação em torno do viés",
     bias_shift_vanishes: "Aqui {} = 0, então o viés 0 não serve (os pesos abaixo dividiriam por zero); o viés é deslocado para {b} = {}, onde a condição abaixo vale.",
