@@ -263,8 +263,8 @@ fn constant_piece(p: &MultiSeries) -> Option<Const> {
 }
 
 /// The constants of every piece, if they all are.
-fn constant_pieces(a: &Pieces) -> Option<Vec<Const>> {
-    a.as_ref()?.iter().map(constant_piece).collect()
+fn constant_pieces(a: &[MultiSeries]) -> Option<Vec<Const>> {
+    a.iter().map(constant_piece).collect()
 }
 
 impl PolynomialPieces {
@@ -275,13 +275,10 @@ impl PolynomialPieces {
     /// Every combination of a piece of `a` and a piece of `b` under `f`.
     fn combine(
         &self,
-        a: &Pieces,
-        b: &Pieces,
+        a: &[MultiSeries],
+        b: &[MultiSeries],
         f: impl Fn(&MultiSeries, &MultiSeries) -> Option<MultiSeries>,
     ) -> Result<Pieces, crate::ir::Cancelled> {
-        let (Some(a), Some(b)) = (a, b) else {
-            return Ok(None);
-        };
         if a.len().saturating_mul(b.len()) > MAX_PIECES {
             return Ok(None);
         }
@@ -308,7 +305,7 @@ impl PolynomialPieces {
     /// Applies `f` to the constant of every piece (all pieces must be constants).
     fn constants(
         &self,
-        a: &Pieces,
+        a: &[MultiSeries],
         f: impl Fn(&Const) -> Option<Const>,
     ) -> Result<Pieces, crate::ir::Cancelled> {
         let Some(cs) = constant_pieces(a) else {
@@ -321,50 +318,69 @@ impl PolynomialPieces {
     }
 }
 
-impl crate::ir::Domain for PolynomialPieces {
-    type V = Pieces;
-    type Error = crate::ir::Cancelled;
+/// Why a value is not a piecewise polynomial (any part that is not one, even a condition or
+/// the guard of an argument, makes the whole not one), or the evaluation was cancelled.
+#[derive(Debug)]
+enum NotPolynomial {
+    Not,
+    Cancelled,
+}
 
-    fn number(&mut self, q: &BigRational) -> Result<Pieces, Self::Error> {
-        self.one(MultiSeries::constant(
+impl From<crate::ir::Cancelled> for NotPolynomial {
+    fn from(_: crate::ir::Cancelled) -> NotPolynomial {
+        NotPolynomial::Cancelled
+    }
+}
+
+/// The pieces, or [`NotPolynomial::Not`].
+fn pieces(p: Result<Pieces, crate::ir::Cancelled>) -> Result<Vec<MultiSeries>, NotPolynomial> {
+    p?.ok_or(NotPolynomial::Not)
+}
+
+impl crate::ir::Domain for PolynomialPieces {
+    type V = Vec<MultiSeries>;
+    type Error = NotPolynomial;
+
+    fn number(&mut self, q: &BigRational) -> Result<Self::V, Self::Error> {
+        pieces(self.one(MultiSeries::constant(
             &self.space,
             Const::from_rational(q.clone()),
-        ))
+        )))
     }
-    fn pi(&mut self) -> Result<Pieces, Self::Error> {
-        self.one(MultiSeries::constant(&self.space, Const::pi()))
+    fn pi(&mut self) -> Result<Self::V, Self::Error> {
+        pieces(self.one(MultiSeries::constant(&self.space, Const::pi())))
     }
-    fn e(&mut self) -> Result<Pieces, Self::Error> {
-        self.one(MultiSeries::constant(&self.space, Const::e()))
+    fn e(&mut self) -> Result<Self::V, Self::Error> {
+        pieces(self.one(MultiSeries::constant(&self.space, Const::e())))
     }
-    fn variable(&mut self, name: &str) -> Result<Pieces, Self::Error> {
+    fn variable(&mut self, name: &str) -> Result<Self::V, Self::Error> {
         if name == self.var {
-            self.one(MultiSeries::variable(&self.space, 0))
+            pieces(self.one(MultiSeries::variable(&self.space, 0)))
         } else {
-            Ok(None)
+            Err(NotPolynomial::Not)
         }
     }
-    fn neg(&mut self, a: &Pieces) -> Result<Pieces, Self::Error> {
-        Ok(a.as_ref().map(|a| a.iter().map(MultiSeries::neg).collect()))
+    fn neg(&mut self, a: &Self::V) -> Result<Self::V, Self::Error> {
+        Ok(a.iter().map(MultiSeries::neg).collect())
     }
-    fn add(&mut self, a: &Pieces, b: &Pieces) -> Result<Pieces, Self::Error> {
-        self.combine(a, b, |x, y| Some(x.add(y)))
+    fn add(&mut self, a: &Self::V, b: &Self::V) -> Result<Self::V, Self::Error> {
+        pieces(self.combine(a, b, |x, y| Some(x.add(y))))
     }
-    fn sub(&mut self, a: &Pieces, b: &Pieces) -> Result<Pieces, Self::Error> {
-        self.combine(a, b, |x, y| Some(x.sub(y)))
+    fn sub(&mut self, a: &Self::V, b: &Self::V) -> Result<Self::V, Self::Error> {
+        pieces(self.combine(a, b, |x, y| Some(x.sub(y))))
     }
-    fn mul(&mut self, a: &Pieces, b: &Pieces) -> Result<Pieces, Self::Error> {
-        self.combine(a, b, |x, y| x.try_mul(y).ok())
+    fn mul(&mut self, a: &Self::V, b: &Self::V) -> Result<Self::V, Self::Error> {
+        pieces(self.combine(a, b, |x, y| x.try_mul(y).ok()))
     }
-    fn div(&mut self, a: &Pieces, b: &Pieces) -> Result<Pieces, Self::Error> {
-        self.combine(a, b, |x, y| {
+    fn div(&mut self, a: &Self::V, b: &Self::V) -> Result<Self::V, Self::Error> {
+        pieces(self.combine(a, b, |x, y| {
             let c = constant_piece(y)?;
             Some(x.scale(&c.recip().ok()?))
-        })
+        }))
     }
-    fn pow(&mut self, base: &Pieces, e: &Pieces, _: bool) -> Result<Pieces, Self::Error> {
+    fn pow(&mut self, base: &Self::V, e: &Self::V, _: bool) -> Result<Self::V, Self::Error> {
         let target = MAX_DEGREE as i64 + 1;
-        self.combine(base, e, |x, y| {
+        pieces(self.combine(base, e, |x, y| {
             let k = constant_piece(y)?;
             if let Some(c) = constant_piece(x) {
                 return Some(MultiSeries::constant(&self.space, c.pow(&k).ok()?));
@@ -375,12 +391,12 @@ impl crate::ir::Domain for PolynomialPieces {
                 && k <= BigRational::from_integer(BigInt::from(MAX_DEGREE));
             let k = small.then(|| k.to_integer().try_into().ok()).flatten()?;
             x.pow_int(k, target).ok()
-        })
+        }))
     }
-    fn call(&mut self, func: Func, a: &Pieces) -> Result<Pieces, Self::Error> {
-        self.constants(a, |c| Const::apply(func, std::slice::from_ref(c)).ok())
+    fn call(&mut self, func: Func, a: &Self::V) -> Result<Self::V, Self::Error> {
+        pieces(self.constants(a, |c| Const::apply(func, std::slice::from_ref(c)).ok()))
     }
-    fn side(&mut self, cond: crate::ir::Cond<'_, Pieces>) -> Result<crate::ir::Side, Self::Error> {
+    fn side(&mut self, cond: crate::ir::Cond<'_, Self::V>) -> Result<crate::ir::Side, Self::Error> {
         use crate::ir::Side;
         let sign = match constant_pieces(cond.d).as_deref() {
             Some([d]) => d.sign(),
@@ -396,17 +412,14 @@ impl crate::ir::Domain for PolynomialPieces {
     }
     fn join(
         &mut self,
-        _: crate::ir::Cond<'_, Pieces>,
-        a: &Pieces,
-        b: &Pieces,
-    ) -> Result<Pieces, Self::Error> {
-        let (Some(a), Some(b)) = (a, b) else {
-            return Ok(None);
-        };
+        _: crate::ir::Cond<'_, Self::V>,
+        a: &Self::V,
+        b: &Self::V,
+    ) -> Result<Self::V, Self::Error> {
         if a.len() + b.len() > MAX_PIECES {
-            return Ok(None);
+            return Err(NotPolynomial::Not);
         }
-        Ok(Some(a.iter().chain(b).cloned().collect()))
+        Ok(a.iter().chain(b).cloned().collect())
     }
 }
 
@@ -423,7 +436,7 @@ pub fn piece_degrees(e: &Expr, var: &str) -> Option<Vec<usize>> {
         space: Space::total_degree(&[var]),
     };
     let mut evaluator = crate::ir::Evaluator::new(lowering.graph(), domain);
-    let pieces = evaluator.value(root).ok()??;
+    let pieces = evaluator.value(root).ok()?;
     let domain = evaluator.domain();
     Some(pieces.iter().map(|p| domain.degree(p)).collect())
 }
