@@ -16,7 +16,8 @@
 //! Simplification may drop a removable singularity (`x/x` is `1`); evaluation is exact on the
 //! simplified expression.
 
-use crate::expr::{ArityError, BinOp, CmpOp, Cond, Definitions, Expr, Func};
+use crate::expr::{BinOp, CmpOp, Cond, Definitions, Expr, Func};
+use crate::ir::{LowerError, Lowering, MAX_INLINE_DEPTH};
 use crate::number::{Const, NumberError};
 use num_bigint::BigInt;
 use num_rational::BigRational;
@@ -28,11 +29,6 @@ use thiserror::Error;
 pub const MAX_DERIVATIVE_ORDER: u32 = 64;
 /// Largest expression (in syntax-tree nodes) that [`derivative`] accepts or produces.
 pub const MAX_NODES: usize = 1_000_000;
-/// Deepest chain of definitions (one calling the next) that [`inline_definitions`] follows: the
-/// syntax-tree walkers of the symbolic derivative recurse on the inlined tree, so the chain is
-/// bounded with a clean error rather than left to the stack (recursive definitions are refused
-/// by the parser).
-pub const MAX_INLINE_DEPTH: usize = 256;
 /// Bound on the elementary steps (term products) of one simplification or derivative.
 const MAX_WORK: usize = 50_000_000;
 /// Largest numerator that the printer builds when combining a sum over a common denominator.
@@ -76,12 +72,6 @@ pub enum DiffError {
         /// What failed.
         source: Box<DiffError>,
     },
-    /// A call of a name that is not defined.
-    #[error("unknown function `{0}`")]
-    UnknownFunction(String),
-    /// A call with the wrong number of arguments.
-    #[error(transparent)]
-    Arity(#[from] ArityError),
     /// `name'(x)` of a definition that does not take exactly one argument.
     #[error("`{0}'` needs a function of one argument")]
     NotUnary(String),
@@ -94,24 +84,41 @@ pub enum DiffError {
     /// An expression above [`MAX_NODES`] nodes, or a computation above the work limit.
     #[error("expression too large (more than {MAX_NODES} nodes or too much work)")]
     TooLarge,
-    /// Definitions nested deeper than [`MAX_INLINE_DEPTH`].
-    #[error("definitions nested deeper than {MAX_INLINE_DEPTH} levels (at `{0}`; the limit `diff::MAX_INLINE_DEPTH`)")]
-    InlineTooDeep(String),
     /// A vector where a number was expected.
     #[error("a vector cannot be used inside arithmetic here")]
     Vector,
+    /// Definitions could not be inlined (an unknown name, shapes that do not fit, a chain of
+    /// definitions too deep, ...).
+    #[error(transparent)]
+    Lower(Box<LowerError>),
+}
+
+impl From<LowerError> for DiffError {
+    /// A derivative that failed inside a lowering is that error itself.
+    fn from(e: LowerError) -> DiffError {
+        match e {
+            LowerError::Derivative(d) => d,
+            e => DiffError::Lower(Box::new(e)),
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
 // Inlining
 
 /// Replaces calls of definitions, named constants and `name''(arg)` by built-in-only
-/// expressions.
+/// expressions: `expr` lowered into the graph ([`Lowering`], with a chain of at most
+/// [`MAX_INLINE_DEPTH`] definitions) and read back as a tree ([`crate::ir::Graph::to_expr`]),
+/// vectors and matrices resolved into [`Expr::Vector`]s of their entries.
 ///
-/// Parameters are substituted simultaneously (capture-free); `name''(arg)` becomes the second
-/// derivative of the body of `name` (a definition or a built-in such as `tanh`) at `arg`.
+/// Parameters are bound simultaneously (capture-free); `name''(arg)` becomes the second
+/// derivative of the body of `name` (a definition or a built-in such as `tanh`) at `arg`; a
+/// call is defined only where each of its arguments is ([`crate::ir::Graph::guard_unused`]).
+/// Every constant part must have a value ([`check_constants`]).
 pub fn inline_definitions(expr: &Expr, defs: &Definitions) -> Result<Expr, DiffError> {
-    let inlined = inline(expr, defs, &[], 0)?;
+    let mut lowering = Lowering::new(defs).with_chain_limit(MAX_INLINE_DEPTH);
+    let value = lowering.lower(expr)?;
+    let inlined = lowering.graph().value_to_expr(&value)?;
     check_constants(&inlined)?;
     Ok(inlined)
 }
@@ -198,117 +205,6 @@ pub fn undefined_constant(expr: &Expr, strict: bool) -> Option<(Expr, NumberErro
         Err(e) => Err(e),
     };
     result.err().map(|b| *b)
-}
-
-fn inline(e: &Expr, defs: &Definitions, bound: &[String], depth: usize) -> Result<Expr, DiffError> {
-    let rec = |x: &Expr| inline(x, defs, bound, depth);
-    Ok(match e {
-        Expr::Num(_) | Expr::Pi | Expr::E => e.clone(),
-        Expr::Var(name) => {
-            if bound.iter().any(|b| b == name) {
-                e.clone()
-            } else if let Some(value) = defs.constant(name) {
-                if depth >= MAX_INLINE_DEPTH {
-                    return Err(DiffError::InlineTooDeep(name.clone()));
-                }
-                inline(value, defs, &[], depth + 1)?
-            } else {
-                e.clone()
-            }
-        }
-        Expr::Neg(a) => Expr::Neg(Box::new(rec(a)?)),
-        Expr::Bin(op, a, b) => Expr::bin(*op, rec(a)?, rec(b)?),
-        Expr::Call(f, args) => Expr::Call(*f, args.iter().map(rec).collect::<Result<_, _>>()?),
-        Expr::Apply(name, args) => {
-            let args: Vec<Expr> = args.iter().map(rec).collect::<Result<_, _>>()?;
-            if let Some(f) = Func::from_name(name) {
-                if f.arity() != args.len() {
-                    return Err(DiffError::Arity(ArityError {
-                        name: name.clone(),
-                        expected: f.arity(),
-                        got: args.len(),
-                    }));
-                }
-                return Ok(Expr::Call(f, args));
-            }
-            let body = inlined_body(name, defs, depth)?;
-            let def = defs
-                .function(name)
-                .ok_or_else(|| DiffError::UnknownFunction(name.clone()))?;
-            if def.params.len() != args.len() {
-                return Err(DiffError::Arity(ArityError {
-                    name: name.clone(),
-                    expected: def.params.len(),
-                    got: args.len(),
-                }));
-            }
-            let value = body.substitute(&def.params, &args);
-            Expr::guard_unused(&body, &def.params, &args, value)
-        }
-        Expr::Deriv(name, order, arg) => {
-            if *order > MAX_DERIVATIVE_ORDER {
-                return Err(DiffError::OrderTooLarge(*order));
-            }
-            let arg = rec(arg)?;
-            let (param, body) = unary(name, defs, depth)?;
-            if arg.free_variables().is_empty() {
-                if let Ok(point) = Const::from_expr(&arg) {
-                    return Ok(derivative_at(name, *order, &body, &param, &point)?.to_expr());
-                }
-            }
-            let mut d = body;
-            for _ in 0..*order {
-                d = derivative(&d, &param)?;
-            }
-            let value = d.substitute(std::slice::from_ref(&param), std::slice::from_ref(&arg));
-            Expr::guard_unused(&d, &[param], &[arg], value)
-        }
-        Expr::If(c, a, b) => Expr::If(
-            Box::new(Cond {
-                lhs: rec(&c.lhs)?,
-                op: c.op,
-                rhs: rec(&c.rhs)?,
-            }),
-            Box::new(rec(a)?),
-            Box::new(rec(b)?),
-        ),
-        Expr::Vector(items) => Expr::Vector(items.iter().map(rec).collect::<Result<_, _>>()?),
-    })
-}
-
-/// The function of one argument that `name` denotes, as its body in its parameter: a
-/// one-argument built-in (`tanh` is `tanh(x)` in `x`) before a definition of one parameter
-/// (its body, definitions inlined), as [`Definitions::unary_call`] reads a bare name.
-///
-/// # Errors
-/// [`DiffError::UnknownFunction`] or [`DiffError::NotUnary`] for any other name; an error of
-/// the inlining of the body.
-pub fn unary_body(name: &str, defs: &Definitions) -> Result<(String, Expr), DiffError> {
-    unary(name, defs, 0)
-}
-
-fn unary(name: &str, defs: &Definitions, depth: usize) -> Result<(String, Expr), DiffError> {
-    if let Some(f) = Func::from_name(name).filter(|f| f.arity() == 1) {
-        return Ok(("x".to_string(), Expr::call(f, Expr::var("x"))));
-    }
-    let def = defs
-        .function(name)
-        .ok_or_else(|| DiffError::UnknownFunction(name.to_string()))?;
-    if def.params.len() != 1 {
-        return Err(DiffError::NotUnary(name.to_string()));
-    }
-    Ok((def.params[0].clone(), inlined_body(name, defs, depth)?))
-}
-
-/// The body of the definition `name`, itself inlined (its parameters stay free).
-fn inlined_body(name: &str, defs: &Definitions, depth: usize) -> Result<Expr, DiffError> {
-    let def = defs
-        .function(name)
-        .ok_or_else(|| DiffError::UnknownFunction(name.to_string()))?;
-    if depth >= MAX_INLINE_DEPTH {
-        return Err(DiffError::InlineTooDeep(name.to_string()));
-    }
-    inline(&def.body, defs, &def.params, depth + 1)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -589,9 +485,33 @@ impl Poly {
     fn mentions(&self, var: &str) -> bool {
         self.terms.keys().any(|m| m.keys().any(|a| a.mentions(var)))
     }
+
+    /// Whether the value is real at every real value of the variables (conservative, as
+    /// [`Expr::is_total`]): each factor is total, and raised to a natural power unless it is a
+    /// positive constant.
+    fn is_total(&self) -> bool {
+        self.terms.keys().all(|m| {
+            m.iter().all(|(a, k)| {
+                a.is_total() && (a.is_constant_like() || (k.is_integer() && !k.is_negative()))
+            })
+        })
+    }
 }
 
 impl Atom {
+    /// Whether the atom has a real value at every real value of the variables (conservative).
+    fn is_total(&self) -> bool {
+        match self {
+            Atom::Var(_) | Atom::Pi | Atom::E | Atom::Rat(_) => true,
+            Atom::Call(f, xs) => f.is_total() && xs.iter().all(Poly::is_total),
+            Atom::Apply(..) | Atom::Deriv(..) | Atom::Pow(..) => false,
+            Atom::Sum(p) => p.is_total(),
+            Atom::If(i) => {
+                i.lhs.is_total() && i.rhs.is_total() && i.then.is_total() && i.other.is_total()
+            }
+        }
+    }
+
     fn mentions(&self, var: &str) -> bool {
         match self {
             Atom::Var(v) => v == var,
@@ -754,7 +674,20 @@ impl Ctx {
     /// A product: distributed when one side is a single term, else a product of two sums.
     fn mul(&mut self, a: &Poly, b: &Poly) -> Result<Poly, DiffError> {
         if a.is_zero() || b.is_zero() {
-            return Ok(Poly::default());
+            // `0*ln(x)` is 0 only where ln(x) is defined: a factor that may be undefined
+            // stays as the condition of a guard.
+            let other = if a.is_zero() { b } else { a };
+            if other.is_total() {
+                return Ok(Poly::default());
+            }
+            let zero = Poly::default();
+            return Ok(if_poly(
+                other.clone(),
+                op_code(CmpOp::Le),
+                other.clone(),
+                zero.clone(),
+                zero,
+            ));
         }
         if a.terms.len() == 1 || b.terms.len() == 1 {
             return self.mul_expand(a, b);
@@ -808,7 +741,18 @@ impl Ctx {
     /// `base^q` for a rational `q`.
     fn pow_q(&mut self, base: &Poly, q: &Q) -> Result<Poly, DiffError> {
         if q.is_zero() {
-            return Ok(Poly::constant(Q::one()));
+            // `ln(x)^0` is 1 only where ln(x) is defined (as in `mul`).
+            let one = Poly::constant(Q::one());
+            if base.is_total() {
+                return Ok(one);
+            }
+            return Ok(if_poly(
+                base.clone(),
+                op_code(CmpOp::Le),
+                base.clone(),
+                one.clone(),
+                one,
+            ));
         }
         if q.is_one() {
             return Ok(base.clone());
@@ -1278,10 +1222,13 @@ fn rational_power(c: &Q, q: &Q) -> Option<Poly> {
     Some(Poly::term(coeff, m))
 }
 
-/// `if lhs op rhs then a else b`, folded when both branches agree or the condition is decided
-/// strictly (never at the switching point itself).
+/// `if lhs op rhs then a else b`, folded when both branches agree and the condition is defined
+/// everywhere, or when the condition is decided strictly (never at the switching point itself).
 fn if_poly(lhs: Poly, op: u8, rhs: Poly, then: Poly, other: Poly) -> Poly {
-    if then == other {
+    // Equal pieces fold only where the condition has a value everywhere: `if ln(x) <= ln(x)
+    // then 5 else 5` (a call that keeps an unused argument, [`crate::ir::Graph::guard`]) is 5
+    // only where ln(x) is defined, and its derivative is 0 only there.
+    if then == other && lhs.is_total() && rhs.is_total() {
         return then;
     }
     if let (Some(l), Some(r)) = (lhs.as_constant(), rhs.as_constant()) {

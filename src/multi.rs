@@ -738,7 +738,8 @@ impl From<LowerError> for MultiError {
             e @ (LowerError::Arity(_)
             | LowerError::Recursive(_)
             | LowerError::TooLarge
-            | LowerError::TreeTooLarge) => MultiError::TooLarge(e.to_string()),
+            | LowerError::TreeTooLarge
+            | LowerError::TooDeep(_)) => MultiError::TooLarge(e.to_string()),
         }
     }
 }

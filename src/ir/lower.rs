@@ -11,6 +11,12 @@ use thiserror::Error;
 
 /// The largest graph a lowering builds.
 pub const MAX_GRAPH_NODES: usize = 8_000_000;
+/// Deepest chain of definitions (one calling the next) that a lowering with
+/// [`Lowering::with_chain_limit`] follows ([`crate::diff::inline_definitions`] sets it: the
+/// syntax-tree walkers that read the inlined tree recurse on it), and at most how many
+/// derivatives of definitions `name'(x)` nest inside each other's bodies in any lowering (each
+/// body is lowered on its own, one level of the stack a body).
+pub const MAX_INLINE_DEPTH: usize = 256;
 
 /// Errors of lowering.
 #[derive(Debug, Error, Clone, PartialEq)]
@@ -39,6 +45,9 @@ pub enum LowerError {
     /// A node written out as a tree would exceed [`MAX_TREE_NODES`] nodes.
     #[error("too large: the expansion has more than {MAX_TREE_NODES} nodes")]
     TreeTooLarge,
+    /// Definitions nested deeper than [`MAX_INLINE_DEPTH`].
+    #[error("definitions nested deeper than {MAX_INLINE_DEPTH} levels (at `{0}`; the limit `ir::MAX_INLINE_DEPTH`)")]
+    TooDeep(String),
 }
 
 /// The largest tree [`Graph::to_expr`] writes out.
@@ -114,11 +123,18 @@ pub struct Lowering<'d> {
     defs: &'d Definitions,
     graph: Graph,
     memo: HashMap<Key, Value<Id>>,
+    /// The function of one argument a name denotes, as its body in its parameter
+    /// ([`Lowering::unary_body`]).
+    bodies: HashMap<String, Rc<(String, Expr)>>,
     derivatives: HashMap<(String, u32), Rc<(String, Expr)>>,
     /// `name^(k)(c)` at constant nodes `c` ([`Lowering::derivative_at`]).
     values_at: HashMap<(String, u32, Id), Option<Id>>,
     /// The definitions being lowered (a call of one of them again is a recursion).
     active: Vec<String>,
+    /// The longest chain of definitions followed ([`Lowering::with_chain_limit`]).
+    chain_limit: usize,
+    /// How many bodies of derivatives are being lowered inside each other.
+    nested: usize,
     /// The origin tables in use ([`Lowering::lower_located`]); empty: no spans are recorded.
     origins: Vec<Origin>,
     /// The table of each definition's body, by name (an index into `origins`).
@@ -134,13 +150,23 @@ impl<'d> Lowering<'d> {
             defs,
             graph: Graph::new(),
             memo: HashMap::new(),
+            bodies: HashMap::new(),
             derivatives: HashMap::new(),
             values_at: HashMap::new(),
             active: Vec::new(),
+            chain_limit: usize::MAX,
+            nested: 0,
             origins: Vec::new(),
             def_origins: HashMap::new(),
             failure: None,
         }
+    }
+
+    /// The same lowering, refusing a chain of more than `limit` definitions, each calling the
+    /// next ([`LowerError::TooDeep`]); without it a chain of any length is lowered (iteratively).
+    pub fn with_chain_limit(mut self, limit: usize) -> Lowering<'d> {
+        self.chain_limit = limit;
+        self
     }
 
     /// [`Lowering::lower`], filling the graph's table from node to source span: each node
@@ -451,6 +477,9 @@ impl<'d> Lowering<'d> {
         if self.active.iter().any(|a| a == name) {
             return Err(LowerError::Recursive(name.to_string()));
         }
+        if self.active.len() >= self.chain_limit {
+            return Err(LowerError::TooDeep(name.to_string()));
+        }
         self.active.push(name.to_string());
         Ok(())
     }
@@ -521,63 +550,110 @@ impl<'d> Lowering<'d> {
     /// `name^(k)(arg)`: the symbolic derivative of the definition (or built-in), formed once per
     /// `(name, k)`, with its parameter bound to `arg` (entry by entry on a vector).
     fn derivative(&mut self, name: &str, k: u32, arg: Value<Id>) -> Result<Value<Id>, LowerError> {
+        if k > diff::MAX_DERIVATIVE_ORDER {
+            return Err(DiffError::OrderTooLarge(k).into());
+        }
+        let f = self.unary_body(name)?;
         self.map_values(&arg, &mut |s, x| {
             if s.graph.facts(x).vars.is_empty() {
-                if let Some(v) = s.derivative_at(name, k, x)? {
+                if let Some(v) = s.derivative_at(name, k, x, &f)? {
                     return Ok(v);
                 }
             }
-            let f = s.symbolic_derivative(name, k)?;
-            let env = Rc::new(HashMap::from([(f.0.clone(), Value::Scalar(x))]));
-            let v = s.run(&f.1, env)?.into_scalar("a derivative")?;
+            let d = s.symbolic_derivative(name, k, &f)?;
+            let env = Rc::new(HashMap::from([(d.0.clone(), Value::Scalar(x))]));
+            let v = s.run(&d.1, env)?.into_scalar("a derivative")?;
             Ok(s.graph.guard_unused(&[x], v))
         })
     }
 
-    /// The symbolic derivative `name^(k)` in a parameter, formed once per `(name, k)` and only
-    /// when an argument is not a constant (a constant argument takes [`Self::derivative_at`]).
+    /// The function of one argument that `name` denotes, as its body in its parameter, every
+    /// definition inlined: a one-argument built-in (`tanh` is `tanh(x)` in `x`) before a
+    /// definition of one parameter, as [`Definitions::unary_call`] reads a bare name. Formed
+    /// once per name, in this lowering's graph (its parameter a variable), read back as a tree.
+    ///
+    /// # Errors
+    /// [`LowerError::UnknownFunction`], [`DiffError::NotUnary`] for any other name; an error
+    /// of the lowering of the body; [`LowerError::TooDeep`] for bodies of derivatives nested
+    /// more than [`MAX_INLINE_DEPTH`] deep.
+    pub fn unary_body(&mut self, name: &str) -> Result<Rc<(String, Expr)>, LowerError> {
+        if let Some(f) = self.bodies.get(name) {
+            return Ok(f.clone());
+        }
+        let f = if let Some(f) = Func::from_name(name).filter(|f| f.arity() == 1) {
+            ("x".to_string(), Expr::call(f, Expr::var("x")))
+        } else {
+            let def = self
+                .defs
+                .function(name)
+                .ok_or_else(|| LowerError::UnknownFunction(name.to_string()))?;
+            let [param] = def.params.as_slice() else {
+                return Err(DiffError::NotUnary(name.to_string()).into());
+            };
+            if self.nested >= MAX_INLINE_DEPTH {
+                return Err(LowerError::TooDeep(name.to_string()));
+            }
+            let active = self.active.len();
+            self.enter(name)?;
+            self.nested += 1;
+            let var = Value::Scalar(self.graph.var(param));
+            let env = Rc::new(HashMap::from([(param.clone(), var)]));
+            let body = self.run(&def.body, env);
+            self.nested -= 1;
+            self.active.truncate(active);
+            let body = body?.into_scalar("a derivative")?;
+            (param.clone(), self.graph.to_expr(body)?)
+        };
+        let f = Rc::new(f);
+        self.bodies.insert(name.to_string(), f.clone());
+        Ok(f)
+    }
+
+    /// The symbolic derivative `name^(k)` of `f` (the body of `name` in its parameter),
+    /// formed once per `(name, k)` and only when an argument is not a constant (a constant
+    /// argument takes [`Self::derivative_at`]).
     fn symbolic_derivative(
         &mut self,
         name: &str,
         k: u32,
+        f: &Rc<(String, Expr)>,
     ) -> Result<Rc<(String, Expr)>, LowerError> {
         let key = (name.to_string(), k);
-        if let Some(f) = self.derivatives.get(&key) {
-            return Ok(f.clone());
+        if let Some(d) = self.derivatives.get(&key) {
+            return Ok(d.clone());
         }
-        let t = "__t".to_string();
-        let e = Expr::Deriv(name.to_string(), k, Box::new(Expr::var(&t)));
-        let f = Rc::new((t, diff::inline_definitions(&e, self.defs)?));
-        self.derivatives.insert(key, f.clone());
-        Ok(f)
+        let mut d = f.1.clone();
+        for _ in 0..k {
+            d = diff::derivative(&d, &f.0)?;
+        }
+        let d = Rc::new((f.0.clone(), d));
+        self.derivatives.insert(key, d.clone());
+        Ok(d)
     }
 
-    /// `name^(k)(c)` at a constant `c` ([`diff::derivative_at`]); `None` when `c` is not an
-    /// exact constant (the symbolic derivative is used then).
-    /// Formed once per `(name, k, c)`.
-    fn derivative_at(&mut self, name: &str, k: u32, c: Id) -> Result<Option<Id>, LowerError> {
+    /// `name^(k)(c)` at a constant `c` ([`diff::derivative_at`] of `f`, the body of `name` in
+    /// its parameter); `None` when `c` is not an exact constant (the symbolic derivative is
+    /// used then). Formed once per `(name, k, c)`.
+    fn derivative_at(
+        &mut self,
+        name: &str,
+        k: u32,
+        c: Id,
+        f: &(String, Expr),
+    ) -> Result<Option<Id>, LowerError> {
         let key = (name.to_string(), k, c);
         if let Some(v) = self.values_at.get(&key) {
             return Ok(*v);
         }
-        let v = self.derivative_at_once(name, k, c)?;
-        self.values_at.insert(key, v);
-        Ok(v)
-    }
-
-    fn derivative_at_once(&mut self, name: &str, k: u32, c: Id) -> Result<Option<Id>, LowerError> {
         let Ok(point) = Const::from_expr(&self.graph.to_expr(c)?) else {
+            self.values_at.insert(key, None);
             return Ok(None);
         };
-        let (param, body) = match diff::unary_body(name, self.defs) {
-            Ok(f) => f,
-            Err(DiffError::UnknownFunction(_) | DiffError::NotUnary(_)) => return Ok(None),
-            Err(e) => return Err(e.into()),
-        };
-        let value = diff::derivative_at(name, k, &body, &param, &point)?;
-        let e = Rc::new(value.to_expr());
-        let v = self.run(&e, Rc::new(HashMap::new()))?;
-        Ok(Some(v.into_scalar("a derivative")?))
+        let value = diff::derivative_at(name, k, &f.1, &f.0, &point)?;
+        let v = self.run(&value.to_expr(), Rc::new(HashMap::new()))?;
+        let v = Some(v.into_scalar("a derivative")?);
+        self.values_at.insert(key, v);
+        Ok(v)
     }
 
     fn map(

@@ -31,7 +31,9 @@ mod lower;
 
 pub use eval::{Cancelled, Cond, Domain, Evaluator, Interrupt, Side};
 pub use locate::{locate, Probe};
-pub use lower::{scalar_expr, LowerError, Lowering, MAX_GRAPH_NODES, MAX_TREE_NODES};
+pub use lower::{
+    scalar_expr, LowerError, Lowering, MAX_GRAPH_NODES, MAX_INLINE_DEPTH, MAX_TREE_NODES,
+};
 
 use crate::expr::{BinOp, CmpOp, Expr, Func};
 use num_rational::BigRational;
@@ -341,8 +343,11 @@ impl Graph {
     }
 
     /// `value`, defined only where `guard` is: the node `if guard <= guard then value else
-    /// value` (see [`Expr::guard`]): every evaluation evaluates `guard`, decides the condition
-    /// without the domain (a node compared with itself) and takes `value`.
+    /// value`. Every evaluation evaluates `guard` (so `guard` must have a value there), decides
+    /// the condition without the domain (a node compared with itself) and takes `value`: a
+    /// call of a definition keeps this way the arguments its body does not use
+    /// ([`Graph::guard_unused`]): `g(ln(x))` with `g(x) = 5` is `5` where `ln(x)` is defined,
+    /// and undefined at `x = -1`.
     pub fn guard(&mut self, guard: Id, value: Id) -> Id {
         self.add(Node::branch(
             Piece::If,
@@ -446,6 +451,28 @@ impl Graph {
             }
         }
         out
+    }
+
+    /// A lowered value written out: a scalar as its tree ([`Graph::to_expr`]), a vector or
+    /// matrix as [`Expr::Vector`]s of its entries' trees.
+    ///
+    /// # Errors
+    /// [`LowerError::TreeTooLarge`] above [`MAX_TREE_NODES`] nodes in all.
+    pub fn value_to_expr(&self, value: &crate::shape::Value<Id>) -> Result<Expr, LowerError> {
+        match value {
+            crate::shape::Value::Scalar(id) => self.to_expr(*id),
+            crate::shape::Value::Vector(items) => {
+                let mut size: u64 = 0;
+                for id in value.leaves() {
+                    size = size.saturating_add(self.facts(id).size);
+                }
+                if size > MAX_TREE_NODES {
+                    return Err(LowerError::TreeTooLarge);
+                }
+                let items = items.iter().map(|v| self.value_to_expr(v));
+                Ok(Expr::Vector(items.collect::<Result<_, _>>()?))
+            }
+        }
     }
 
     /// Node `root` written out as a syntax tree (shared nodes repeated), without recursion.
