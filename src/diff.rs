@@ -680,14 +680,7 @@ impl Ctx {
             if other.is_total() {
                 return Ok(Poly::default());
             }
-            let zero = Poly::default();
-            return Ok(if_poly(
-                other.clone(),
-                op_code(CmpOp::Le),
-                other.clone(),
-                zero.clone(),
-                zero,
-            ));
+            return Ok(guarded(Poly::default(), other));
         }
         if a.terms.len() == 1 || b.terms.len() == 1 {
             return self.mul_expand(a, b);
@@ -746,13 +739,7 @@ impl Ctx {
             if base.is_total() {
                 return Ok(one);
             }
-            return Ok(if_poly(
-                base.clone(),
-                op_code(CmpOp::Le),
-                base.clone(),
-                one.clone(),
-                one,
-            ));
+            return Ok(guarded(one, base));
         }
         if q.is_one() {
             return Ok(base.clone());
@@ -1220,6 +1207,18 @@ fn rational_power(c: &Q, q: &Q) -> Option<Poly> {
     let mut m = Mono::new();
     m.insert(Atom::Rat(c.clone()), frac);
     Some(Poly::term(coeff, m))
+}
+
+/// `value`, defined only where `guard` is: `if guard <= guard then value else value` (as
+/// [`crate::ir::Graph::guard`] builds it), unless `guard` is defined everywhere.
+fn guarded(value: Poly, guard: &Poly) -> Poly {
+    if_poly(
+        guard.clone(),
+        op_code(CmpOp::Le),
+        guard.clone(),
+        value.clone(),
+        value,
+    )
 }
 
 /// `if lhs op rhs then a else b`, folded when both branches agree and the condition is defined
