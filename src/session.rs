@@ -314,13 +314,21 @@ impl Session {
                         .map(|(k, c)| gate::derivative_from_coefficient(c, k))
                         .collect::<Vec<_>>(),
                     Err(series_error) => {
+                        let probe = Probe::Series {
+                            var,
+                            point: &at,
+                            order: req.order as usize,
+                        };
                         for (k, e) in std::iter::once(&f).chain(&derivatives).enumerate() {
-                            evaluate(e, var, &at).map_err(|e| DiffError::In {
-                                label: format!("{label}{}", primes(k as u32)),
-                                source: Box::new(e),
+                            evaluate(e, var, &at).map_err(|e| {
+                                let e = DiffError::In {
+                                    label: format!("{label}{}", primes(k as u32)),
+                                    source: Box::new(e),
+                                };
+                                self.locate(e.into(), text, var, probe)
                             })?;
                         }
-                        return Err(series_error.into());
+                        return Err(self.locate(series_error.into(), text, var, probe));
                     }
                 };
                 (Some(at), Some(values))
