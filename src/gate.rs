@@ -832,15 +832,16 @@ fn expand_network(
     Ok(terms)
 }
 
-/// The factors `c_k / sigma^(n)(b)` of [`expand_network`], each computed once: the reciprocal
-/// of `sigma^(n)(b)` once, and `c_n / sigma^(n)(b) = 1/n!` without dividing (`sigma^(n)(b)` is
-/// `n! c_n` by definition; for a deep activation `c_n` alone is thousands of exact terms).
+/// The factors `c_k / sigma^(n)(b)` of [`expand_network`], each computed once, and
+/// `c_n / sigma^(n)(b) = 1/n!` without dividing (`sigma^(n)(b)` is `n! c_n` by definition; for a
+/// deep activation `c_n` alone is thousands of exact terms). The others are exact divisions
+/// ([`Const::checked_div`]), which cancel the denominator factors `c_k` shares with
+/// `sigma^(n)(b)` before multiplying anything out.
 struct Scales {
     n: usize,
     dn: Const,
     /// Whether `dn` is `n! c_n` of the coefficients (a caller may pass another `dn`).
     dn_is_cn: Option<bool>,
-    inverse: Option<Const>,
     done: Vec<Option<Const>>,
 }
 
@@ -850,7 +851,6 @@ impl Scales {
             n,
             dn: dn.clone(),
             dn_is_cn: None,
-            inverse: None,
             done: Vec::new(),
         }
     }
@@ -869,13 +869,8 @@ impl Scales {
                 .get_or_insert_with(|| self.dn == derivative_from_coefficient(&c[n], n))
         {
             Const::from_rational(BigRational::new(BigInt::from(1), factorial(n)))
-        } else if ck.is_rational() && self.dn.is_rational() {
-            ck.checked_div(&self.dn)?
         } else {
-            if self.inverse.is_none() {
-                self.inverse = Some(self.dn.recip()?);
-            }
-            ck * self.inverse.as_ref().expect("just computed")
+            ck.checked_div(&self.dn)?
         };
         if self.done.len() <= k {
             self.done.resize(k + 1, None);

@@ -387,45 +387,59 @@ impl Const {
         Ok(value)
     }
     /// `self / rhs`; errors when `rhs` is (or may be) zero.
+    ///
+    /// With `rhs = N / D` (`D` factored), `self / rhs = self * D / N`: the factors of `D` that
+    /// `self`'s denominator shares cancel by their multiplicities before anything is multiplied
+    /// out (`c_4 / c_2` of a deep series shares most of its denominator; multiplying `D` out
+    /// and dividing it away again was most of the time, and a factor over `exp` atoms, which
+    /// exact division cannot test, stayed on both sides).
     pub fn checked_div(&self, rhs: &Const) -> Result<Const, NumberError> {
-        if let (Repr::Rational(a), Repr::Rational(b)) = (&self.repr, &rhs.repr) {
-            if b.is_zero() {
-                return Err(NumberError::DivisionByZero);
-            }
-            return Ok(Const::from_rational(a / b));
-        }
-        Ok(self * &rhs.recip()?)
-    }
-    /// `1 / self`.
-    pub fn recip(&self) -> Result<Const, NumberError> {
-        let f = match &self.repr {
-            Repr::Rational(q) => {
-                if q.is_zero() {
+        let f = match &rhs.repr {
+            Repr::Rational(b) => {
+                if b.is_zero() {
                     return Err(NumberError::DivisionByZero);
                 }
-                return Ok(Const::from_rational(q.recip()));
+                return Ok(self * &Const::from_rational(b.recip()));
             }
             Repr::Field(f) => f,
         };
-        match self.zero_test() {
+        match rhs.zero_test() {
             ZeroTest::NonZero => {}
             ZeroTest::Zero => return Err(NumberError::DivisionByZero),
-            ZeroTest::Unknown => return Err(NumberError::UndecidedZero(self.to_string())),
+            ZeroTest::Unknown => return Err(NumberError::UndecidedZero(rhs.to_string())),
         }
-        let mut num = field::poly_const(BigRational::one());
-        for (p, m) in &f.den {
-            num = field::poly_mul(&num, &field::poly_pow(p, *m));
+        if self.is_zero() {
+            return Ok(Const::zero());
+        }
+        let (mut num, own) = self.parts();
+        let mut den: Vec<(Poly, u32)> = Vec::with_capacity(own.len() + 1);
+        let mut lift = f.den.clone();
+        for (p, m) in own {
+            let mut m = m;
+            if let Some((_, k)) = lift.iter_mut().find(|(q, _)| *q == p) {
+                let c = m.min(*k);
+                m -= c;
+                *k -= c;
+            }
+            if m > 0 {
+                den.push((p, m));
+            }
+        }
+        for (p, k) in &lift {
+            if *k > 0 {
+                num = field::poly_mul(&num, &field::poly_pow(p, *k));
+            }
         }
         if f.num.len() == 1 {
             let (m, c) = f.num.iter().next().ok_or(NumberError::DivisionByZero)?;
             let (k, inv) = field::mono_pow(m, &q_of(-1))?
-                .ok_or_else(|| NumberError::UndecidedZero(self.to_string()))?;
+                .ok_or_else(|| NumberError::UndecidedZero(rhs.to_string()))?;
             let num = field::poly_mul_mono(&num, &(k / c), &inv);
-            return Ok(Const::from_fraction(num, Vec::new()));
+            return Ok(Const::from_fraction(num, den));
         }
         let (lc, content, mut p) = field::normalise_factor(&f.num);
         let (k, inv) = field::mono_pow(&content, &q_of(-1))?
-            .ok_or_else(|| NumberError::UndecidedZero(self.to_string()))?;
+            .ok_or_else(|| NumberError::UndecidedZero(rhs.to_string()))?;
         let num = field::poly_mul_mono(&num, &(k / lc), &inv);
         // A perfect power becomes a factor with a multiplicity: `1/(1 + 2e + e^2) = 1/(e + 1)^2`.
         let mut mult = 1u32;
@@ -435,7 +449,12 @@ impl Const {
                 mult = mult.saturating_mul(r);
             }
         }
-        Ok(Const::from_fraction(num, vec![(p, mult)]))
+        den.push((p, mult));
+        Ok(Const::from_fraction(num, den))
+    }
+    /// `1 / self`.
+    pub fn recip(&self) -> Result<Const, NumberError> {
+        Const::one().checked_div(self)
     }
     /// `self ^ n` for an integer `n` (negative needs a non-zero base).
     pub fn pow_int(&self, n: i64) -> Result<Const, NumberError> {
@@ -710,10 +729,72 @@ impl Const {
         if self.is_zero() || rhs.is_zero() {
             return Const::zero();
         }
+        // A non-zero rational times a normal form is a normal form: no factor of the
+        // denominator starts to divide the numerator.
+        match (&self.repr, &rhs.repr) {
+            (Repr::Rational(q), Repr::Field(f)) | (Repr::Field(f), Repr::Rational(q)) => {
+                return Const {
+                    repr: Repr::Field(Box::new(Fraction {
+                        num: field::poly_scale(&f.num, q),
+                        den: f.den.clone(),
+                    })),
+                };
+            }
+            _ => {}
+        }
         let (n1, mut d1) = self.parts();
         let (n2, d2) = rhs.parts();
         d1.extend(d2);
         Const::from_fraction(field::poly_mul(&n1, &n2), d1)
+    }
+    /// `sum w_i a_i b_i` over one common denominator (the maximum multiplicity of each factor
+    /// among the products): each numerator lifted once and one normal form at the end, where a
+    /// sum term by term lifts the running sum again at every term and tries every exact
+    /// division of its numerator after each addition (the inner loop of the series
+    /// recurrences over deep constants).
+    pub(crate) fn dot(terms: &[(i64, &Const, &Const)]) -> Const {
+        crate::budget::check();
+        let mut products: Vec<(Poly, Vec<(Poly, u32)>)> = Vec::with_capacity(terms.len());
+        let mut common: std::collections::BTreeMap<Poly, u32> = std::collections::BTreeMap::new();
+        for (w, a, b) in terms {
+            if *w == 0 || a.is_zero() || b.is_zero() {
+                continue;
+            }
+            let (n1, d1) = a.parts();
+            let (n2, d2) = b.parts();
+            let num = field::poly_scale(&field::poly_mul(&n1, &n2), &q_of(*w));
+            let mut den: std::collections::BTreeMap<Poly, u32> = std::collections::BTreeMap::new();
+            for (p, m) in d1.into_iter().chain(d2) {
+                *den.entry(p).or_insert(0) += m;
+            }
+            for (p, m) in &den {
+                let e = common.entry(p.clone()).or_insert(0);
+                *e = (*e).max(*m);
+            }
+            products.push((num, den.into_iter().collect()));
+        }
+        // Powers of the factors, each computed once.
+        let mut powers: std::collections::HashMap<(usize, u32), Poly> =
+            std::collections::HashMap::new();
+        let factors: Vec<(&Poly, u32)> = common.iter().map(|(p, m)| (p, *m)).collect();
+        let mut sum = Poly::new();
+        for (num, den) in products {
+            crate::budget::check();
+            let mut lifted = num;
+            for (i, (p, m)) in factors.iter().enumerate() {
+                let have = den.iter().find(|(q, _)| q == *p).map_or(0, |(_, k)| *k);
+                if *m > have {
+                    let pw = powers
+                        .entry((i, m - have))
+                        .or_insert_with(|| field::poly_pow(p, m - have));
+                    lifted = field::poly_mul(&lifted, pw);
+                }
+            }
+            for (m, c) in lifted {
+                field::poly_add_term(&mut sum, m, c);
+            }
+        }
+        Const::from_fraction(sum, common.into_iter().collect())
     }
     fn neg_ref(&self) -> Const {
         match &self.repr {

@@ -303,21 +303,18 @@ impl Coeff for Const {
         self.is_rational() && self.to_rational().is_some_and(|q| q.is_zero())
     }
     /// Rational terms (the common case even when `c_0` is irrational, as in Mish) take the
-    /// common-denominator path of [`BigRational`].
+    /// common-denominator path of [`BigRational`], the others that of [`Const::dot`].
     fn dot(terms: &[(i64, &Self, &Self)]) -> Self {
         let mut rational = Vec::with_capacity(terms.len());
-        let mut rest = Const::zero();
+        let mut rest = Vec::with_capacity(terms.len());
         for (w, a, b) in terms {
             match (a.to_rational(), b.to_rational()) {
                 (Some(x), Some(y)) => rational.push((*w, x, y)),
-                _ => {
-                    let p = *a * *b;
-                    rest = &rest + &if *w == 1 { p } else { p.scale(&q(*w)) };
-                }
+                _ => rest.push((*w, *a, *b)),
             }
         }
         let refs: Vec<_> = rational.iter().map(|(w, x, y)| (*w, x, y)).collect();
-        &rest + &Const::from_rational(<BigRational as Coeff>::dot(&refs))
+        &Const::dot(&rest) + &Const::from_rational(<BigRational as Coeff>::dot(&refs))
     }
 }
 
