@@ -128,5 +128,4 @@ pub const MESSAGES: Messages = Messages {
     plot_taylor_x: "x",
     plot_function: "function",
     plot_order: "order",
-    names_where: "where",
 };

@@ -128,5 +128,4 @@ pub const MESSAGES: Messages = Messages {
     plot_taylor_x: "x",
     plot_function: "função",
     plot_order: "ordem",
-    names_where: "onde",
 };
