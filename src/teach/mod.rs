@@ -24,6 +24,7 @@ mod doc;
 mod gate;
 pub mod lang;
 mod math;
+mod names;
 pub mod plot;
 mod render;
 mod reports;

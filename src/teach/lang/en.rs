@@ -128,4 +128,5 @@ pub const MESSAGES: Messages = Messages {
     plot_taylor_x: "x",
     plot_function: "function",
     plot_order: "order",
+    names_where: "where",
 };

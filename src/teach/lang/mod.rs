@@ -284,4 +284,6 @@ pub struct Messages {
     pub plot_function: &'static str,
     /// Message `plot_order`.
     pub plot_order: &'static str,
+    /// Message `names_where`: before the definitions of the names `K_j` of long constants.
+    pub names_where: &'static str,
 }

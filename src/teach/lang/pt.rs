@@ -128,4 +128,5 @@ pub const MESSAGES: Messages = Messages {
     plot_taylor_x: "x",
     plot_function: "função",
     plot_order: "ordem",
+    names_where: "onde",
 };
