@@ -10,6 +10,7 @@ use taylorgate::teach::plot;
 use taylorgate::{Const, Definitions};
 
 mod common;
+use common::latex;
 
 fn run(args: &[&str]) -> String {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_taylorgate"))
@@ -61,7 +62,7 @@ fn group(chars: &[char], i: &mut usize) -> String {
 /// LaTeX of an exact constant -> the language's syntax (`\frac{a}{b}` -> `(a)/(b)`, implicit
 /// products made explicit).
 fn latex_to_text(s: &str) -> String {
-    let joined = join_digit_groups(s);
+    let joined = latex::join_digit_groups(s);
     let chars: Vec<char> = joined.chars().collect();
     let mut out = String::new();
     let mut i = 0;
@@ -150,53 +151,6 @@ fn latex_to_text(s: &str) -> String {
     explicit_products(&out)
 }
 
-/// A long integer printed in groups of five digits (`29301\,65568 ...`, possibly over lines)
-/// is one number: digits separated only by thin spaces and spaces are joined.
-fn join_digit_groups(s: &str) -> String {
-    let mut out = String::new();
-    let mut rest = s;
-    while let Some(c) = rest.chars().next() {
-        if c.is_ascii_digit() && out.ends_with(|p: char| p.is_ascii_digit()) {
-            out.push(c);
-            rest = &rest[1..];
-            continue;
-        }
-        // A gap between two digits: thin spaces and spaces only.
-        let gap = rest.len() - rest.trim_start_matches([' ', '\\', ',']).len();
-        let after = &rest[gap..];
-        if gap > 0
-            && out.ends_with(|p: char| p.is_ascii_digit())
-            && after.starts_with(|d: char| d.is_ascii_digit())
-            && rest[..gap].replace(r"\,", "").trim().is_empty()
-        {
-            rest = after;
-            continue;
-        }
-        out.push(c);
-        rest = &rest[c.len_utf8()..];
-    }
-    out
-}
-
-/// The names `K_{j}` of long constants replaced by their definitions (rows `K_{j} = ...` of
-/// the document), bracketed, until none is left.
-fn resolve(latex: &str, defs: &[(String, String)]) -> String {
-    let mut s = latex.to_string();
-    for _ in 0..1000 {
-        let Some(at) = s.find("K_{") else {
-            return s;
-        };
-        let end = at + s[at..].find('}').expect("a name") + 1;
-        let name = &s[at..end];
-        let (_, def) = defs
-            .iter()
-            .find(|(l, _)| l == name)
-            .unwrap_or_else(|| panic!("{name} is not defined"));
-        s = format!(r"{}\left({def}\right){}", &s[..at], &s[end..]);
-    }
-    panic!("the names do not resolve: {latex}")
-}
-
 /// Inserts `*` between juxtaposed operands: `2 sqrt(2)`, `(a)(b)`, `pi exp(x)`.
 fn explicit_products(s: &str) -> String {
     #[derive(PartialEq, Clone, Copy)]
@@ -253,37 +207,6 @@ fn explicit_products(s: &str) -> String {
         out.push_str(t);
     }
     out
-}
-
-/// The logical rows `(lhs, rhs)` of every displayed equation (continuation lines joined).
-fn display_rows(doc: &str) -> Vec<(String, String)> {
-    let mut rows: Vec<(String, String)> = Vec::new();
-    let mut inside = false;
-    for line in doc.lines() {
-        let l = line.trim();
-        if l.starts_with(r"\begin{align*}") || l.starts_with(r"\begin{aligned}") {
-            inside = true;
-            continue;
-        }
-        if l.starts_with(r"\end{align*}") || l.starts_with(r"\end{aligned}") {
-            inside = false;
-            continue;
-        }
-        if !inside {
-            continue;
-        }
-        let l = l.trim_end_matches(r"\\").trim();
-        if let Some(rest) = l.strip_prefix(r"&\quad") {
-            if let Some(last) = rows.last_mut() {
-                last.1.push(' ');
-                last.1.push_str(rest.trim());
-            }
-        } else if let Some((lhs, rhs)) = l.split_once('&') {
-            let rhs = rhs.trim_start_matches('=').trim();
-            rows.push((lhs.trim().to_string(), rhs.to_string()));
-        }
-    }
-    rows
 }
 
 /// Splits a sum at its top-level `+` and `-` (outside braces and brackets).
@@ -356,15 +279,10 @@ fn read_term(negative: bool, t: &str, names: &[&str]) -> (Vec<i32>, Const) {
 /// Checks the expansion, the bias, sigma^(n)(b) and the output weights of a LaTeX or
 /// Markdown derivation against the JSON of the same gate.
 fn check_values(doc: &str, json: &Value, names: &[&str]) {
-    let rows = display_rows(doc);
-    let defs: Vec<(String, String)> = rows
-        .iter()
-        .filter(|(l, _)| l.starts_with("K_{"))
-        .cloned()
-        .collect();
-    let rows: Vec<(String, String)> = rows
+    let defs = latex::names(doc);
+    let rows: Vec<(String, String)> = latex::rows(doc)
         .into_iter()
-        .map(|(l, r)| (l, resolve(&r, &defs)))
+        .map(|(l, r)| (l, latex::resolve(&r, &defs)))
         .collect();
     let product = names.join(" ");
     let f = format!("f({})", names.join(", "));
@@ -411,7 +329,7 @@ fn check_values(doc: &str, json: &Value, names: &[&str]) {
     let marker = format!("c_{{{n}}} = ");
     let start = doc.find(&marker).expect("sigma^(n)(b)") + marker.len();
     let end = start + doc[start..].find('$').expect("end of the inline math");
-    let dn = konst(&latex_to_text(&resolve(&doc[start..end], &defs)));
+    let dn = konst(&latex_to_text(&latex::resolve(&doc[start..end], &defs)));
     assert!(equal(
         &dn,
         &konst(json["derivative_at_bias"].as_str().unwrap())
