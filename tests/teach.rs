@@ -554,7 +554,8 @@ fn plot_command_writes_svg_png_and_csv() {
 #[test]
 fn portuguese_derivations_have_no_english_words() {
     // Words of English that Portuguese never uses (so no false alarm from "seja qual for").
-    const ENGLISH: [&str; 10] = [
+    // The words of the engine's English messages too (no bound, no certificate, the reason).
+    const ENGLISH: [&str; 24] = [
         "the",
         "with",
         "if",
@@ -565,12 +566,42 @@ fn portuguese_derivations_have_no_english_words() {
         "of",
         "which",
         "order",
+        "failed",
+        "not",
+        "function",
+        "enclosure",
+        "between",
+        "degree",
+        "odd",
+        "all",
+        "layer",
+        "hidden",
+        "bound",
+        "cannot",
+        "division",
+        "reaches",
     ];
-    for act in [
-        "softplus", "tanh", "gelu", "x^3", "exp(x)", "relu", "abs(x)",
-    ] {
+    // The sin/cos one has an undecided order; sqrt(1+x) on |x| <= 2 and tanh on |x| <= 1e6
+    // have no bound (an interval failure, an overflow of f64), softplus has a certificate.
+    let cases: [&[&str]; 11] = [
+        &["softplus", "--epsilon", "1e-3"],
+        &["tanh"],
+        &["gelu"],
+        &["x^3"],
+        &["exp(x)"],
+        &["relu"],
+        &["abs(x)"],
+        &["x^2 + (sin(1)^2+cos(1)^2-1)*x^4"],
+        &["sqrt(1+x)", "--radius", "2"],
+        &["tanh", "--radius", "1e6"],
+        &["1/(1-x)", "--radius", "2", "--epsilon", "1e-3"],
+    ];
+    for args in cases {
+        let act = args.join(" ");
         for format in ["text", "markdown", "latex"] {
-            let out = run(&["gate", act, "--lang", "pt", "--format", format]);
+            let mut a = vec!["gate", "--lang", "pt", "--format", format];
+            a.extend_from_slice(args);
+            let out = run(&a);
             let english: Vec<&str> = out
                 .split(|c: char| !c.is_alphabetic())
                 .filter(|w| ENGLISH.contains(&w.to_lowercase().as_str()))
@@ -581,6 +612,31 @@ fn portuguese_derivations_have_no_english_words() {
             );
         }
     }
+}
+
+#[test]
+fn an_undecided_order_is_bounded_at_the_undecided_term() {
+    // sin(1)^2 + cos(1)^2 - 1 is zero but not structurally: the order-4 coefficient of the
+    // remainder is neither proved zero nor non-zero, so no order is stated, and the bound is
+    // K |x|^4 (every lower term is proved zero), not a refusal that calls it no network.
+    let out = run(&[
+        "gate",
+        "x^2 + (sin(1)^2+cos(1)^2-1)*x^4",
+        "--format",
+        "json",
+    ]);
+    let j = common::json(&out);
+    let r = &j["remainder"];
+    assert!(r["order"].is_null(), "{r}");
+    let degree: i64 = r["undecided"]["powers"]
+        .as_array()
+        .expect("the undecided term")
+        .iter()
+        .map(|p| p.as_i64().unwrap())
+        .sum();
+    assert_eq!(degree, 4, "{r}");
+    assert_eq!(r["bound"]["order"].as_i64(), Some(4), "{r}");
+    assert!(r["bound"]["error"].is_null(), "{r}");
 }
 
 #[test]
