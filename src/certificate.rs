@@ -40,7 +40,7 @@ use thiserror::Error;
 /// Working precision (bits) of the bounds.
 const PREC: u32 = 128;
 /// Smallest `lambda` tried: `2^-MAX_HALVINGS`.
-const MAX_HALVINGS: u32 = 200;
+pub(crate) const MAX_HALVINGS: u32 = 200;
 
 /// Errors of the bounds and the certificate.
 #[derive(Debug, Error, Clone, PartialEq)]

@@ -11,6 +11,7 @@ use proptest::prelude::*;
 use serde_json::Value;
 
 mod common;
+use common::latex;
 use taylorgate::commands::{self, Outcome};
 use taylorgate::diff::inline_definitions;
 use taylorgate::parse::parse_expr;
@@ -53,7 +54,8 @@ fn same(a: &Const, b: &Const) -> bool {
 }
 
 /// The series of `expand --format latex`: the right-hand side of its first displayed
-/// equation, continued over its broken lines (`\\` then `&\quad`).
+/// equation, continued over its broken lines (`\\` then `&\quad`), with the names `K_{j}`
+/// of its long constants replaced by the definitions the document prints.
 fn latex_series(doc: &str) -> String {
     let mut lines = doc.lines().skip_while(|l| !l.contains("&= "));
     let first = lines
@@ -64,7 +66,19 @@ fn latex_series(doc: &str) -> String {
         out.push(' ');
         out.push_str(l.trim_start_matches("&").trim_start_matches(r"\quad"));
     }
-    out.replace(r"\\", " ").trim().to_string()
+    let out = out.replace(r"\\", " ");
+    latex::resolve(out.trim(), &latex::names(doc))
+}
+
+/// The series of an `expand --format latex` document read back into the language (its
+/// order term left out).
+fn latex_sum(doc: &str) -> String {
+    let sum = read_latex(before_order(&latex_series(doc), r"O\left("));
+    if sum.is_empty() {
+        "0".to_string()
+    } else {
+        sum
+    }
 }
 
 /// The sum before ` + O(...)` (the order term is not part of the language).
@@ -115,16 +129,10 @@ fn check_expand(expr: &str, at: &str, order: usize) {
     let text = run_expand(expr, at, order, F::Text).output;
     let line = text.lines().next().unwrap();
     let latex = run_expand(expr, at, order, F::Latex).output;
-    let latex_line = latex_series(&latex);
-    let latex_line = latex_line.as_str();
     for (what, sum) in [
         ("text", before_order(line, "O(").to_string()),
-        (
-            "LaTeX",
-            read_latex(before_order(latex_line, r"O\left(")).to_string(),
-        ),
+        ("LaTeX", latex_sum(&latex)),
     ] {
-        let sum = if sum.is_empty() { "0".to_string() } else { sum };
         let got = coefficients_of(&read_text(&sum), &point, order);
         for (k, (g, w)) in got.iter().zip(&want).enumerate() {
             assert!(
@@ -197,6 +205,41 @@ fn regressions_print_the_truth() {
     ] {
         check_expand(expr, at, order);
     }
+}
+
+/// A long coefficient is printed as a name `K_{j}` defined after the display: the reader
+/// substitutes the printed definitions, so the values compared are the ones the document
+/// states. A missing definition, or a wrong one, fails the check.
+#[test]
+fn long_coefficients_are_read_through_their_printed_names() {
+    use commands::expand::Format as F;
+    let (expr, at, order) = ("tanh(x)", "1", 10);
+    check_expand(expr, at, order);
+    let doc = run_expand(expr, at, order, F::Latex).output;
+    let row = |name: &str| {
+        doc.lines()
+            .find(|l| l.starts_with(&format!("{name} &= ")))
+            .unwrap_or_else(|| panic!("no definition of {name} in\n{doc}"))
+    };
+    let k3 = row("K_{3}");
+    assert!(doc.contains(r"\frac{K_{3}}{"), "K_3 is not used in\n{doc}");
+    // A definition left out: the names cannot be read.
+    let missing = doc.replace(&format!("{k3}\n"), "");
+    let read = std::panic::catch_unwind(|| latex_sum(&missing));
+    assert!(read.is_err(), "read without the definition of K_3");
+    // A wrong definition (one coefficient changed): c_8 = K_3 / ... reads to another value.
+    let j = json(&run_expand(expr, at, order, F::Json));
+    let want = value(j["coefficients"][8].as_str().unwrap());
+    let point = value(j["point"].as_str().unwrap());
+    let coefficient_8 =
+        |doc: &str| coefficients_of(&read_text(&latex_sum(doc)), &point, order)[8].clone();
+    assert!(same(&coefficient_8(&doc), &want));
+    assert!(k3.contains("988 e^{14}"), "{k3}");
+    let wrong = doc.replace(k3, &k3.replace("988 e^{14}", "989 e^{14}"));
+    assert!(
+        !same(&coefficient_8(&wrong), &want),
+        "a wrong K_3 read as the JSON value"
+    );
 }
 
 /// No printed fraction holds another fraction, and no `\left(-` opens a product.
@@ -487,7 +530,7 @@ fn read_latex(src: &str) -> String {
     if src.trim().is_empty() {
         return String::new();
     }
-    let tokens = tokenize(src);
+    let tokens = tokenize(&latex::join_digit_groups(src));
     let mut p = Reader { t: tokens, i: 0 };
     let out = p.sum();
     assert!(p.i == p.t.len(), "unread LaTeX after {out}: {src}");

@@ -10,6 +10,7 @@ use taylorgate::teach::plot;
 use taylorgate::{Const, Definitions};
 
 mod common;
+use common::latex;
 
 fn run(args: &[&str]) -> String {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_taylorgate"))
@@ -61,7 +62,8 @@ fn group(chars: &[char], i: &mut usize) -> String {
 /// LaTeX of an exact constant -> the language's syntax (`\frac{a}{b}` -> `(a)/(b)`, implicit
 /// products made explicit).
 fn latex_to_text(s: &str) -> String {
-    let chars: Vec<char> = s.chars().collect();
+    let joined = latex::join_digit_groups(s);
+    let chars: Vec<char> = joined.chars().collect();
     let mut out = String::new();
     let mut i = 0;
     while i < chars.len() {
@@ -207,37 +209,6 @@ fn explicit_products(s: &str) -> String {
     out
 }
 
-/// The logical rows `(lhs, rhs)` of every displayed equation (continuation lines joined).
-fn display_rows(doc: &str) -> Vec<(String, String)> {
-    let mut rows: Vec<(String, String)> = Vec::new();
-    let mut inside = false;
-    for line in doc.lines() {
-        let l = line.trim();
-        if l.starts_with(r"\begin{align*}") || l.starts_with(r"\begin{aligned}") {
-            inside = true;
-            continue;
-        }
-        if l.starts_with(r"\end{align*}") || l.starts_with(r"\end{aligned}") {
-            inside = false;
-            continue;
-        }
-        if !inside {
-            continue;
-        }
-        let l = l.trim_end_matches(r"\\").trim();
-        if let Some(rest) = l.strip_prefix(r"&\quad") {
-            if let Some(last) = rows.last_mut() {
-                last.1.push(' ');
-                last.1.push_str(rest.trim());
-            }
-        } else if let Some((lhs, rhs)) = l.split_once('&') {
-            let rhs = rhs.trim_start_matches('=').trim();
-            rows.push((lhs.trim().to_string(), rhs.to_string()));
-        }
-    }
-    rows
-}
-
 /// Splits a sum at its top-level `+` and `-` (outside braces and brackets).
 fn top_level_terms(s: &str) -> Vec<(bool, String)> {
     let mut terms = Vec::new();
@@ -308,12 +279,16 @@ fn read_term(negative: bool, t: &str, names: &[&str]) -> (Vec<i32>, Const) {
 /// Checks the expansion, the bias, sigma^(n)(b) and the output weights of a LaTeX or
 /// Markdown derivation against the JSON of the same gate.
 fn check_values(doc: &str, json: &Value, names: &[&str]) {
-    let rows = display_rows(doc);
+    let defs = latex::names(doc);
+    let rows: Vec<(String, String)> = latex::rows(doc)
+        .into_iter()
+        .map(|(l, r)| (l, latex::resolve(&r, &defs)))
+        .collect();
     let product = names.join(" ");
     let f = format!("f({})", names.join(", "));
     let (_, rhs) = rows
         .iter()
-        .find(|(l, r)| *l == f && r.starts_with(&product))
+        .find(|(l, r)| *l == f && (r.starts_with(&product) || r.contains(r"O\left(|x|")))
         .unwrap_or_else(|| panic!("no result row in\n{doc}"));
     let mut found = Vec::new();
     for (neg, t) in top_level_terms(rhs) {
@@ -354,7 +329,7 @@ fn check_values(doc: &str, json: &Value, names: &[&str]) {
     let marker = format!("c_{{{n}}} = ");
     let start = doc.find(&marker).expect("sigma^(n)(b)") + marker.len();
     let end = start + doc[start..].find('$').expect("end of the inline math");
-    let dn = konst(&latex_to_text(&doc[start..end]));
+    let dn = konst(&latex_to_text(&latex::resolve(&doc[start..end], &defs)));
     assert!(equal(
         &dn,
         &konst(json["derivative_at_bias"].as_str().unwrap())
@@ -395,6 +370,23 @@ fn latex_and_markdown_values_equal_the_json() {
         for lang in ["en", "pt"] {
             check_values(&with("latex", lang), &json, names);
             check_values(&markdown_math(&with("markdown", lang)), &json, names);
+        }
+    }
+}
+
+#[test]
+fn long_constants_are_named_and_read_back() {
+    // selu: 62-digit numerators (broken in groups of five); the tanh tower: constants of
+    // thousands of characters, cut into named parts. The values read back through the names.
+    for act in ["selu", "tanh(tanh(exp(x)))"] {
+        let json = common::json(&run(&["gate", act, "--format", "json"]));
+        for format in ["latex", "markdown"] {
+            let doc = run(&["gate", act, "--format", format]);
+            assert!(
+                doc.contains("K_{1} &= "),
+                "{act}: no named constant in\n{doc}"
+            );
+            check_values(&doc, &json, &["u", "v"]);
         }
     }
 }
@@ -562,7 +554,8 @@ fn plot_command_writes_svg_png_and_csv() {
 #[test]
 fn portuguese_derivations_have_no_english_words() {
     // Words of English that Portuguese never uses (so no false alarm from "seja qual for").
-    const ENGLISH: [&str; 10] = [
+    // The words of the engine's English messages too (no bound, no certificate, the reason).
+    const ENGLISH: [&str; 24] = [
         "the",
         "with",
         "if",
@@ -573,12 +566,42 @@ fn portuguese_derivations_have_no_english_words() {
         "of",
         "which",
         "order",
+        "failed",
+        "not",
+        "function",
+        "enclosure",
+        "between",
+        "degree",
+        "odd",
+        "all",
+        "layer",
+        "hidden",
+        "bound",
+        "cannot",
+        "division",
+        "reaches",
     ];
-    for act in [
-        "softplus", "tanh", "gelu", "x^3", "exp(x)", "relu", "abs(x)",
-    ] {
+    // The sin/cos one has an undecided order; sqrt(1+x) on |x| <= 2 and tanh on |x| <= 1e6
+    // have no bound (an interval failure, an overflow of f64), softplus has a certificate.
+    let cases: [&[&str]; 11] = [
+        &["softplus", "--epsilon", "1e-3"],
+        &["tanh"],
+        &["gelu"],
+        &["x^3"],
+        &["exp(x)"],
+        &["relu"],
+        &["abs(x)"],
+        &["x^2 + (sin(1)^2+cos(1)^2-1)*x^4"],
+        &["sqrt(1+x)", "--radius", "2"],
+        &["tanh", "--radius", "1e6"],
+        &["1/(1-x)", "--radius", "2", "--epsilon", "1e-3"],
+    ];
+    for args in cases {
+        let act = args.join(" ");
         for format in ["text", "markdown", "latex"] {
-            let out = run(&["gate", act, "--lang", "pt", "--format", format]);
+            let mut a = vec!["gate", "--lang", "pt", "--format", format];
+            a.extend_from_slice(args);
+            let out = run(&a);
             let english: Vec<&str> = out
                 .split(|c: char| !c.is_alphabetic())
                 .filter(|w| ENGLISH.contains(&w.to_lowercase().as_str()))
@@ -589,6 +612,31 @@ fn portuguese_derivations_have_no_english_words() {
             );
         }
     }
+}
+
+#[test]
+fn an_undecided_order_is_bounded_at_the_undecided_term() {
+    // sin(1)^2 + cos(1)^2 - 1 is zero but not structurally: the order-4 coefficient of the
+    // remainder is neither proved zero nor non-zero, so no order is stated, and the bound is
+    // K |x|^4 (every lower term is proved zero), not a refusal that calls it no network.
+    let out = run(&[
+        "gate",
+        "x^2 + (sin(1)^2+cos(1)^2-1)*x^4",
+        "--format",
+        "json",
+    ]);
+    let j = common::json(&out);
+    let r = &j["remainder"];
+    assert!(r["order"].is_null(), "{r}");
+    let degree: i64 = r["undecided"]["powers"]
+        .as_array()
+        .expect("the undecided term")
+        .iter()
+        .map(|p| p.as_i64().unwrap())
+        .sum();
+    assert_eq!(degree, 4, "{r}");
+    assert_eq!(r["bound"]["order"].as_i64(), Some(4), "{r}");
+    assert!(r["bound"]["error"].is_null(), "{r}");
 }
 
 #[test]

@@ -18,6 +18,8 @@ for act in exp softplus silu gelu mish gaussian sigmoid tanh square gelu_tanh ta
   done
 done
 "$bin" gate tanh --inputs 3 --format markdown > "$work/md/gate-tanh3.md"
+"$bin" gate selu --format markdown > "$work/md/gate-selu.md"
+"$bin" gate 'tanh(tanh(exp(x)))' --format markdown > "$work/md/gate-tower3.md"
 "$bin" gate sigmoid --bias 'ln(3)' --format markdown --digits 10 > "$work/md/gate-sigmoid-ln3.md"
 for f in examples/*.tg; do
   "$bin" prove "$f" --format markdown > "$work/md/prove-$(basename "$f" .tg).md" || [ $? -eq 1 ]

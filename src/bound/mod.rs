@@ -827,6 +827,18 @@ pub fn gate_remainder(
 ) -> Result<SupBound, BoundError> {
     let (expr, names) = gate_remainder_expr(report)
         .ok_or_else(|| BoundError::Options("the activation does not admit the gate".into()))?;
-    let order = report.remainder.order.unwrap_or(report.degree + 1);
-    remainder_bound(&expr, &names, order, radius, limits)
+    remainder_bound(&expr, &names, gate_bound_order(report), radius, limits)
+}
+
+/// The power `m` of the gate's bound `K |x|_inf^m`: the sharp remainder order when it is
+/// proved; when the lowest term not proved zero has a coefficient neither proved zero nor
+/// non-zero, that term's degree (every lower term is proved zero, so the bound holds whatever
+/// the coefficient is, and it states no order); otherwise past the degree searched.
+fn gate_bound_order(report: &crate::gate::GateReport) -> usize {
+    let r = &report.remainder;
+    match (r.order, &r.undecided) {
+        (Some(m), _) => m,
+        (None, Some(t)) => t.powers.iter().map(|&p| p as usize).sum(),
+        (None, None) => report.degree + 1,
+    }
 }

@@ -129,7 +129,11 @@ fn emit(e: &Expr, ctx: Ctx, out: &mut String) {
             match decimal(&a) {
                 Some(d) => out.push_str(&d),
                 None if ctx.inline => out.push_str(&format!("{}/{}", a.numer(), a.denom())),
-                None => out.push_str(&format!(r"\frac{{{}}}{{{}}}", a.numer(), a.denom())),
+                None => out.push_str(&format!(
+                    r"\frac{{{}}}{{{}}}",
+                    frac_part(a.numer()),
+                    frac_part(a.denom())
+                )),
             }
         }
         Expr::Pi => out.push_str(r"\pi"),
@@ -145,9 +149,17 @@ fn emit(e: &Expr, ctx: Ctx, out: &mut String) {
         }
         Expr::Bin(BinOp::Div, a, b) if !ctx.inline => {
             out.push_str(r"\frac{");
-            emit(a, inner, out);
-            out.push_str("}{");
-            emit(b, inner, out);
+            for (i, part) in [a, b].into_iter().enumerate() {
+                if i == 1 {
+                    out.push_str("}{");
+                }
+                match &**part {
+                    Expr::Num(q) if q.is_integer() && !q.is_negative() => {
+                        out.push_str(&frac_part(q.numer()))
+                    }
+                    _ => emit(part, inner, out),
+                }
+            }
             out.push('}');
         }
         Expr::Bin(BinOp::Pow, a, b) => {
@@ -276,6 +288,22 @@ fn emit(e: &Expr, ctx: Ctx, out: &mut String) {
                 args_into(items, ctx, out);
             }
         }
+    }
+}
+
+/// A non-negative integer as a whole part of a `\frac`: with ten or more trailing zeros it is
+/// written `m \cdot 10^{k}` (`10^{k}` for `m = 1`), so a long denominator fits the line.
+fn frac_part(n: &num_bigint::BigInt) -> String {
+    let digits = n.to_string();
+    let k = digits.len() - digits.trim_end_matches('0').len();
+    if k < 10 || digits.len() == k {
+        return digits;
+    }
+    let m = &digits[..digits.len() - k];
+    if m == "1" {
+        format!("10^{{{k}}}")
+    } else {
+        format!(r"{m} \cdot 10^{{{k}}}")
     }
 }
 

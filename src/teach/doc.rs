@@ -239,7 +239,7 @@ pub fn symbol(name: &str) -> Math {
             r"\frac{c_{|\alpha|}\, |\alpha|!}{\alpha!\, \sigma^{(n)}(b)}",
         ),
         "big_o_k" => ("O(|x|^k)", r"O(|x|^k)"),
-        "xi_between" => ("ξ between b and b + t", r"\xi \in [b, b + t]"),
+        "xi_between" => ("ξ ∈ [b, b + t]", r"\xi \in [b, b + t]"),
         "lambda_n" => ("λ^n", r"\lambda^n"),
         "m_eq_n" => ("m = n", "m = n"),
         "pm_pairs" => ("±(u+v), ±(u-v)", r"\pm(u+v),\ \pm(u-v)"),

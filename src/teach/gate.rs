@@ -412,9 +412,14 @@ impl<'a> Ctx<'a> {
         blocks.push(Block::Display(vec![Row::eq(
             self.f_of.clone(),
             Math::new(
-                format!("Σ_(α all odd) σ^(|α|)(b) / ({} α!) x^α", self.dn_b().text),
                 format!(
-                    r"\sum_{{\alpha\ \text{{odd}}}} \frac{{\sigma^{{(|\alpha|)}}(b)}}{{{}\, \alpha!}}\, x^\alpha",
+                    "Σ_(α {}) σ^(|α|)(b) / ({} α!) x^α",
+                    msg.all_odd,
+                    self.dn_b().text
+                ),
+                format!(
+                    r"\sum_{{\alpha\ \text{{{}}}}} \frac{{\sigma^{{(|\alpha|)}}(b)}}{{{}\, \alpha!}}\, x^\alpha",
+                    msg.all_odd,
                     self.dn_b().latex
                 ),
             ),
@@ -441,8 +446,8 @@ impl<'a> Ctx<'a> {
         ));
         blocks.push(Block::Display(vec![Row::eq(
             Math::new(
-                format!("[degree {}]", n + 2),
-                format!(r"[\text{{degree }} {}]", n + 2),
+                format!("[{} {}]", msg.degree_word, n + 2),
+                format!(r"[\text{{{} }} {}]", msg.degree_word, n + 2),
             ),
             Math::new(
                 format!(
@@ -490,9 +495,15 @@ impl<'a> Ctx<'a> {
         blocks.push(para(msg.even_binomial, &[]));
         blocks.push(Block::Display(vec![Row::eq(
             m("(u+v)^m - (u-v)^m", "(u+v)^m - (u-v)^m"),
-            m(
-                "Σ_j C(m,j) (1 - (-1)^j) u^(m-j) v^j = 2 Σ_(j odd) C(m,j) u^(m-j) v^j",
-                r"\sum_{j} \binom{m}{j} \bigl(1 - (-1)^j\bigr) u^{m-j} v^j = 2 \sum_{j\ \text{odd}} \binom{m}{j} u^{m-j} v^j",
+            Math::new(
+                format!(
+                    "Σ_j C(m,j) (1 - (-1)^j) u^(m-j) v^j = 2 Σ_(j {}) C(m,j) u^(m-j) v^j",
+                    msg.odd_one
+                ),
+                format!(
+                    r"\sum_{{j}} \binom{{m}}{{j}} \bigl(1 - (-1)^j\bigr) u^{{m-j}} v^j = 2 \sum_{{j\ \text{{{}}}}} \binom{{m}}{{j}} u^{{m-j}} v^j",
+                    msg.odd_one
+                ),
             ),
         )]));
         let top = self.r.degree.clamp(2, 8);
@@ -846,7 +857,11 @@ impl<'a> Ctx<'a> {
                 ));
                 blocks.push(Block::Para(p));
             }
-            Err(e) => blocks.push(Block::Para(words(format!("{} {e}", msg.bound_none)))),
+            Err(e) => blocks.push(Block::Para(words(format!(
+                "{} {}",
+                msg.bound_none,
+                super::why::bound(e, msg)
+            )))),
         }
         Section {
             heading: words(msg.h_bound),
@@ -915,7 +930,11 @@ impl<'a> Ctx<'a> {
                     ],
                 )]));
             }
-            Err(e) => blocks.push(Block::Para(words(format!("{} {e}", msg.cert_none)))),
+            Err(e) => blocks.push(Block::Para(words(format!(
+                "{} {}",
+                msg.cert_none,
+                super::why::certificate(e, msg)
+            )))),
         }
         Section {
             heading: words(msg.h_certificate),
@@ -1148,7 +1167,10 @@ pub fn reason(why: &Reason, n: usize, msg: &Messages) -> Vec<Inline> {
             AtZero::Undecided(v) => fill(msg.reason_zero_undecided, &[is(dn_at("0"), v)]),
             AtZero::NotSmooth(e) => {
                 let mut p = fill(msg.reason_zero_not_smooth, &[]);
-                p.push(Inline::Text(format!(" ({e})")));
+                p.push(Inline::Text(format!(
+                    " ({})",
+                    super::why::with_detail(msg, msg.why_engine, e)
+                )));
                 p
             }
         }
@@ -1216,7 +1238,10 @@ pub fn reason(why: &Reason, n: usize, msg: &Messages) -> Vec<Inline> {
         Reason::Unproved { bias, value } => fill(msg.reason_unproved, &[is(dn_at_c(bias), value)]),
         Reason::NotExpandable { bias, error } => {
             let mut p = fill(msg.reason_not_expandable, &[Math::konst(bias)]);
-            p.push(Inline::Text(format!(": {error}")));
+            p.push(Inline::Text(format!(
+                ": {}",
+                super::why::with_detail(msg, msg.why_engine, error)
+            )));
             p
         }
         Reason::NoBias { at_zero: z } => then(at_zero(z), fill(msg.reason_no_bias, &[dn_at("b")])),

@@ -24,9 +24,11 @@ mod doc;
 mod gate;
 pub mod lang;
 mod math;
+mod names;
 pub mod plot;
 mod render;
 mod reports;
+mod why;
 
 pub use doc::{Block, Document, Inline, Math, Row, Section};
 pub use gate::{gate_document, reason, reason_text, GateExtras};

@@ -1,6 +1,9 @@
 //! One document, three renderings: plain text, Markdown (KaTeX/MathJax math), LaTeX.
 
-use super::doc::{Block, Document, Inline, Row};
+use super::doc::{Block, Document, Inline, Math, Row};
+use super::lang::Lang;
+use super::names::Namer;
+use crate::choice::Choice;
 
 crate::choice::choice_enum! {
     /// The formats a document renders to.
@@ -127,9 +130,22 @@ fn text(doc: &Document) -> String {
 
 // -------------------------------------------------------------------- LaTeX line breaking
 
-/// A rough width of LaTeX mathematics, in units of about one digit: fractions count their
-/// wider part, scripts 0.7, spacing operators 2. Conservative, for choosing line breaks.
+/// A rough width of LaTeX mathematics, in units of about one digit (5 pt at 10 pt): fractions
+/// count their wider part, a script 0.8 of its base (0.875 of that in a script's script, as
+/// TeX's fonts of 7 and 5 pt are; no smaller beyond), spacing operators 2. Conservative, for
+/// choosing line breaks.
 pub(crate) fn latex_width(s: &str) -> f64 {
+    width_at(s, 0)
+}
+
+/// [`latex_width`] of mathematics `level` scripts deep, relative to its own size.
+fn width_at(s: &str, level: u32) -> f64 {
+    let script = match level {
+        0 => 0.8,
+        1 => 0.875,
+        _ => 1.0,
+    };
+    let latex_width = |s: &str| width_at(s, level);
     fn group(chars: &[char], i: &mut usize) -> String {
         // After a command: read one `{...}` group (or one character).
         while *i < chars.len() && chars[*i] == ' ' {
@@ -210,11 +226,11 @@ pub(crate) fn latex_width(s: &str) -> f64 {
             '^' | '_' => {
                 i += 1;
                 let g = group(&chars, &mut i);
-                w += 0.7 * latex_width(&g);
+                w += script * width_at(&g, level + 1);
             }
             '{' | '}' | ' ' | '&' => i += 1,
             '+' | '-' | '=' | '<' | '>' => {
-                w += 2.0;
+                w += if level == 0 { 2.0 } else { 1.5 };
                 i += 1;
             }
             ',' | ';' | '(' | ')' | '|' | '\'' | '.' => {
@@ -233,8 +249,10 @@ pub(crate) fn latex_width(s: &str) -> f64 {
 /// Width (in [`latex_width`] units) a displayed line may take: article at 10 pt gives 345 pt.
 const LATEX_LINE: f64 = 56.0;
 
-/// The lines of a row: pieces grouped so that no line is wider than [`LATEX_LINE`].
-fn break_row(r: &Row) -> Vec<String> {
+/// The lines of a row: pieces grouped so that no line is wider than [`LATEX_LINE`]; a piece
+/// too wide for a line breaks at its terms, and parts of it that cannot break are named
+/// ([`Namer`]).
+fn break_row(r: &Row, namer: &mut Namer) -> Vec<String> {
     let lead = latex_width(&r.lhs.latex) + latex_width(&r.rel.latex) + 1.0;
     let room_first = LATEX_LINE - lead;
     // Continuation lines start under the relation, after a `\quad`.
@@ -242,21 +260,29 @@ fn break_row(r: &Row) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
     let mut current = String::new();
     let mut used = 0.0;
-    for piece in &r.rhs {
-        let w = latex_width(&piece.latex);
+    let pieces: Vec<String> = r
+        .rhs
+        .iter()
+        .flat_map(|p| namer.fit_pieces(&p.latex, room_next))
+        .collect();
+    for piece in &pieces {
+        let w = latex_width(piece);
         let room = if lines.is_empty() {
             room_first
         } else {
             room_next
         };
-        if !current.is_empty() && used + w > room {
+        // A piece too wide for the rest of the first line starts the next one.
+        if (!current.is_empty() || lines.is_empty() && w > room && w <= room_next)
+            && used + w > room
+        {
             lines.push(std::mem::take(&mut current));
             used = 0.0;
         }
         if !current.is_empty() {
             current.push(' ');
         }
-        current.push_str(&piece.latex);
+        current.push_str(piece);
         used += w + 0.5;
     }
     lines.push(current);
@@ -264,12 +290,12 @@ fn break_row(r: &Row) -> Vec<String> {
 }
 
 /// The rows of a display as the body of `align*` / `aligned`.
-fn aligned_body(rows: &[Row]) -> String {
+fn aligned_body(rows: &[Row], namer: &mut Namer) -> String {
     let mut lines = Vec::new();
     for r in rows {
         // A long left-hand side takes a line of its own.
         let long_lhs = latex_width(&r.lhs.latex) > LATEX_LINE / 2.0;
-        let parts = break_row(r);
+        let parts = break_row(r, namer);
         for (i, p) in parts.iter().enumerate() {
             if i == 0 {
                 if long_lhs {
@@ -286,6 +312,10 @@ fn aligned_body(rows: &[Row]) -> String {
     lines.join(" \\\\\n")
 }
 
+/// Inline mathematics wider than this (in [`latex_width`] units) has its unbreakable parts
+/// named; TeX breaks it between terms.
+const INLINE_ROOM: f64 = 40.0;
+
 /// How a markup language (Markdown, LaTeX) writes the prose and the blocks around the
 /// mathematics, which both write in LaTeX.
 struct Markup {
@@ -298,37 +328,63 @@ struct Markup {
 }
 
 impl Markup {
-    fn inlines(&self, p: &[Inline]) -> String {
+    fn inlines(&self, p: &[Inline], namer: &mut Namer) -> String {
         p.iter()
             .map(|i| match i {
                 Inline::Text(t) => (self.escape)(t),
-                Inline::Math(m) => format!("${}$", m.latex.trim()),
+                Inline::Math(m) => {
+                    format!(
+                        "${}$",
+                        namer.fit_pieces(m.latex.trim(), INLINE_ROOM).join(" ")
+                    )
+                }
             })
             .collect()
     }
 
-    fn blocks(&self, blocks: &[Block], out: &mut String) {
+    fn display(&self, rows: &[Row], namer: &mut Namer, out: &mut String) {
+        out.push_str(self.display.0);
+        out.push_str(&aligned_body(rows, namer));
+        out.push_str(self.display.1);
+    }
+
+    /// The definitions of the names given so far and not yet defined (laying them out may
+    /// name more parts, defined in the same display).
+    fn definitions(&self, namer: &mut Namer, lang: Lang, out: &mut String) {
+        let mut body = Vec::new();
+        while let Some((name, def)) = namer.next_definition() {
+            let row = Row::eq(Math::same(name), Math::same(def));
+            body.push(aligned_body(std::slice::from_ref(&row), namer));
+        }
+        if body.is_empty() {
+            return;
+        }
+        out.push_str(&(self.escape)(lang.messages().names_where));
+        out.push_str("\n\n");
+        out.push_str(self.display.0);
+        out.push_str(&body.join(" \\\\\n"));
+        out.push_str(self.display.1);
+    }
+
+    fn blocks(&self, blocks: &[Block], namer: &mut Namer, lang: Lang, out: &mut String) {
         for b in blocks {
             match b {
                 Block::Para(p) => {
-                    out.push_str(&self.inlines(p));
+                    out.push_str(&self.inlines(p, namer));
                     out.push_str("\n\n");
                 }
-                Block::Display(rows) => {
-                    out.push_str(self.display.0);
-                    out.push_str(&aligned_body(rows));
-                    out.push_str(self.display.1);
-                }
+                Block::Display(rows) => self.display(rows, namer, out),
                 Block::List(items) => {
                     out.push_str(self.list.0);
                     for item in items {
                         out.push_str(self.list.1);
-                        out.push_str(&self.inlines(item));
+                        out.push_str(&self.inlines(item, namer));
                         out.push('\n');
                     }
                     out.push_str(self.list.2);
                 }
             }
+            self.definitions(namer, lang, out);
         }
     }
 }
@@ -356,15 +412,17 @@ const MARKDOWN: Markup = Markup {
 };
 
 fn markdown(doc: &Document) -> String {
-    let mut out = format!("# {}\n\n", MARKDOWN.inlines(&doc.title));
-    MARKDOWN.blocks(&doc.intro, &mut out);
+    let lang = Lang::from_name(doc.lang).unwrap_or_default();
+    let mut namer = Namer::default();
+    let mut out = format!("# {}\n\n", MARKDOWN.inlines(&doc.title, &mut namer));
+    MARKDOWN.blocks(&doc.intro, &mut namer, lang, &mut out);
     for (i, s) in doc.sections.iter().enumerate() {
         out.push_str(&format!(
             "## {}. {}\n\n",
             i + 1,
-            MARKDOWN.inlines(&s.heading)
+            MARKDOWN.inlines(&s.heading, &mut namer)
         ));
-        MARKDOWN.blocks(&s.blocks, &mut out);
+        MARKDOWN.blocks(&s.blocks, &mut namer, lang, &mut out);
     }
     out
 }
@@ -431,16 +489,21 @@ const LATEX: Markup = Markup {
 };
 
 fn latex(doc: &Document, standalone: bool) -> String {
+    let lang = Lang::from_name(doc.lang).unwrap_or_default();
+    let mut namer = Namer::default();
     let mut body = String::new();
-    body.push_str(&format!("\\section*{{{}}}\n", LATEX.inlines(&doc.title)));
-    LATEX.blocks(&doc.intro, &mut body);
+    body.push_str(&format!(
+        "\\section*{{{}}}\n",
+        LATEX.inlines(&doc.title, &mut namer)
+    ));
+    LATEX.blocks(&doc.intro, &mut namer, lang, &mut body);
     for (i, s) in doc.sections.iter().enumerate() {
         body.push_str(&format!(
             "\n\\subsection*{{{}.~{}}}\n",
             i + 1,
-            LATEX.inlines(&s.heading)
+            LATEX.inlines(&s.heading, &mut namer)
         ));
-        LATEX.blocks(&s.blocks, &mut body);
+        LATEX.blocks(&s.blocks, &mut namer, lang, &mut body);
     }
     if !standalone {
         return body;

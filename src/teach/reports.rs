@@ -164,9 +164,11 @@ pub fn prove_document(source: &ClaimSource<'_>, reports: &[ClaimReport], lang: L
                             )],
                         )));
                     }
-                    Some(Err(e)) => {
-                        blocks.push(Block::Para(words(format!("{} {e}", msg.prove_bound_none))))
-                    }
+                    Some(Err(e)) => blocks.push(Block::Para(words(format!(
+                        "{} {}",
+                        msg.prove_bound_none,
+                        super::why::claim_bound(e, msg)
+                    )))),
                     None => {}
                 }
             }

@@ -3,6 +3,8 @@
 //! `taylorgate/1` (`schema/taylorgate-1.json`) and fail the test otherwise.
 #![allow(dead_code)] // each test uses a part
 
+pub mod latex;
+
 use serde_json::Value;
 use std::sync::OnceLock;
 

@@ -284,4 +284,62 @@ pub struct Messages {
     pub plot_function: &'static str,
     /// Message `plot_order`.
     pub plot_order: &'static str,
+    /// Message `names_where`: before the definitions of the names `K_j` of long constants.
+    pub names_where: &'static str,
+    /// Message `why_detail`: `{phrase}` followed by the engine's own `{detail}` (English), or where to read it.
+    pub why_detail: &'static str,
+    /// Message `why_not_a_network`: No bound: the remainder is not one network the bound handles.
+    pub why_not_a_network: &'static str,
+    /// Message `why_phi`: No bound: an enclosure of a neuron function failed.
+    pub why_phi: &'static str,
+    /// Message `why_enclosure`: An interval computation failed (`{}`: what failed).
+    pub why_enclosure: &'static str,
+    /// Message `why_options`: A bad option.
+    pub why_options: &'static str,
+    /// Message `why_unsound`: The floating-point model is contradicted at a point `{}`.
+    pub why_unsound: &'static str,
+    /// Message `why_overflow`: An enclosure overflows f64 on the box `{}`.
+    pub why_overflow: &'static str,
+    /// Message `why_not_admitted`: No certificate: the gate is not proved.
+    pub why_not_admitted: &'static str,
+    /// Message `why_not_reached`: No certificate: no lambda >= 2^-{} reaches epsilon = {}.
+    pub why_not_reached: &'static str,
+    /// Message `why_iv_division_by_zero`: Interval: division by zero.
+    pub why_iv_division_by_zero: &'static str,
+    /// Message `why_iv_divisor_zero`: Interval: a divisor contains zero.
+    pub why_iv_divisor_zero: &'static str,
+    /// Message `why_iv_domain`: Interval: `{}` undefined on the whole argument interval.
+    pub why_iv_domain: &'static str,
+    /// Message `why_iv_partly_outside`: Interval: the argument of `{}` reaches outside its domain.
+    pub why_iv_partly_outside: &'static str,
+    /// Message `why_iv_unbound`: Interval: the variable `{}` has no value.
+    pub why_iv_unbound: &'static str,
+    /// Message `why_iv_arity`: Interval: `{}` called with the wrong number of arguments.
+    pub why_iv_arity: &'static str,
+    /// Message `why_iv_too_large`: Interval: a number too large.
+    pub why_iv_too_large: &'static str,
+    /// Message `why_iv_unsupported`: Interval: a form without an enclosure.
+    pub why_iv_unsupported: &'static str,
+    /// Message `why_iv_empty`: Interval: an empty interval.
+    pub why_iv_empty: &'static str,
+    /// Message `degree_word`: The word before a total degree in `[degree 4]`.
+    pub degree_word: &'static str,
+    /// Message `all_odd`: Under a sum over multi-indices: every exponent odd.
+    pub all_odd: &'static str,
+    /// Message `why_engine`: What the engine reported (its words follow, or where to read them).
+    pub why_engine: &'static str,
+    /// Message `why_claim_not_proved`: No bound: the claim is not proved.
+    pub why_claim_not_proved: &'static str,
+    /// Message `why_radius`: No bound: the radius is not positive.
+    pub why_radius: &'static str,
+    /// Message `why_no_variable`: No bound: the claim has no variable.
+    pub why_no_variable: &'static str,
+    /// Message `why_lower`: No bound: the remainder is not one scalar expression.
+    pub why_lower: &'static str,
+    /// Message `why_order`: No bound: the order `{}` is past the interval Taylor arithmetic.
+    pub why_order: &'static str,
+    /// Message `why_claim_interval`: No bound: the interval expansion fails on the region `{}`, for the reason `{}`.
+    pub why_claim_interval: &'static str,
+    /// Message `odd_one`: Under a sum over one index: the index odd.
+    pub odd_one: &'static str,
 }
