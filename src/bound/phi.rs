@@ -146,6 +146,11 @@ impl PhiTable {
         })
     }
 
+    /// The table covers `[-reach, reach]`.
+    pub fn reach(&self) -> f64 {
+        self.zmax
+    }
+
     /// Cells computed so far.
     pub fn cells(&self) -> usize {
         *self.count.borrow()
