@@ -150,7 +150,7 @@ fn gate_and_prove_bounds_agree_and_are_tight() {
                 let val = enclose(&e, &b, 128).expect("encloses");
                 let norm = u.abs().max(v.abs());
                 let nm = num_traits::Pow::pow(&norm, m as u32);
-                let upper = val.lo().abs().max(val.hi().abs());
+                let (lower, upper) = common::magnitude(&val);
                 // K = 0 says R = 0 (an exact gate): the enclosure must contain 0.
                 let violated = if k.is_zero() {
                     !val.contains_zero()
@@ -160,11 +160,6 @@ fn gate_and_prove_bounds_agree_and_are_tight() {
                 if violated {
                     failures.push(format!("{name} r={r}: |R({u}, {v})| <= {upper} > K |x|^m"));
                 }
-                let lower = if val.contains_zero() {
-                    BigRational::zero()
-                } else {
-                    val.lo().abs().min(val.hi().abs())
-                };
                 worst = worst.max((lower / nm).to_f64().unwrap());
             }
             let ratio = k.to_f64().unwrap() / worst;

@@ -22,14 +22,7 @@ fn run(args: &[&str]) -> Value {
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
         .expect("runs");
-    let v = serde_json::from_slice(&out.stdout).unwrap_or_else(|_| {
-        panic!(
-            "{args:?}: {}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
-    });
-    common::validated(v)
+    common::output_json(&out)
 }
 
 fn q(text: &str) -> BigRational {
@@ -151,7 +144,7 @@ fn bounds_of_many_inputs_hold_and_are_tight() {
                 ));
             }
             format!(
-                "({}) / ({} * ({d})) - {product}",
+                "(0 {}) / ({} * ({d})) - {product}",
                 neurons.join(" "),
                 1u64 << n
             )
@@ -169,17 +162,12 @@ fn bounds_of_many_inputs_hold_and_are_tight() {
             let val = enclose(&e, &b, 128).expect("encloses");
             let norm = x.iter().map(|v| v.abs()).max().expect("a point");
             let nm = num_traits::Pow::pow(&norm, m as u32);
-            let upper = val.lo().abs().max(val.hi().abs());
+            let (lower, upper) = common::magnitude(&val);
             if upper > &kq * &nm {
                 failures.push(format!(
                     "{act} n={n} r={r}: |R({x:?})| <= {upper} > K |x|^m"
                 ));
             }
-            let lower = if val.contains_zero() {
-                BigRational::zero()
-            } else {
-                val.lo().abs().min(val.hi().abs())
-            };
             worst = worst.max((lower / nm).to_f64().unwrap());
         }
         let ratio = kq.to_f64().unwrap() / worst;

@@ -54,3 +54,18 @@ pub fn output_json(out: &std::process::Output) -> Value {
     }
     json_bytes(&out.stdout)
 }
+
+/// The bounds of `|y|` over an enclosure `y`: `(lower, upper)`, the lower one 0 when the
+/// enclosure contains 0 (what the bound tests compare with `K |x|^m`).
+pub fn magnitude(
+    y: &taylorgate::interval::Interval,
+) -> (num_rational::BigRational, num_rational::BigRational) {
+    use num_traits::{Signed, Zero};
+    let upper = y.lo().abs().max(y.hi().abs());
+    let lower = if y.contains_zero() {
+        num_rational::BigRational::zero()
+    } else {
+        y.lo().abs().min(y.hi().abs())
+    };
+    (lower, upper)
+}

@@ -5,6 +5,7 @@ parenthesised), `mp_eval()` evaluates it with mpmath (real branch, raising `Unde
 the domain), `sp()` builds the SymPy expression (for the exact consistency check).
 """
 
+import functools
 import random
 from fractions import Fraction
 
@@ -53,6 +54,7 @@ POINTS = [
 POINT_DIGITS = 3000
 
 
+@functools.lru_cache(maxsize=None)
 def point_mp(sp_value):
     with mpmath.workdps(POINT_DIGITS):
         return mpmath.mpf(str(sympy.N(sp_value, POINT_DIGITS)))
@@ -262,6 +264,52 @@ def mp_call(name, args):
     raise ValueError(name)
 
 
+_DCONST = {}
+
+
+def derivative_constant(e, defs):
+    """`g''(0)`: the n-th derivative of a definition at a point, which exists only where the
+    derivatives of every order up to n agree from both sides (`abs(x)` at 0 has second
+    one-sided derivatives 0 and 0, but first ones 1 and -1: no g''(0)); memoised per
+    definition, point and precision (mpmath.taylor asks for it at every step)."""
+    _, params, body = defs[e[1]]
+    key = (tg(body), e[2], e[3], mpmath.mp.prec)
+    if key not in _DCONST:
+        f = lambda v: mp_eval(body, {params[0]: v}, defs)
+        x0 = mpmath.mpf(e[3].numerator) / e[3].denominator
+        try:
+            sides = [[_real(d) for d in mpmath.diffs(f, x0, e[2], direction=s, singular=True)]
+                     for s in (1, -1)]
+            for a, b in zip(*sides):
+                if abs(a - b) > mpmath.mpf(10) ** -12 * max(1, abs(a), abs(b)):
+                    raise Undefined(f"{e[1]}{chr(39) * e[2]}({e[3]}): the one-sided derivatives differ")
+            # centred through x0 where g is defined there (symmetric steps: tanh''(0) is exactly
+            # 0, so that `1/c` is a division by zero), else around it (singular): g(x) = x/(x*e)
+            # has g''(0) = 0 as taylorgate's `x/x` at 0 has the value 1
+            try:
+                f(x0)
+                around = False
+            except Undefined:
+                around = True
+            _DCONST[key] = _real(mpmath.diff(f, x0, e[2], singular=around))
+        except Undefined as err:
+            _DCONST[key] = err
+    if isinstance(_DCONST[key], Undefined):
+        raise _DCONST[key]
+    return _DCONST[key]
+
+
+def undefined_constant(defs):
+    """Why a constant of the file has no value (taylorgate refuses such a file), or None."""
+    for name, d in defs.items():
+        if d[0] == "const":
+            try:
+                mp_eval(d[1], {}, defs)
+            except Undefined as err:
+                return f"the constant {name} of the file: {err}"
+    return None
+
+
 def mp_eval(e, env, defs):
     """The value of `e` with the variables of `env` (mpmath numbers); raises `Undefined`."""
     t = e[0]
@@ -280,9 +328,7 @@ def mp_eval(e, env, defs):
         if t == "const":
             return mp_eval(defs[e[1]][1], {}, defs)
         if t == "dconst":
-            _, params, body = defs[e[1]]
-            f = lambda v: mp_eval(body, {params[0]: v}, defs)
-            return _real(mpmath.diff(f, mpmath.mpf(e[3].numerator) / e[3].denominator, e[2]))
+            return derivative_constant(e, defs)
         if t in ("add", "sub", "mul", "div"):
             a, b = mp_eval(e[1], env, defs), mp_eval(e[2], env, defs)
             if t == "add":

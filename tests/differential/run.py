@@ -17,10 +17,13 @@ any wrong answer.
 
 import argparse
 import collections
+import contextlib
+import functools
 import json
 import multiprocessing
 import os
 import re
+import resource
 import signal
 import subprocess
 import sys
@@ -34,10 +37,11 @@ from sympy.parsing.sympy_parser import convert_xor, parse_expr, standard_transfo
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import gen  # noqa: E402
+import ref  # noqa: E402
+from ref import DPS, Timeout, sp_num, with_alarm  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BINARY = os.environ.get("TG_BINARY", os.path.join(ROOT, "target", "release", "taylorgate"))
-DPS = 60
 # Relative agreement demanded between taylorgate's exact values and the reference.
 TOL = mpmath.mpf(10) ** -30
 
@@ -104,6 +108,7 @@ def _ratio(literal):
     return q.numerator, q.denominator
 
 
+@functools.lru_cache(maxsize=4096)
 def parse_tg(text):
     """A constant or expression printed by taylorgate, as SymPy (no evaluation shortcuts)."""
     # decimal literals (`0.25`, `1e-3`) are exact rationals, as in taylorgate
@@ -111,103 +116,104 @@ def parse_tg(text):
     return parse_expr(text, local_dict=dict(LOCALS), transformations=standard_transformations + (convert_xor,))
 
 
-def sp_num(expr):
-    v = sympy.N(expr, max(DPS, mpmath.mp.dps))
-    if not v.is_real:
-        raise ValueError(f"not real: {v}")
-    return mpmath.mpf(str(v))
+# The same text read by Python with mpmath's functions: a fast path that never decides alone.
+MP_NAMES = {
+    "e": mpmath.e, "pi": mpmath.pi, "ln": mpmath.ln, "log": mpmath.ln, "exp": mpmath.exp,
+    "sqrt": mpmath.sqrt, "abs": abs, "sin": mpmath.sin, "cos": mpmath.cos, "tan": mpmath.tan,
+    "sinh": mpmath.sinh, "cosh": mpmath.cosh, "tanh": mpmath.tanh, "asin": mpmath.asin,
+    "acos": mpmath.acos, "atan": mpmath.atan, "asinh": mpmath.asinh, "acosh": mpmath.acosh,
+    "atanh": mpmath.atanh, "erf": mpmath.erf, "min": min, "max": max,
+    "R": lambda p, q: mpmath.mpf(p) / q, "__builtins__": {},
+}
+
+
+@functools.lru_cache(maxsize=4096)
+def mp_function(text):
+    """The printed expression as a Python function of x on mpmath numbers (numbers are exact
+    rationals evaluated at the working precision of each call, `^` is a power)."""
+    src = NUMBER.sub(lambda m: "R({}, {})".format(*_ratio(m.group(0))), text).replace("^", "**")
+    return eval("lambda x: " + src, dict(MP_NAMES))  # noqa: S307 (taylorgate's own output)
+
+
+def mp_value(text, x=None):
+    """The value of a printed expression (at x) by mpmath, at the working precision plus 20
+    digits, then twice and four times that: returned when two successive precisions agree to the
+    working precision plus 5 digits, else None (a cancellation deeper than that, a complex value,
+    anything the text does not read as: the caller asks SymPy)."""
+    dps = mpmath.mp.dps
+    last = None
+    for work in (dps + 20, 2 * dps + 40, 4 * dps + 80):
+        try:
+            f = mp_function(text)
+            with mpmath.workdps(work):
+                v = f(x)
+        except Timeout:
+            raise
+        except Exception:  # noqa: BLE001
+            return None
+        if not (isinstance(v, mpmath.mpf) and mpmath.isfinite(v)):
+            return None
+        if last is not None and abs(v - last) <= abs(v) * mpmath.mpf(10) ** -(dps + 5):
+            return +v
+        last = v
+    return None
+
+
+@functools.lru_cache(maxsize=4096)
+def _value(text, dps):
+    fast = mp_value(text)
+    if fast is not None:
+        return fast
+    with CLOCK("judging by SymPy"):
+        return sp_num(parse_tg(text))
+
+
+def value(text):
+    """The value of a constant printed by taylorgate to the working precision (at least 60
+    digits): by mpmath at two precisions when they agree, else SymPy's adaptive evaluation;
+    memoised: the same constants come back again and again."""
+    return _value(text, mpmath.mp.dps)
 
 
 def close(a, b, scale=1):
     return abs(a - b) <= TOL * max(1, abs(a), abs(b), scale)
 
 
-class Timeout(Exception):
-    pass
-
-
-def _alarm(signum, frame):
-    raise Timeout()
-
-
-def with_alarm(seconds, f, *args):
-    """f(*args), raising Timeout after `seconds` (inside any alarm already running)."""
-    outer, _ = signal.getitimer(signal.ITIMER_REAL)
-    if outer:
-        seconds = min(seconds, outer)
-    started = time.time()
-    old = signal.signal(signal.SIGALRM, _alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        return f(*args)
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, old)
-        if outer:
-            signal.setitimer(signal.ITIMER_REAL, max(outer - (time.time() - started), 0.001))
-
-
-# ----------------------------------------------------------------------------- the reference
-
-
-def taylor_ref(f, p, n):
-    """('ok', [c_0..c_n]) or ('undefined', why): mpmath Taylor coefficients of f at p, from both
-    sides (a switching point or a branch point shows as one-sided coefficients that differ)."""
-    sides = {}
-    for direction in (1, -1):
-        try:
-            c = [gen._real(c) for c in mpmath.taylor(f, p, n, direction=direction, singular=True)]
-            # mpmath's taylor (diffs) takes c_0 from the right whatever the direction: take it
-            # from this side (a jump at a switching point shows in c_0 only)
-            c[0] = gen._real(mpmath.diff(f, p, 0, direction=direction, singular=True))
-            sides[direction] = c
-        except gen.Undefined as err:
-            sides[direction] = str(err)
-    left, right = sides[-1], sides[1]
-    if isinstance(left, str) or isinstance(right, str):
-        return ("undefined", f"not defined on both sides ({left if isinstance(left, str) else right})", sides)
-    # one-sided differences are less accurate: compare loosely, then use the central ones
-    loose = mpmath.mpf(10) ** -12
-    for a, b in zip(left, right):
-        if abs(a - b) > loose * max(1, abs(a), abs(b)):
-            return ("undefined", "the sides differ (not smooth here)", sides)
-    try:
-        central = [gen._real(c) for c in mpmath.taylor(f, p, n, singular=True)]
-    except gen.Undefined as err:
-        return ("undefined", str(err), sides)
-    return ("ok", central, sides)
-
-
-def sympy_check(case, coeffs, p_sp):
-    """Whether SymPy's exact derivative values agree with the mpmath coefficients (None when
-    SymPy does not answer within seconds)."""
-    if gen.has_piecewise(case["expr"]):
-        return None
-    def work():
-        f = gen.sp(case["expr"], {"x": X}, case["defs"])
-        out = []
-        d = f
-        for k in range(len(coeffs)):
-            if k:
-                d = sympy.diff(d, X)
-            v = d.subs(X, p_sp)
-            if v.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
-                return None
-            out.append(sp_num(v) / mpmath.factorial(k))
-        return out
-    try:
-        exact = with_alarm(4, work)
-    except (Timeout, Exception):
-        return None
-    if exact is None:
-        return None
-    return all(abs(a - b) <= mpmath.mpf(10) ** -25 * max(1, abs(a)) for a, b in zip(exact, coeffs))
-
-
 # ------------------------------------------------------------------------------ the binary
 
 
+def _cpu():
+    """CPU seconds of this process and of its waited-for children (the binary's runs)."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
+
+
+class Clock:
+    """Wall-clock and CPU seconds per stage of a case (`with CLOCK("binary"): ...`)."""
+
+    def __init__(self):
+        self.wall = collections.Counter()
+        self.cpu = collections.Counter()
+
+    @contextlib.contextmanager
+    def __call__(self, name):
+        w, c = time.time(), _cpu()
+        try:
+            yield
+        finally:
+            self.wall[name] += time.time() - w
+            self.cpu[name] += _cpu() - c
+
+
+CLOCK = Clock()
+
+
 def run_binary(args, timeout, file_text):
+    with CLOCK("binary"):
+        return _run_binary(args, timeout, file_text)
+
+
+def _run_binary(args, timeout, file_text):
     with tempfile.TemporaryDirectory() as d:
         if file_text is not None:
             path = os.path.join(d, "defs.tg")
@@ -262,46 +268,133 @@ def check_digits(approx, exact_value, digits, scale=1):
     return abs(a - exact_value) < ulp * (1 + mpmath.mpf(10) ** -20)
 
 
+class Truncated:
+    """A polynomial in t = x - p truncated after t^n (mpmath coefficients): the printed series
+    evaluated with x = p + t gives its coefficients in x - p directly. Only what a polynomial
+    needs: + - * by anything, / and ^ by constants or of constants; anything else raises."""
+
+    def __init__(self, c):
+        self.c = c
+
+    def _lift(self, o):
+        if isinstance(o, Truncated):
+            return o
+        if isinstance(o, (int, mpmath.mpf)) or isinstance(o, mpmath.ctx_mp_python.constant):
+            return Truncated([+mpmath.mpf(o)] + [mpmath.mpf(0)] * (len(self.c) - 1))
+        raise TypeError(f"not a real number: {o!r}")
+
+    def const(self):
+        return all(v == 0 for v in self.c[1:])
+
+    def __add__(self, o):
+        o = self._lift(o)
+        return Truncated([a + b for a, b in zip(self.c, o.c)])
+
+    __radd__ = __add__
+
+    def __neg__(self):
+        return Truncated([-a for a in self.c])
+
+    def __pos__(self):
+        return self
+
+    def __sub__(self, o):
+        return self + (-self._lift(o))
+
+    def __rsub__(self, o):
+        return self._lift(o) - self
+
+    def __mul__(self, o):
+        o = self._lift(o)
+        n = len(self.c)
+        out = [mpmath.mpf(0)] * n
+        for i, a in enumerate(self.c):
+            if a:
+                for j in range(n - i):
+                    out[i + j] += a * o.c[j]
+        return Truncated(out)
+
+    __rmul__ = __mul__
+
+    def __truediv__(self, o):
+        o = self._lift(o)
+        if not o.const() or o.c[0] == 0:
+            raise ZeroDivisionError("division by a non-constant or zero")
+        return Truncated([a / o.c[0] for a in self.c])
+
+    def __rtruediv__(self, o):
+        return self._lift(o) / self
+
+    def __pow__(self, k):
+        if isinstance(k, Truncated):
+            if not k.const():
+                raise TypeError("a variable exponent")
+            k = k.c[0]
+        if k >= 0 and k == int(k):
+            out = self._lift(1)
+            for _ in range(int(k)):
+                out = out * self
+            return out
+        if self.const():
+            return self._lift(self.c[0] ** k)
+        raise TypeError("a non-integer power of the variable")
+
+    def __rpow__(self, base):
+        if self.const():
+            return self._lift(base ** self.c[0])
+        raise TypeError("a variable exponent")
+
+
 def text_series_coefficients(text, p, n):
     """The coefficients c_0..c_n of the printed series `c0 + c1*(x - p) + ... + O(...)`, by
-    parsing it back (SymPy) and expanding the parsed polynomial numerically at 60 digits."""
+    reading it back: Python with mpmath's functions, with x = p + t a polynomial in t truncated
+    after t^n (20 digits beyond the working precision); what that does not read is parsed by
+    SymPy (an error there is wrong text) and expanded numerically (mpmath.taylor)."""
     first = text.strip().split("\n")[0]
     body = first[: first.rindex("O(")] if "O(" in first else first
     body = body.strip().rstrip("+").strip() or "0"
-    poly = sympy.lambdify(X, parse_tg(body), "mpmath")
-    return [gen._real(c) for c in mpmath.taylor(lambda v: poly(v), p, n)]
+    try:
+        with mpmath.workdps(mpmath.mp.dps + 20):
+            t = [mpmath.mpf(0)] * (n + 1)
+            x = Truncated([+p] + ([mpmath.mpf(1)] + t)[: n])
+            c = x._lift(0) + mp_function(body)(x)
+            return [+gen._real(v) for v in c.c]
+    except Timeout:
+        raise
+    except Exception:  # noqa: BLE001
+        pass
+    with CLOCK("judging by SymPy"):
+        poly = sympy.lambdify(X, parse_tg(body), "mpmath")
+        return [gen._real(c) for c in mpmath.taylor(lambda v: poly(v), p, n)]
 
 
 def fail(detail):
     return ("wrong", detail)
 
 
-def judge_expand(case, timeout):
-    f = lambda v: gen.mp_eval(case["expr"], {"x": v}, case["defs"])
-    p = gen.point_mp(case["point_sp"])
+def judge_expand(case, timeout, R):
+    p = R.point()
     n = case["order"]
     args = ["expand", case["text"], "--at=" + case["point"], "--order", str(n), "--format", "json"]
     if case["digits"]:
         args += ["--digits", str(case["digits"])]
     code, out, err = run_binary(args, timeout, case["file"])
-    status, ref, sides = taylor_ref(f, p, n)
-    verdict = judge_refusal(code, err, status, ref)
+    verdict = judge_refusal(code, err, lambda: R.refusal_status("p", p, n))
     if verdict:
         return verdict
+    status, ref, sides = R.at_point(n)
     data = json.loads(out)
-    got = [parse_tg(c) for c in key(data, "coefficients")]
-    vals = [sp_num(c) for c in got]
+    vals = [value(c) for c in key(data, "coefficients")]
     if status != "ok":
         for side in (1, -1):
             s = sides[side]
             if not isinstance(s, str) and all(close(a, b) for a, b in zip(vals, s)):
                 return ("agree", "one-sided: " + ref)
         return fail(f"answered where the reference says: {ref}; got {key(data, 'coefficients')}")
-    consistent = sympy_check(case, ref, case["point_sp"])
-    if consistent is False:
-        return ("reference inconsistent", "mpmath and SymPy disagree")
     for k, (a, b) in enumerate(zip(vals, ref)):
         if not close(a, b):
+            if R.sympy(ref) is False:
+                return INCONSISTENT
             return fail(f"c_{k} = {key(data, 'coefficients')[k]} = {mpmath.nstr(a, 20)}, reference {mpmath.nstr(b, 20)}")
     if case["digits"]:
         for k, s in enumerate((data.get(KEYS["approx"]) or {}).get(KEYS["coefficients"], [])):
@@ -332,7 +425,9 @@ def judge_expand(case, timeout):
     return ("agree", "")
 
 
-def judge_refusal(code, err, status, ref):
+def judge_refusal(code, err, status):
+    """The verdict of a run that did not answer, else None (`status()`: the reference's status
+    at the point, asked only for a refusal: a time-out needs no reference)."""
     if code == "invalid":
         return fail(err)
     if code == "hang":
@@ -340,26 +435,23 @@ def judge_refusal(code, err, status, ref):
     if code == 2 and "timeout" in err:
         return ("timed out", err.strip()[:200])
     if code not in (0, 1):
-        if status == "ok":
-            return ("refused wrongly", refusal_class(err))
-        return ("refused correctly", refusal_class(err))
+        return ("refused wrongly" if status() == "ok" else "refused correctly", refusal_class(err))
     return None
 
 
-def judge_diff(case, timeout):
-    f = lambda v: gen.mp_eval(case["expr"], {"x": v}, case["defs"])
-    p = gen.point_mp(case["point_sp"])
+def judge_diff(case, timeout, R):
+    p = R.point()
     n = case["order"]
     args = ["diff", case["text"], "-n", str(n), "--at=" + case["point"], "--format", "json"]
     if case["digits"]:
         args += ["--digits", str(case["digits"])]
     code, out, err = run_binary(args, timeout, case["file"])
-    status, ref, sides = taylor_ref(f, p, n)
-    verdict = judge_refusal(code, err, status, ref)
+    verdict = judge_refusal(code, err, lambda: R.refusal_status("p", p, n))
     if verdict:
         return verdict
+    status, ref, sides = R.at_point(n)
     data = json.loads(out)
-    vals = [sp_num(parse_tg(v)) for v in key(data, "values")]
+    vals = [value(v) for v in key(data, "values")]
     if status != "ok":
         for side in (1, -1):
             s = sides[side]
@@ -368,12 +460,11 @@ def judge_diff(case, timeout):
             ):
                 return ("agree", "one-sided: " + ref)
         return fail(f"answered where the reference says: {ref}; got {key(data, 'values')}")
-    consistent = sympy_check(case, ref, case["point_sp"])
-    if consistent is False:
-        return ("reference inconsistent", "mpmath and SymPy disagree")
     for k, a in enumerate(vals):
         b = ref[k + 1] * mpmath.factorial(k + 1)
         if not close(a, b):
+            if R.sympy(ref) is False:
+                return INCONSISTENT
             return fail(f"f^({k + 1}) = {key(data, 'values')[k]} = {mpmath.nstr(a, 20)}, reference {mpmath.nstr(b, 20)}")
         if case["digits"] and KEYS["approx"] in data:
             s = data[KEYS["approx"]][KEYS["values"]][k]
@@ -381,28 +472,42 @@ def judge_diff(case, timeout):
                 return fail(f"--digits {case['digits']}: f^({k + 1}) printed {s}, value {mpmath.nstr(a, 50)}")
     # the printed derivatives, parsed back, at a second point
     q = p + mpmath.mpf(1) / 7
+    with mpmath.workdps(gen.POINT_DIGITS):
+        q_exact = p + mpmath.mpf(1) / 7  # p + 1/7 for the printed derivatives (q: the reference's)
+    at_q = []
+
+    def taylor_q(m):
+        # the reference at q to order n once (its first m + 1 coefficients serve every k) when
+        # f is smooth there to that order; else to the order m asked
+        if not at_q:
+            at_q.append(R.taylor("p+1/7", q, n))
+        return at_q[0] if at_q[0][0] == "ok" else R.taylor("p+1/7", q, m)
+
     for k, text in enumerate(key(data, "derivatives")):
         if "if " in text or " then " in text:
             continue
         try:
-            d = parse_tg(text)
-            st, rq, _ = taylor_ref(f, q, k + 1)
+            st, rq, _ = taylor_q(k + 1)
             if st != "ok":
                 continue
-            got = sp_num(d.subs(X, sympy.Rational(1, 7) + case["point_sp"]))
-        except (Timeout, ValueError, TypeError, ZeroDivisionError, SyntaxError):
+            got = mp_value(text, q_exact)
+            if got is None:
+                with CLOCK("judging by SymPy"):
+                    got = sp_num(parse_tg(text).subs(X, sympy.Rational(1, 7) + case["point_sp"]))
+        except (ValueError, TypeError, ZeroDivisionError, SyntaxError):
+            # (not Timeout: a case out of time is not judged, rather than judged less)
             continue
         want = rq[k + 1] * mpmath.factorial(k + 1)
         # the reference's coefficients are accurate relative to the size of the function's
         # coefficients (a constant exp(268) has derivatives 0 up to noise of 1e-28)
-        scale = max(abs(c) for c in rq) * mpmath.factorial(k + 1)
+        scale = max(abs(c) for c in rq[: k + 2]) * mpmath.factorial(k + 1)
         if not close(got, want, scale):
             return fail(f"printed f^({k + 1})(x) = {text[:150]} gives {mpmath.nstr(got, 20)} at p + 1/7, reference {mpmath.nstr(want, 20)}")
     return ("agree", "")
 
 
-def judge_gate(case, timeout):
-    sigma = lambda v: gen.mp_eval(case["expr"], {"x": v}, case["defs"])
+def judge_gate(case, timeout, R):
+    sigma = R.f
     n = case["inputs"]
     args = ["gate", case["text"], "--inputs", str(n), "--format", "json", "--radius", case["radius"]]
     if case["epsilon"]:
@@ -411,22 +516,24 @@ def judge_gate(case, timeout):
     if code == "invalid":
         return fail(err)
     if code == "hang" or (code == 2 and "timeout" in err):
-        return judge_refusal(code, err, "ok", None)
+        return judge_refusal(code, err, None)
     if code == 2:
-        st, _, _ = taylor_ref(sigma, mpmath.mpf(0), n)
+        st = R.refusal_status("0", mpmath.mpf(0), n)
         return ("refused correctly" if st != "ok" else "refused wrongly", refusal_class(err))
     data = json.loads(out)
     if not key(data, "admits"):
         # Does not admit / undecided: sigma^(n) must vanish wherever it exists (at 0 at least).
-        st, c, _ = taylor_ref(sigma, mpmath.mpf(0), n)
+        st, c, _ = R.taylor("0", mpmath.mpf(0), n)
         if st == "ok" and abs(c[n]) > mpmath.mpf(10) ** -20:
             if key(data, "verdict") == "does not admit":
                 return fail(f"'does not admit' but sigma^({n})(0) = {mpmath.nstr(c[n] * mpmath.factorial(n), 20)}")
             return ("refused wrongly", "undecided although sigma^(n)(0) != 0")
         return ("refused correctly", f"{key(data, 'verdict')}")
-    b = sp_num(parse_tg(key(data, "bias")))
+    b = value(key(data, "bias"))
     degree = key(data, "degree")
-    st, c, _ = taylor_ref(sigma, b, degree)
+    # keyed by the bias as printed (its value b is read from that text at 60 digits)
+    where = "bias " + key(data, "bias")
+    st, c, _ = R.taylor(where, b, degree)
     if st != "ok":
         return fail(f"admits at the bias {key(data, 'bias')} where sigma is not smooth ({c})")
     dn = c[n] * mpmath.factorial(n)
@@ -434,14 +541,14 @@ def judge_gate(case, timeout):
         # below the reference's 60 digits (tanh(exp(5)) has sigma'' of 1e-124): judge the whole
         # case again at 400 digits (judge() restores the precision for the next case)
         mpmath.mp.dps = 400
-        st, c, _ = taylor_ref(sigma, b, degree)
+        st, c, _ = R.taylor(where, b, degree)
         dn = c[n] * mpmath.factorial(n)
-    got_dn = sp_num(parse_tg(key(data, "derivative_at_bias")))
+    got_dn = value(key(data, "derivative_at_bias"))
     if not close(got_dn, dn) or abs(dn) < mpmath.mpf(10) ** -300:
         return fail(f"sigma^({n})(b) = {key(data, 'derivative_at_bias')}, reference {mpmath.nstr(dn, 20)}")
     A1 = key(data, "A1")
-    A2 = [sp_num(parse_tg(a)) for a in key(data, "A2")]
-    b1 = [sp_num(parse_tg(v)) for v in key(data, "b1")]
+    A2 = [value(a) for a in key(data, "A2")]
+    b1 = [value(v) for v in key(data, "b1")]
     # The network's expansion from the reference coefficients of sigma at b: sum_s A2_s sum_k
     # c_k (s.x)^k (valid when every b1 entry is b).
     if any(not close(v, b) for v in b1):
@@ -453,7 +560,7 @@ def judge_gate(case, timeout):
         lin = sum(int(s) * xi for s, xi in zip(row, xs))
         poly += sympy.Float(mpmath.nstr(a2, DPS), DPS) * sum(ck[k] * lin ** k for k in range(degree + 1))
     P = sympy.Poly(sympy.expand(poly), *xs)
-    listed = {tuple(t[KEYS["powers"]]): sp_num(parse_tg(t[KEYS["coefficient"]])) for t in key(data, "expansion")}
+    listed = {tuple(t[KEYS["powers"]]): value(t[KEYS["coefficient"]]) for t in key(data, "expansion")}
     for mono in set(listed) | {m for m in P.monoms() if sum(m) <= degree}:
         want = mpmath.mpf(str(P.coeff_monomial(mono))) if mono in P.monoms() else mpmath.mpf(0)
         got = listed.get(mono, mpmath.mpf(0))
@@ -481,29 +588,29 @@ def judge_gate(case, timeout):
     rng = _random.Random(case["index"])
     rb = (data.get(KEYS["remainder"]) or {}).get(KEYS["bound"])
     if isinstance(rb, dict) and KEYS["K"] in rb:
-        K = sp_num(parse_tg(key(rb, "K")))
-        r = sp_num(parse_tg(key(rb, "radius")))
+        K = value(key(rb, "K"))
+        r = value(key(rb, "radius"))
         m = key(rb, "order")
         for _ in range(6):
             x = [r * mpmath.mpf(rng.uniform(-1, 1)) for _ in range(n)]
             try:
-                R = abs(network(x) - prod(x))
+                resid = abs(network(x) - prod(x))
                 floor = noise(x)
             except gen.Undefined:
                 continue
             bound = K * max(abs(v) for v in x) ** m
-            if R > bound * (1 + mpmath.mpf(10) ** -30) + floor:
-                return fail(f"remainder bound K = {key(rb, 'K')}: |R({[mpmath.nstr(v, 8) for v in x]})| = {mpmath.nstr(R, 12)} > {mpmath.nstr(bound, 12)}")
+            if resid > bound * (1 + mpmath.mpf(10) ** -30) + floor:
+                return fail(f"remainder bound K = {key(rb, 'K')}: |R({[mpmath.nstr(v, 8) for v in x]})| = {mpmath.nstr(resid, 12)} > {mpmath.nstr(bound, 12)}")
     cert = data.get(KEYS["certificate"])
     if isinstance(cert, dict) and KEYS["lambda"] in cert:
-        lam = sp_num(parse_tg(key(cert, "lambda")))
-        eb = sp_num(parse_tg(key(cert, "error_bound")))
-        eps = sp_num(parse_tg(key(cert, "epsilon")))
-        R = sp_num(parse_tg(key(cert, "radius")))
+        lam = value(key(cert, "lambda"))
+        eb = value(key(cert, "error_bound"))
+        eps = value(key(cert, "epsilon"))
+        box = value(key(cert, "radius"))
         if eb > eps:
             return fail(f"error_bound {key(cert, 'error_bound')} > epsilon {key(cert, 'epsilon')}")
-        pts = [[R * int(s) for s in row] for row in A1] + [
-            [R * mpmath.mpf(rng.uniform(-1, 1)) for _ in range(n)] for _ in range(8)
+        pts = [[box * int(s) for s in row] for row in A1] + [
+            [box * mpmath.mpf(rng.uniform(-1, 1)) for _ in range(n)] for _ in range(8)
         ]
         for x in pts:
             try:
@@ -516,18 +623,31 @@ def judge_gate(case, timeout):
     return ("agree", "")
 
 
-def judge(case_and_timeout):
-    case, timeout = case_and_timeout
+INCONSISTENT = ("reference inconsistent", "mpmath and SymPy disagree")
+
+
+def judge(task):
+    """One case: (index, verdict, seconds, the reference's new memo entries, stage times)."""
+    global CLOCK
+    case, timeout, stored = task
     mpmath.mp.dps = DPS
-    started = time.time()
+    CLOCK = Clock()
+    R = ref.Reference(case, stored, clock=CLOCK)
+    started, cpu = time.time(), _cpu()
     try:
         judge_kind = {"expand": judge_expand, "diff": judge_diff, "gate": judge_gate}[case["kind"]]
-        verdict = with_alarm(3 * timeout + 60, judge_kind, case, timeout)
+        verdict = with_alarm(3 * timeout + 60, judge_kind, case, timeout, R)
     except Timeout:
-        verdict = ("reference inconsistent", "the reference timed out")
+        verdict = ("reference inconsistent", f"the reference or the judging ran past {3 * timeout + 60:g} s")
     except Exception as ex:  # noqa: BLE001
         verdict = ("reference inconsistent", f"the reference failed: {type(ex).__name__}: {str(ex)[:150]}")
-    return case["index"], verdict, time.time() - started
+    wall, cpu = time.time() - started, _cpu() - cpu
+    # what the stages leave: the runner's own judging (parsing and evaluating the output with
+    # SymPy, the text check, the network)
+    CLOCK.wall["judging"] = wall - sum(CLOCK.wall.values())
+    CLOCK.cpu["judging"] = cpu - sum(CLOCK.cpu.values())
+    stages = {"wall": dict(CLOCK.wall), "cpu": dict(CLOCK.cpu)}
+    return case["index"], verdict, wall, R.new, stages
 
 
 def describe(case):
@@ -545,6 +665,11 @@ def describe(case):
     return " ".join(parts)
 
 
+def _worker_signals():
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--seed", type=int, default=1)
@@ -557,17 +682,27 @@ def main():
     ap.add_argument("--resume", action="store_true",
                     help="with --log: skip the cases of this seed already in the log and report them "
                          "with the new ones (a long run in chunks: interrupt, run again)")
-    ap.add_argument("--only", help="judge only these case indices (comma-separated), to reproduce")
+    ap.add_argument("--only", help="judge only these case indices (comma-separated), to reproduce; with "
+                                   "--resume, judge them again and report the whole log with their new verdicts")
+    ap.add_argument("--ref-cache", metavar="F.jsonl.gz",
+                    help="read the reference of each case from this file when it holds it for the "
+                         "current generator and reference (ref.VERSION), and add what is computed")
     args = ap.parse_args()
     if args.resume and not args.log:
         sys.exit("--resume needs --log")
     if not os.path.exists(BINARY):
         sys.exit(f"no binary at {BINARY}: run `cargo build --release` first")
     cases = gen.cases(args.seed, args.cases)
+    cache = ref.Cache(args.ref_cache)
+    if args.ref_cache:
+        print(f"reference cache {args.ref_cache} (version {ref.VERSION}): {len(cache.memos)} cases"
+              + (f", {cache.stale} entries of other versions (dropped when the run ends)" if cache.stale else ""),
+              flush=True)
+    keys = {c["index"]: ref.case_key(args.seed, c) for c in cases}
     started = time.time()
     results = []
     if args.resume and os.path.exists(args.log):
-        seen = set()
+        logged = {}
         with open(args.log) as f:
             for line in f:
                 try:
@@ -575,27 +710,45 @@ def main():
                 except json.JSONDecodeError:
                     continue  # a line cut by an interrupt
                 index = entry.get("index")
-                if entry.get("seed") == args.seed and isinstance(index, int) and index < args.cases \
-                        and index not in seen:
-                    seen.add(index)
-                    results.append((index, (entry["class"], entry["detail"]), entry["seconds"]))
+                if entry.get("seed") == args.seed and isinstance(index, int) and index < args.cases:
+                    # a case judged again (`--only` with the same log) replaces its earlier verdict
+                    logged[index] = (index, (entry["class"], entry["detail"]), entry["seconds"])
+        seen = set(logged)
+        results = list(logged.values())
         print(f"resuming: {len(seen)} cases of seed {args.seed} already in {args.log}", flush=True)
         cases_to_run = [c for c in cases if c["index"] not in seen]
     else:
         cases_to_run = cases
     if args.only:
+        # judged (again) whether or not the log has them; with --resume the report is the
+        # whole log's with these verdicts replaced
         wanted = {int(i) for i in args.only.split(",")}
-        cases_to_run = [c for c in cases_to_run if c["index"] in wanted]
+        cases_to_run = [c for c in cases if c["index"] in wanted]
+        results = [r for r in results if r[0] not in wanted]
     interrupted = False
-    pool = multiprocessing.Pool(args.jobs, initializer=signal.signal, initargs=(signal.SIGINT, signal.SIG_IGN))
+    # Ctrl-C, `kill -INT` or `kill -TERM` of this process (a run in the background, where SIGINT
+    # starts ignored) ends the run with the report of the cases judged so far; the workers leave
+    # SIGINT to it and die of the SIGTERM with which the pool ends them.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    pool = multiprocessing.Pool(args.jobs, initializer=_worker_signals)
+    stage_wall, stage_cpu = collections.Counter(), collections.Counter()
+    hits = judged_now = 0
+    tasks = [(c, args.timeout, cache.get(keys[c["index"]])) for c in cases_to_run]
     try:
         log = open(args.log, "a") if args.log else None
-        for r in pool.imap(judge, [(c, args.timeout) for c in cases_to_run], chunksize=1):
-            results.append(r)
+        for index, verdict, secs, new, stages in pool.imap_unordered(judge, tasks, chunksize=1):
+            results.append((index, verdict, secs))
+            judged_now += 1
+            hits += cache.get(keys[index]) is not None and not new
+            cache.add(keys[index], new)
+            stage_wall.update(stages["wall"])
+            stage_cpu.update(stages["cpu"])
             if log:
-                index, (cls, detail), secs = r
+                cls, detail = verdict
                 log.write(json.dumps({"seed": args.seed, "index": index, "class": cls,
                                       "detail": detail, "seconds": round(secs, 2),
+                                      "stages": {k: round(v, 2) for k, v in stages["cpu"].items()},
                                       "case": describe(cases[index])}) + "\n")
                 log.flush()
     except KeyboardInterrupt:
@@ -605,6 +758,8 @@ def main():
     else:
         pool.close()
     pool.join()
+    cache.close()
+    results.sort()
     counts = collections.Counter()
     per_kind = collections.defaultdict(collections.Counter)
     refusals = collections.Counter()
@@ -618,6 +773,11 @@ def main():
     done = f"{len(results)} of {args.cases} cases (interrupted)" if interrupted else f"{args.cases} cases"
     print(f"differential: seed {args.seed}, {done}, time-out {args.timeout:g} s, "
           f"{time.time() - started:.0f} s, {args.jobs} jobs")
+    if stage_wall:
+        print(f"time of the {judged_now} cases judged now, wall / CPU seconds (the binary's CPU is "
+              f"its runs'; a run past its time-out counts in full): "
+              + ", ".join(f"{k} {stage_wall[k]:.1f} / {stage_cpu[k]:.1f}" for k in sorted(stage_cpu))
+              + f"; {hits} of them wholly from the reference cache")
     print(f"{'class':<24}" + "".join(f"{k:>9}" for k in ("expand", "diff", "gate")) + f"{'total':>9}")
     for cls in CLASSES:
         print(f"{cls:<24}" + "".join(f"{per_kind[k][cls]:>9}" for k in ("expand", "diff", "gate")) + f"{counts[cls]:>9}")
