@@ -419,7 +419,19 @@ pub fn remainder_bound_along(
     }
     let s = match chosen {
         Some(s) => s,
-        None => search_remainder(&model, r, vars, order, &rf, limits)?,
+        None => match search_remainder(&model, r, vars, order, &rf, limits) {
+            Ok(s) => s,
+            // A neuron function the layer's tables cannot enclose on part of the box (a
+            // removable singularity such as sin(z)/z at z = 0): the Taylor models, which
+            // divide it out, else the layer's reason.
+            Err(e) if matches!(model, RayModel::Layer(..)) => {
+                let d = deep().map_err(|_| e.clone())?;
+                let s = search_remainder(&d, r, vars, order, &rf, limits).map_err(|_| e)?;
+                model = d;
+                s
+            }
+            Err(e) => return Err(e),
+        },
     };
     let end = s.end;
     let precise = s.precise;

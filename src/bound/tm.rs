@@ -338,6 +338,16 @@ fn negative_factor(e: &Expr) -> Option<(Expr, Expr)> {
     }
 }
 
+/// Whether the product `x` has a factor `var^-k` (see [`negative_factor`]), without building
+/// anything.
+fn negative_factor_of(x: &Expr, var: &Expr) -> bool {
+    match x {
+        Expr::Bin(BinOp::Pow, base, p) => **base == *var && negative_power(p).is_some(),
+        Expr::Bin(BinOp::Mul, a, b) => negative_factor_of(a, var) || negative_factor_of(b, var),
+        _ => false,
+    }
+}
+
 /// `k` for an exponent `-k` (a negative integer, at most 16).
 fn negative_power(e: &Expr) -> Option<u32> {
     match e {
@@ -503,6 +513,11 @@ impl Model {
             let c = fi_const(&self.constant(e)?)?;
             return self.push(e, Op::Exact, Poly::constant(c, &w), o);
         }
+        if let Some(f) = self.common_denominator(e) {
+            let i = self.build(&f, o)?;
+            self.memo.insert((e.clone(), o), i);
+            return Ok(i);
+        }
         match e {
             Expr::Var(v) => {
                 let i = self
@@ -601,6 +616,72 @@ impl Model {
                 self.unary(e, arg, &c, &template, range, o)
             }
         }
+    }
+
+    /// A sum whose terms are `c_i v^-k_i a_i` for the one scaled variable `v` (some `k_i`
+    /// may be 0), written over one denominator: `(sum c_i v^(K - k_i) a_i) * v^-K` with
+    /// `K = max k_i`. Each term may have a pole at `v = 0` that cancels in the sum
+    /// (`lambda^-2 A2 sigma(lambda A1 x)` with the factor distributed over the neurons);
+    /// `None` when no term has such a factor.
+    fn common_denominator(&self, e: &Expr) -> Option<Expr> {
+        if !matches!(e, Expr::Neg(_) | Expr::Bin(BinOp::Add | BinOp::Sub, ..)) {
+            return None;
+        }
+        let v = self.ray.single(self.n)?;
+        let var = Expr::var(&self.vars[v]);
+        // The terms with their signs, without recursion (a sum may be a long chain).
+        let mut terms: Vec<(bool, &Expr)> = Vec::new();
+        let mut stack = vec![(true, e)];
+        while let Some((pos, x)) = stack.pop() {
+            match x {
+                Expr::Neg(a) => stack.push((!pos, a)),
+                Expr::Bin(BinOp::Add, a, b) => {
+                    stack.push((pos, b));
+                    stack.push((pos, a));
+                }
+                Expr::Bin(BinOp::Sub, a, b) => {
+                    stack.push((!pos, b));
+                    stack.push((pos, a));
+                }
+                _ => terms.push((pos, x)),
+            }
+        }
+        let power_of_v = |x: &Expr| -> Option<(Expr, u32)> {
+            let (rest, den) = negative_factor(x)?;
+            match den {
+                Expr::Bin(BinOp::Pow, base, p) if *base == var => Some((rest, small_power(&p)?)),
+                _ => None,
+            }
+        };
+        // Cheap test first: most sums have no such factor.
+        if !terms.iter().any(|(_, x)| negative_factor_of(x, &var)) {
+            return None;
+        }
+        let split: Vec<(bool, Expr, u32)> = terms
+            .iter()
+            .map(|&(pos, x)| match power_of_v(x) {
+                Some((rest, k)) => (pos, rest, k),
+                None => (pos, x.clone(), 0),
+            })
+            .collect();
+        let big_k = split.iter().map(|t| t.2).max().filter(|&k| k > 0)?;
+        let mut num: Option<Expr> = None;
+        for (pos, rest, k) in split {
+            let term = if k < big_k {
+                let p = Expr::bin(BinOp::Pow, var.clone(), Expr::int(i64::from(big_k - k)));
+                Expr::bin(BinOp::Mul, rest, p)
+            } else {
+                rest
+            };
+            num = Some(match (num, pos) {
+                (None, true) => term,
+                (None, false) => Expr::Neg(Box::new(term)),
+                (Some(acc), true) => Expr::bin(BinOp::Add, acc, term),
+                (Some(acc), false) => Expr::bin(BinOp::Sub, acc, term),
+            });
+        }
+        let den = Expr::bin(BinOp::Pow, var, Expr::int(-i64::from(big_k)));
+        Some(Expr::bin(BinOp::Mul, num?, den))
     }
 
     fn lin(&mut self, e: &Expr, parts: Vec<(Fi, usize)>, o: u32) -> Result<usize, BoundError> {
