@@ -8,6 +8,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export TG_ROOT="$PWD"
 export TG_VENV="${TG_VENV:-$PWD/.venv-test}"
+# Free disk space, for the record: a full disk fails a suite in ways that do not say so.
+df -h . | tail -n 1 | awk '{print "disk: " $4 " free of " $2}'
 for suite in scripts/test.d/*.sh; do
   echo "== ${suite#scripts/test.d/}"
   start=$(date +%s)

@@ -244,33 +244,24 @@ fn box_bound(
     }
     // One expansion of the top order serves every order; where it fails (an enclosure that
     // only the higher jets cannot make, as x^(7/2) over 0), each order is tried alone.
-    let bounds: Vec<Result<BigRational, IntervalError>> =
-        match derivative_bounds(&ing.sigma, "x", &j, top, PREC) {
-            Ok(all) => all
-                .into_iter()
-                .map(|b| b.ok_or(IntervalError::TooLarge("derivative bound (above 2^4096)")))
-                .collect(),
-            Err(_) => (0..=top)
-                .map(|m| {
-                    if orders.contains(&m) {
-                        derivative_bound(&ing.sigma, "x", &j, m, PREC)
-                    } else {
-                        Err(IntervalError::TooLarge("unused order"))
-                    }
-                })
-                .collect(),
-        };
+    let all = derivative_bounds(&ing.sigma, "x", &j, top, PREC).ok();
     let mut best: Option<BoxBound> = None;
     let mut last_err = None;
     for m in orders {
-        match &bounds[m] {
+        let bound = match &all {
+            Some(all) => all[m]
+                .clone()
+                .ok_or(IntervalError::TooLarge("derivative bound (above 2^4096)")),
+            None => derivative_bound(&ing.sigma, "x", &j, m, PREC),
+        };
+        match bound {
             Ok(mm) => {
-                let b = box_bound_of_order(ing, r, m, &j, mm.clone());
+                let b = box_bound_of_order(ing, r, m, &j, mm);
                 if best.as_ref().map_or(true, |x| b.total() < x.total()) {
                     best = Some(b);
                 }
             }
-            Err(e) => last_err = Some(e.clone()),
+            Err(e) => last_err = Some(e),
         }
     }
     best.ok_or_else(|| last_err.map_or(CertificateError::NotAdmitted, CertificateError::from))

@@ -242,7 +242,8 @@ fn inline(e: &Expr, defs: &Definitions, bound: &[String], depth: usize) -> Resul
                     got: args.len(),
                 }));
             }
-            body.substitute(&def.params, &args)
+            let value = body.substitute(&def.params, &args);
+            Expr::guard_unused(&body, &def.params, &args, value)
         }
         Expr::Deriv(name, order, arg) => {
             if *order > MAX_DERIVATIVE_ORDER {
@@ -259,7 +260,8 @@ fn inline(e: &Expr, defs: &Definitions, bound: &[String], depth: usize) -> Resul
             for _ in 0..*order {
                 d = derivative(&d, &param)?;
             }
-            d.substitute(&[param], &[arg])
+            let value = d.substitute(std::slice::from_ref(&param), std::slice::from_ref(&arg));
+            Expr::guard_unused(&d, &[param], &[arg], value)
         }
         Expr::If(c, a, b) => Expr::If(
             Box::new(Cond {

@@ -7,6 +7,7 @@
 
 use num_bigint::BigInt;
 use num_rational::BigRational;
+use num_traits::Signed;
 use std::fmt;
 
 /// A built-in function of the language.
@@ -117,6 +118,26 @@ impl Func {
             Func::Min | Func::Max => 2,
             _ => 1,
         }
+    }
+
+    /// Whether the built-in has a real value at every real argument (`exp`, `sin`, `tanh`,
+    /// `abs`, ...; not `ln`, `sqrt`, `tan`, `asin`, `acosh`, `atanh`).
+    pub fn is_total(self) -> bool {
+        matches!(
+            self,
+            Func::Exp
+                | Func::Sin
+                | Func::Cos
+                | Func::Sinh
+                | Func::Cosh
+                | Func::Tanh
+                | Func::Atan
+                | Func::Asinh
+                | Func::Erf
+                | Func::Abs
+                | Func::Min
+                | Func::Max
+        )
     }
 }
 
@@ -244,6 +265,98 @@ impl Expr {
     /// `a op b`.
     pub fn bin(op: BinOp, a: Expr, b: Expr) -> Expr {
         Expr::Bin(op, Box::new(a), Box::new(b))
+    }
+
+    /// `value`, defined only where `guard` is: `if guard <= guard then value else value`. The
+    /// condition is evaluated wherever the `if` is (so `guard` must have a value there) and
+    /// always holds, and both pieces are `value`. A call of a definition keeps this way the
+    /// arguments its body does not use ([`Expr::guard_unused`]): `g(ln(x))` with `g(x) = 5` is
+    /// `5` where `ln(x)` is defined, and undefined at `x = -1`.
+    /// `guard` is a scalar; a vector `value` is guarded as a whole (the `if` acts entry by
+    /// entry).
+    pub fn guard(guard: Expr, value: Expr) -> Expr {
+        Expr::If(
+            Box::new(Cond {
+                lhs: guard.clone(),
+                op: CmpOp::Le,
+                rhs: guard,
+            }),
+            Box::new(value.clone()),
+            Box::new(value),
+        )
+    }
+
+    /// `value` (a call of a definition or of its derivative: `body`, in the parameters
+    /// `params`, with `args` substituted) guarded ([`Expr::guard`]) by each argument that may
+    /// be undefined somewhere ([`Expr::is_total`]) and whose parameter `body` does not always
+    /// evaluate ([`Expr::evaluates`]): the value of a call is defined only where every
+    /// argument is, whether or not the body uses it.
+    ///
+    /// ```
+    /// use taylorgate::{Definitions, Expr, parse::parse_expr};
+    /// let defs = Definitions::new();
+    /// let (body, arg) = (Expr::int(5), parse_expr("ln(x)", &defs).unwrap());
+    /// let call = Expr::guard_unused(&body, &["y".into()], &[arg], Expr::int(5));
+    /// assert_eq!(call.to_string(), "if ln(x) <= ln(x) then 5 else 5");
+    /// ```
+    pub fn guard_unused(body: &Expr, params: &[String], args: &[Expr], value: Expr) -> Expr {
+        fn scalars<'e>(e: &'e Expr, out: &mut Vec<&'e Expr>) {
+            match e {
+                Expr::Vector(xs) => xs.iter().for_each(|x| scalars(x, out)),
+                e => out.push(e),
+            }
+        }
+        let mut out = value;
+        for (p, a) in params.iter().zip(args) {
+            if !a.is_total() && !body.evaluates(p) {
+                let mut guards = Vec::new();
+                scalars(a, &mut guards);
+                for g in guards.into_iter().filter(|g| !g.is_total()) {
+                    out = Expr::guard(g.clone(), out);
+                }
+            }
+        }
+        out
+    }
+
+    /// Whether every evaluation of `self` evaluates the variable `name`: it occurs outside the
+    /// pieces of every `if`, or in both pieces of one.
+    pub fn evaluates(&self, name: &str) -> bool {
+        match self {
+            Expr::Var(v) => v == name,
+            Expr::Num(_) | Expr::Pi | Expr::E => false,
+            Expr::Neg(a) | Expr::Deriv(_, _, a) => a.evaluates(name),
+            Expr::Bin(_, a, b) => a.evaluates(name) || b.evaluates(name),
+            Expr::Call(_, xs) | Expr::Apply(_, xs) | Expr::Vector(xs) => {
+                xs.iter().any(|x| x.evaluates(name))
+            }
+            Expr::If(c, a, b) => {
+                c.lhs.evaluates(name)
+                    || c.rhs.evaluates(name)
+                    || (a.evaluates(name) && b.evaluates(name))
+            }
+        }
+    }
+
+    /// Whether `self` (built-ins only, definitions inlined) has a real value at every real
+    /// value of its variables: numbers, variables, `+`, `-`, `*`, powers with a natural
+    /// exponent, and the built-ins that are [`Func::is_total`], of such parts; an `if` of such
+    /// parts. Conservative: `false` means "may be undefined somewhere".
+    pub fn is_total(&self) -> bool {
+        match self {
+            Expr::Num(_) | Expr::Pi | Expr::E | Expr::Var(_) => true,
+            Expr::Neg(a) => a.is_total(),
+            Expr::Bin(BinOp::Add | BinOp::Sub | BinOp::Mul, a, b) => a.is_total() && b.is_total(),
+            Expr::Bin(BinOp::Pow, a, b) => {
+                matches!(&**b, Expr::Num(q) if q.is_integer() && !q.is_negative()) && a.is_total()
+            }
+            Expr::Bin(BinOp::Div, ..) | Expr::Apply(..) | Expr::Deriv(..) => false,
+            Expr::Call(f, xs) => f.is_total() && xs.iter().all(Expr::is_total),
+            Expr::Vector(xs) => xs.iter().all(Expr::is_total),
+            Expr::If(c, a, b) => {
+                c.lhs.is_total() && c.rhs.is_total() && a.is_total() && b.is_total()
+            }
+        }
     }
 
     /// `self` with every `Var(params[i])` replaced by `args[i]`, all at once (so the

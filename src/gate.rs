@@ -263,8 +263,8 @@ fn constant_piece(p: &MultiSeries) -> Option<Const> {
 }
 
 /// The constants of every piece, if they all are.
-fn constant_pieces(a: &Pieces) -> Option<Vec<Const>> {
-    a.as_ref()?.iter().map(constant_piece).collect()
+fn constant_pieces(a: &[MultiSeries]) -> Option<Vec<Const>> {
+    a.iter().map(constant_piece).collect()
 }
 
 impl PolynomialPieces {
@@ -275,13 +275,10 @@ impl PolynomialPieces {
     /// Every combination of a piece of `a` and a piece of `b` under `f`.
     fn combine(
         &self,
-        a: &Pieces,
-        b: &Pieces,
+        a: &[MultiSeries],
+        b: &[MultiSeries],
         f: impl Fn(&MultiSeries, &MultiSeries) -> Option<MultiSeries>,
     ) -> Result<Pieces, crate::ir::Cancelled> {
-        let (Some(a), Some(b)) = (a, b) else {
-            return Ok(None);
-        };
         if a.len().saturating_mul(b.len()) > MAX_PIECES {
             return Ok(None);
         }
@@ -308,7 +305,7 @@ impl PolynomialPieces {
     /// Applies `f` to the constant of every piece (all pieces must be constants).
     fn constants(
         &self,
-        a: &Pieces,
+        a: &[MultiSeries],
         f: impl Fn(&Const) -> Option<Const>,
     ) -> Result<Pieces, crate::ir::Cancelled> {
         let Some(cs) = constant_pieces(a) else {
@@ -321,50 +318,69 @@ impl PolynomialPieces {
     }
 }
 
-impl crate::ir::Domain for PolynomialPieces {
-    type V = Pieces;
-    type Error = crate::ir::Cancelled;
+/// Why a value is not a piecewise polynomial (any part that is not one, even a condition or
+/// the guard of an argument, makes the whole not one), or the evaluation was cancelled.
+#[derive(Debug)]
+enum NotPolynomial {
+    Not,
+    Cancelled,
+}
 
-    fn number(&mut self, q: &BigRational) -> Result<Pieces, Self::Error> {
-        self.one(MultiSeries::constant(
+impl From<crate::ir::Cancelled> for NotPolynomial {
+    fn from(_: crate::ir::Cancelled) -> NotPolynomial {
+        NotPolynomial::Cancelled
+    }
+}
+
+/// The pieces, or [`NotPolynomial::Not`].
+fn pieces(p: Result<Pieces, crate::ir::Cancelled>) -> Result<Vec<MultiSeries>, NotPolynomial> {
+    p?.ok_or(NotPolynomial::Not)
+}
+
+impl crate::ir::Domain for PolynomialPieces {
+    type V = Vec<MultiSeries>;
+    type Error = NotPolynomial;
+
+    fn number(&mut self, q: &BigRational) -> Result<Self::V, Self::Error> {
+        pieces(self.one(MultiSeries::constant(
             &self.space,
             Const::from_rational(q.clone()),
-        ))
+        )))
     }
-    fn pi(&mut self) -> Result<Pieces, Self::Error> {
-        self.one(MultiSeries::constant(&self.space, Const::pi()))
+    fn pi(&mut self) -> Result<Self::V, Self::Error> {
+        pieces(self.one(MultiSeries::constant(&self.space, Const::pi())))
     }
-    fn e(&mut self) -> Result<Pieces, Self::Error> {
-        self.one(MultiSeries::constant(&self.space, Const::e()))
+    fn e(&mut self) -> Result<Self::V, Self::Error> {
+        pieces(self.one(MultiSeries::constant(&self.space, Const::e())))
     }
-    fn variable(&mut self, name: &str) -> Result<Pieces, Self::Error> {
+    fn variable(&mut self, name: &str) -> Result<Self::V, Self::Error> {
         if name == self.var {
-            self.one(MultiSeries::variable(&self.space, 0))
+            pieces(self.one(MultiSeries::variable(&self.space, 0)))
         } else {
-            Ok(None)
+            Err(NotPolynomial::Not)
         }
     }
-    fn neg(&mut self, a: &Pieces) -> Result<Pieces, Self::Error> {
-        Ok(a.as_ref().map(|a| a.iter().map(MultiSeries::neg).collect()))
+    fn neg(&mut self, a: &Self::V) -> Result<Self::V, Self::Error> {
+        Ok(a.iter().map(MultiSeries::neg).collect())
     }
-    fn add(&mut self, a: &Pieces, b: &Pieces) -> Result<Pieces, Self::Error> {
-        self.combine(a, b, |x, y| Some(x.add(y)))
+    fn add(&mut self, a: &Self::V, b: &Self::V) -> Result<Self::V, Self::Error> {
+        pieces(self.combine(a, b, |x, y| Some(x.add(y))))
     }
-    fn sub(&mut self, a: &Pieces, b: &Pieces) -> Result<Pieces, Self::Error> {
-        self.combine(a, b, |x, y| Some(x.sub(y)))
+    fn sub(&mut self, a: &Self::V, b: &Self::V) -> Result<Self::V, Self::Error> {
+        pieces(self.combine(a, b, |x, y| Some(x.sub(y))))
     }
-    fn mul(&mut self, a: &Pieces, b: &Pieces) -> Result<Pieces, Self::Error> {
-        self.combine(a, b, |x, y| x.try_mul(y).ok())
+    fn mul(&mut self, a: &Self::V, b: &Self::V) -> Result<Self::V, Self::Error> {
+        pieces(self.combine(a, b, |x, y| x.try_mul(y).ok()))
     }
-    fn div(&mut self, a: &Pieces, b: &Pieces) -> Result<Pieces, Self::Error> {
-        self.combine(a, b, |x, y| {
+    fn div(&mut self, a: &Self::V, b: &Self::V) -> Result<Self::V, Self::Error> {
+        pieces(self.combine(a, b, |x, y| {
             let c = constant_piece(y)?;
             Some(x.scale(&c.recip().ok()?))
-        })
+        }))
     }
-    fn pow(&mut self, base: &Pieces, e: &Pieces, _: bool) -> Result<Pieces, Self::Error> {
+    fn pow(&mut self, base: &Self::V, e: &Self::V, _: bool) -> Result<Self::V, Self::Error> {
         let target = MAX_DEGREE as i64 + 1;
-        self.combine(base, e, |x, y| {
+        pieces(self.combine(base, e, |x, y| {
             let k = constant_piece(y)?;
             if let Some(c) = constant_piece(x) {
                 return Some(MultiSeries::constant(&self.space, c.pow(&k).ok()?));
@@ -375,12 +391,12 @@ impl crate::ir::Domain for PolynomialPieces {
                 && k <= BigRational::from_integer(BigInt::from(MAX_DEGREE));
             let k = small.then(|| k.to_integer().try_into().ok()).flatten()?;
             x.pow_int(k, target).ok()
-        })
+        }))
     }
-    fn call(&mut self, func: Func, a: &Pieces) -> Result<Pieces, Self::Error> {
-        self.constants(a, |c| Const::apply(func, std::slice::from_ref(c)).ok())
+    fn call(&mut self, func: Func, a: &Self::V) -> Result<Self::V, Self::Error> {
+        pieces(self.constants(a, |c| Const::apply(func, std::slice::from_ref(c)).ok()))
     }
-    fn side(&mut self, cond: crate::ir::Cond<'_, Pieces>) -> Result<crate::ir::Side, Self::Error> {
+    fn side(&mut self, cond: crate::ir::Cond<'_, Self::V>) -> Result<crate::ir::Side, Self::Error> {
         use crate::ir::Side;
         let sign = match constant_pieces(cond.d).as_deref() {
             Some([d]) => d.sign(),
@@ -396,17 +412,14 @@ impl crate::ir::Domain for PolynomialPieces {
     }
     fn join(
         &mut self,
-        _: crate::ir::Cond<'_, Pieces>,
-        a: &Pieces,
-        b: &Pieces,
-    ) -> Result<Pieces, Self::Error> {
-        let (Some(a), Some(b)) = (a, b) else {
-            return Ok(None);
-        };
+        _: crate::ir::Cond<'_, Self::V>,
+        a: &Self::V,
+        b: &Self::V,
+    ) -> Result<Self::V, Self::Error> {
         if a.len() + b.len() > MAX_PIECES {
-            return Ok(None);
+            return Err(NotPolynomial::Not);
         }
-        Ok(Some(a.iter().chain(b).cloned().collect()))
+        Ok(a.iter().chain(b).cloned().collect())
     }
 }
 
@@ -423,7 +436,7 @@ pub fn piece_degrees(e: &Expr, var: &str) -> Option<Vec<usize>> {
         space: Space::total_degree(&[var]),
     };
     let mut evaluator = crate::ir::Evaluator::new(lowering.graph(), domain);
-    let pieces = evaluator.value(root).ok()??;
+    let pieces = evaluator.value(root).ok()?;
     let domain = evaluator.domain();
     Some(pieces.iter().map(|p| domain.degree(p)).collect())
 }
@@ -646,8 +659,9 @@ fn find(sigma: &Expr, options: &GateOptions) -> Result<GateReport, GateError> {
     // Expand the network neuron by neuron, raising the degree until the remainder shows.
     let mut d = degree;
     let mut coefficients = c;
+    let mut scales = Scales::new(&dn, n);
     loop {
-        let expansion = expand_network(&coefficients, &dn, n, d)?;
+        let expansion = expand_network(&coefficients, &mut scales, n, d)?;
         let sharp = sharp_remainder(&expansion, n);
         let done =
             sharp.nonzero_found || report.polynomial_piece || d + 4 > MAX_DEGREE || d >= degree + 8;
@@ -688,15 +702,29 @@ fn find(sigma: &Expr, options: &GateOptions) -> Result<GateReport, GateError> {
         ));
     }
     let two_n = Const::from_int(1 << n);
+    // One reciprocal for the 2^n weights +-1/(2^n sigma^(n)(b)).
     let denom = &two_n * &dn;
+    let weight = if denom.is_rational() {
+        None
+    } else {
+        Some(denom.recip()?)
+    };
+    let signed = |sign: i64| match &weight {
+        Some(w) => Ok(&Const::from_int(sign) * w),
+        None => Const::from_int(sign).checked_div(&denom),
+    };
+    let (plus, minus) = (signed(1)?, signed(-1)?);
     report.a2 = report
         .a1
         .iter()
         .map(|s| {
-            let sign: i32 = s.iter().product();
-            Const::from_int(i64::from(sign)).checked_div(&denom)
+            if s.iter().product::<i32>() > 0 {
+                plus.clone()
+            } else {
+                minus.clone()
+            }
         })
-        .collect::<Result<_, _>>()?;
+        .collect();
     report.taylor = coefficients.into_iter().take(degree + 1).collect();
     report.bias = Some(b);
     report.derivative_at_bias = Some(dn);
@@ -765,7 +793,16 @@ pub fn active_piece(e: &Expr, b: &Const) -> Option<Expr> {
 /// `2^n` neurons' powers (`--inputs 8` has 256 neurons and, at degree 12, powers with 50,388
 /// terms each; the closed form has 36 terms). Exact constants are only multiplied, once per
 /// term, never summed.
-fn expand_network(c: &[Const], dn: &Const, n: usize, d: usize) -> Result<Vec<Term>, GateError> {
+///
+/// `scales` keeps the factors `c_k / (2^n sigma^(n)(b))` from one call to the next (the loop of
+/// [`find`] raises the degree with the same leading coefficients): each exact division of deep
+/// constants is done once.
+fn expand_network(
+    c: &[Const],
+    scales: &mut Scales,
+    n: usize,
+    d: usize,
+) -> Result<Vec<Term>, GateError> {
     let stage = crate::budget::stage(format!("the network's expansion to degree {d}"));
     let mut terms: Vec<Term> = Vec::new();
     for (k, ck) in c.iter().enumerate().take(d + 1) {
@@ -774,7 +811,7 @@ fn expand_network(c: &[Const], dn: &Const, n: usize, d: usize) -> Result<Vec<Ter
         if k < n || (k - n) % 2 == 1 || ck.is_zero() {
             continue;
         }
-        let scale = ck.checked_div(dn)?;
+        let scale = scales.get(c, k)?;
         let k_factorial = factorial(k);
         for b in compositions((k - n) / 2, n) {
             crate::budget::check();
@@ -793,6 +830,59 @@ fn expand_network(c: &[Const], dn: &Const, n: usize, d: usize) -> Result<Vec<Ter
         da.cmp(&db).then_with(|| b.powers.cmp(&a.powers))
     });
     Ok(terms)
+}
+
+/// The factors `c_k / sigma^(n)(b)` of [`expand_network`], each computed once: the reciprocal
+/// of `sigma^(n)(b)` once, and `c_n / sigma^(n)(b) = 1/n!` without dividing (`sigma^(n)(b)` is
+/// `n! c_n` by definition; for a deep activation `c_n` alone is thousands of exact terms).
+struct Scales {
+    n: usize,
+    dn: Const,
+    /// Whether `dn` is `n! c_n` of the coefficients (a caller may pass another `dn`).
+    dn_is_cn: Option<bool>,
+    inverse: Option<Const>,
+    done: Vec<Option<Const>>,
+}
+
+impl Scales {
+    fn new(dn: &Const, n: usize) -> Scales {
+        Scales {
+            n,
+            dn: dn.clone(),
+            dn_is_cn: None,
+            inverse: None,
+            done: Vec::new(),
+        }
+    }
+
+    /// `c_k / dn` (the coefficients `c` of every call agree where both have them: the same exact
+    /// series to a higher order).
+    fn get(&mut self, c: &[Const], k: usize) -> Result<Const, GateError> {
+        if let Some(Some(s)) = self.done.get(k) {
+            return Ok(s.clone());
+        }
+        let ck = &c[k];
+        let n = self.n;
+        let scale = if k == n
+            && *self
+                .dn_is_cn
+                .get_or_insert_with(|| self.dn == derivative_from_coefficient(&c[n], n))
+        {
+            Const::from_rational(BigRational::new(BigInt::from(1), factorial(n)))
+        } else if ck.is_rational() && self.dn.is_rational() {
+            ck.checked_div(&self.dn)?
+        } else {
+            if self.inverse.is_none() {
+                self.inverse = Some(self.dn.recip()?);
+            }
+            ck * self.inverse.as_ref().expect("just computed")
+        };
+        if self.done.len() <= k {
+            self.done.resize(k + 1, None);
+        }
+        self.done[k] = Some(scale.clone());
+        Ok(scale)
+    }
 }
 
 /// Every way of writing `m` as an ordered sum of `parts` non-negative integers.
@@ -891,7 +981,7 @@ mod tests {
                     total = total.add(&power.scale(&(&(ck * &weight) * &Const::from_int(sign))));
                 }
             }
-            let got = expand_network(&c, &dn, n, d).unwrap();
+            let got = expand_network(&c, &mut Scales::new(&dn, n), n, d).unwrap();
             let want: Vec<(Vec<i32>, Const)> = total
                 .truncate(d as i64 + 1)
                 .terms()

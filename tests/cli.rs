@@ -195,3 +195,20 @@ fn usage_errors_are_json_with_format_json() {
         );
     }
 }
+
+#[test]
+fn a_closed_standard_output_ends_the_command_quietly() {
+    // `taylorgate gate softplus | head -n 1`: the reader goes away before the output is
+    // written. The command must not panic ("failed printing to stdout"), and its code stays 0.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_taylorgate"))
+        .args(["gate", "softplus"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("runs the binary");
+    drop(child.stdout.take());
+    let out = child.wait_with_output().expect("waits for the binary");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+}

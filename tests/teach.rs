@@ -558,3 +558,53 @@ fn plot_command_writes_svg_png_and_csv() {
     roxmltree::Document::parse(&std::fs::read_to_string(&svg_path).unwrap()).unwrap();
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn portuguese_derivations_have_no_english_words() {
+    // Words of English that Portuguese never uses (so no false alarm from "seja qual for").
+    const ENGLISH: [&str; 10] = [
+        "the",
+        "with",
+        "if",
+        "is",
+        "otherwise",
+        "where",
+        "and",
+        "of",
+        "which",
+        "order",
+    ];
+    for act in [
+        "softplus", "tanh", "gelu", "x^3", "exp(x)", "relu", "abs(x)",
+    ] {
+        for format in ["text", "markdown", "latex"] {
+            let out = run(&["gate", act, "--lang", "pt", "--format", format]);
+            let english: Vec<&str> = out
+                .split(|c: char| !c.is_alphabetic())
+                .filter(|w| ENGLISH.contains(&w.to_lowercase().as_str()))
+                .collect();
+            assert!(
+                english.is_empty(),
+                "gate {act} --lang pt --format {format}: English words {english:?} in\n{out}"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_slides_note_claims_no_unproved_non_zero_term() {
+    // sin(1)^2 + cos(1)^2 - 1 is zero but not structurally: R(u, -u) must not be said to be
+    // non-zero, and no placeholder may stand for the undecided order.
+    let act = "x^2 + (sin(1)^2+cos(1)^2-1)*x^4";
+    for lang in ["en", "pt"] {
+        let out = run(&["gate", act, "--lang", lang]);
+        let flowed = out.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(!flowed.contains("R(u, -u) ="), "{out}");
+        assert!(!out.contains('?'), "{out}");
+        assert!(out.contains("O((u+v)^3)"), "{out}");
+    }
+    // softplus: R(u, -u) = -c_4 2^4 / (2 sigma''(0)) u^4 = (1/192) 16 / (1/2) u^4 = u^4/6.
+    let out = run(&["gate", "softplus"]);
+    let flowed = out.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flowed.contains("R(u, -u) = 1/6*u^4 + O(u^6)"), "{out}");
+}

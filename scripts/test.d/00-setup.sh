@@ -22,7 +22,7 @@ fi
 
 if [ -s tests/requirements.txt ]; then
   if [ ! -x "$TG_VENV/bin/python" ]; then
-    python3 -m venv "$TG_VENV"
+    bash scripts/make-venv.sh "$TG_VENV"
   fi
   "$TG_VENV/bin/python" -m pip install -q --disable-pip-version-check -r tests/requirements.txt
 fi

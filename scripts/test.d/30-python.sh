@@ -12,9 +12,12 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$TG_ROOT/target}"
 cargo build --release --bin taylorgate
 export TG_CLI="$CARGO_TARGET_DIR/release/taylorgate"
 
-fresh="$(mktemp -d)"
+# The fresh environment lives under the target directory, not /tmp: /tmp may be a small
+# filesystem of its own.
+mkdir -p "$CARGO_TARGET_DIR"
+fresh="$(mktemp -d "$CARGO_TARGET_DIR/fresh-venv.XXXXXX")"
 trap 'rm -rf "$fresh"' EXIT
-python3 -m venv "$fresh/venv"
+bash scripts/make-venv.sh "$fresh/venv"
 "$fresh/venv/bin/python" -m pip install -q --disable-pip-version-check ./python
 # Outside the source tree, so that the installed package is the one imported.
 (cd "$fresh" && "$fresh/venv/bin/python" -c "import taylorgate as tg; print(tg.gate('softplus').remainder)") \

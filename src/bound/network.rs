@@ -228,8 +228,13 @@ impl Network {
         let mut poly = Expr::int(0);
         let mut neurons = Vec::new();
         for (coef, atom) in parts {
+            // A zero coefficient removes its summand only where that is defined everywhere
+            // (`0*ln(u)` is not 0 at u = -1): otherwise this is no network.
             if coef.is_zero() {
-                continue;
+                if atom.is_total() {
+                    continue;
+                }
+                return None;
             }
             if is_poly(&atom, vars) {
                 poly = Expr::bin(

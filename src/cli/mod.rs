@@ -54,11 +54,21 @@ fn seconds(s: f64) -> Result<Duration, String> {
 /// standard error. Returns the exit code 2.
 fn report_error(error: &ErrorData, command: Option<&'static str>, json: bool) -> i32 {
     if json {
-        print!("{}", error.to_json(command));
+        // A closed standard output (`| head`) has nothing left to tell: the code says it.
+        let _ = write_output(&error.to_json(command));
     } else {
         eprintln!("error: {}", error.message);
     }
     2
+}
+
+/// Writes the output on standard output. `print!` panics when the reader has gone (`| head`
+/// closes the pipe); this returns the error instead.
+fn write_output(text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()
 }
 
 /// Whether the raw command line asks for JSON: `--format json` or `--format=json` anywhere
@@ -170,10 +180,15 @@ pub fn main() -> ! {
         None => rx.recv().map_err(|_| ()),
     };
     let code = match received {
-        Ok(Ok(Ok(outcome))) => {
-            print!("{}", outcome.output);
-            outcome.status.code()
-        }
+        Ok(Ok(Ok(outcome))) => match write_output(&outcome.output) {
+            // The reader stopped reading (`| head`): not an error of the command.
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => outcome.status.code(),
+            Err(e) => {
+                eprintln!("error: cannot write the output: {e}");
+                2
+            }
+            Ok(()) => outcome.status.code(),
+        },
         Ok(Ok(Err(error))) => report_error(&ErrorData::new(&error), command_name, json),
         Ok(Err(_)) => report_error(&ErrorData::internal(), command_name, json),
         Err(()) => {

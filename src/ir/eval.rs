@@ -184,7 +184,7 @@ pub type Interrupt<'h> = Box<dyn FnMut() -> Result<(), Cancelled> + 'h>;
 ///
 /// Along with the values it keeps two facts of the evaluation, valid in every domain (where the
 /// node is defined): which earlier node a node equals (an `if` whose piece is decided equals that
-/// piece), and which nodes are constant (no variable; `a - a` and `a/a`; operations on constants;
+/// piece; `a*1`, `a + 0`, `a/1`, `a^1` equal `a`), and which nodes are constant (no variable; `a - a` and `a/a`; operations on constants;
 /// a decided piece that is constant). A condition comparing a node with one it equals is decided
 /// without the domain (`if x < x` is the `else` piece), and a built-in of a constant argument is
 /// [`Domain::call_at_constant`].
@@ -363,6 +363,9 @@ impl<'g, 'h, D: Domain> Evaluator<'g, 'h, D> {
         self.tick()?;
         let v = self.compute(node)?;
         self.constant[id.index()] = self.is_constant(node);
+        if let Some(a) = self.identity(node) {
+            self.same[id.index()] = self.same[a.index()];
+        }
         self.values[id.index()] = Some(v);
         stack.pop();
         Ok(())
@@ -378,6 +381,22 @@ impl<'g, 'h, D: Domain> Evaluator<'g, 'h, D> {
                 true
             }
             _ => node.children().all(|c| self.constant[c.index()]),
+        }
+    }
+
+    /// The operand `a` that `node` equals wherever it is defined, being `a` with an identity
+    /// element: `a*1`, `1*a`, `a + 0`, `0 + a`, `a - 0`, `a/1`, `a^1` (so that `if x*1 < x` is
+    /// decided as `x < x`).
+    fn identity(&self, node: &Node) -> Option<Id> {
+        let is = |id: Id, n: i64| matches!(self.graph.node(id), Node::Num(q) if *q == BigRational::from_integer(n.into()));
+        match *node {
+            Node::Mul(a, b) if is(b, 1) => Some(a),
+            Node::Mul(a, b) if is(a, 1) => Some(b),
+            Node::Add(a, b) if is(b, 0) => Some(a),
+            Node::Add(a, b) if is(a, 0) => Some(b),
+            Node::Sub(a, b) if is(b, 0) => Some(a),
+            Node::Div(a, b) | Node::Pow(a, b) if is(b, 1) => Some(a),
+            _ => None,
         }
     }
 

@@ -337,7 +337,15 @@ impl<'d> Lowering<'d> {
                     values.push(Value::Vector(items));
                 }
                 Task::Store(key) => {
-                    let v = values.last().expect("value").clone();
+                    let v = values.pop().expect("value");
+                    let v = match &key {
+                        Key::Call(_, args) => {
+                            let args: Vec<Id> = args.iter().flat_map(Value::leaves).collect();
+                            self.map(&v, &mut |s, x| s.graph.guard_unused(&args, x))?
+                        }
+                        Key::Constant(_) => v,
+                    };
+                    values.push(v.clone());
                     self.memo.insert(key, v);
                     self.active.pop();
                 }
@@ -521,9 +529,8 @@ impl<'d> Lowering<'d> {
             }
             let f = s.symbolic_derivative(name, k)?;
             let env = Rc::new(HashMap::from([(f.0.clone(), Value::Scalar(x))]));
-            s.run(&f.1, env)?
-                .into_scalar("a derivative")
-                .map_err(LowerError::from)
+            let v = s.run(&f.1, env)?.into_scalar("a derivative")?;
+            Ok(s.graph.guard_unused(&[x], v))
         })
     }
 

@@ -186,6 +186,10 @@ pub struct Facts {
     pub depth: u32,
     /// The size of the node as a tree (saturating), i.e. before sharing.
     pub size: u64,
+    /// Whether the node has a real value at every real value of its variables (numbers,
+    /// variables, `+`, `-`, `*`, natural powers, [`Func::is_total`] built-ins and pieces of
+    /// such nodes); `false` means "may be undefined somewhere".
+    pub total: bool,
 }
 
 /// Where a node comes from: a byte range (0-based, end exclusive) of a source text.
@@ -309,18 +313,87 @@ impl Graph {
             },
             depth: 0,
             size: 1,
+            total: match node {
+                Node::Num(_) | Node::Pi | Node::E | Node::Var(_) => true,
+                Node::Neg(_) | Node::Add(..) | Node::Sub(..) | Node::Mul(..) | Node::If { .. } => {
+                    true
+                }
+                Node::Call(f, _) => f.is_total(),
+                Node::Pow(_, n) => matches!(
+                    &self.nodes[n.index()],
+                    Node::Num(q) if q.is_integer() && !num_traits::Signed::is_negative(q)
+                ),
+                Node::Div(..) => false,
+            },
         };
         for c in node.children() {
             let f = self.facts[c.index()];
             facts.vars = facts.vars.union(f.vars);
             facts.depth = facts.depth.max(f.depth.saturating_add(1));
             facts.size = facts.size.saturating_add(f.size);
+            facts.total &= f.total;
         }
         let id = Id(self.nodes.len() as u32);
         self.nodes.push(node.clone());
         self.facts.push(facts);
         self.index.insert(node, id);
         id
+    }
+
+    /// `value`, defined only where `guard` is: the node `if guard <= guard then value else
+    /// value` (see [`Expr::guard`]): every evaluation evaluates `guard`, decides the condition
+    /// without the domain (a node compared with itself) and takes `value`.
+    pub fn guard(&mut self, guard: Id, value: Id) -> Id {
+        self.add(Node::branch(
+            Piece::If,
+            CmpOp::Le,
+            [guard, guard, value, value],
+        ))
+    }
+
+    /// Whether every evaluation of `root` evaluates node `arg`: `arg` is reached from `root`
+    /// outside the pieces of every `if`, or in both pieces of one. Only nodes after `arg` are
+    /// visited (an earlier node cannot have `arg` below it).
+    pub fn evaluates(&self, root: Id, arg: Id) -> bool {
+        let mut memo: HashMap<Id, bool> = HashMap::new();
+        let mut stack = vec![root];
+        while let Some(&id) = stack.last() {
+            if memo.contains_key(&id) {
+                stack.pop();
+                continue;
+            }
+            if id <= arg {
+                memo.insert(id, id == arg);
+                stack.pop();
+                continue;
+            }
+            let node = self.node(id);
+            let pending: Vec<Id> = node.children().filter(|c| !memo.contains_key(c)).collect();
+            if !pending.is_empty() {
+                stack.extend(pending);
+                continue;
+            }
+            let value = match node.as_branch() {
+                Some((_, _, [l, r, t, o])) => memo[&l] || memo[&r] || (memo[&t] && memo[&o]),
+                None => node.children().any(|c| memo[&c]),
+            };
+            memo.insert(id, value);
+            stack.pop();
+        }
+        memo[&root]
+    }
+
+    /// `value` (a call: its body's value with `args` bound) guarded ([`Graph::guard`]) by each
+    /// argument that is not [`Facts::total`] and that `value` does not evaluate
+    /// ([`Graph::evaluates`]): a call is defined only where every argument is.
+    pub fn guard_unused(&mut self, args: &[Id], value: Id) -> Id {
+        let mut out = value;
+        for &a in args {
+            if !self.facts(a).total && !self.evaluates(out, a) {
+                out = self.guard(a, out);
+            }
+        }
+        out
     }
 
     /// The rational `q` (interned).
@@ -377,7 +450,7 @@ impl Graph {
 
     /// Node `root` written out as a syntax tree (shared nodes repeated), without recursion.
     /// Trivial factors and terms are dropped as the tree is built (`1*x` is `x`, `0*x` and
-    /// `x*0` are `0`, `-1*x` is `-x`, `x + 0` is `x`, `a + (-b)` is `a - b`); `abs`, `min` and
+    /// `x*0` are `0` where `x` is defined everywhere, `-1*x` is `-x`, `x + 0` is `x`, `a + (-b)` is `a - b`); `abs`, `min` and
     /// `max` are written back as calls.
     ///
     /// # Errors
@@ -434,7 +507,10 @@ impl Graph {
                 Node::Neg(a) => Expr::Neg(Box::new(e(a))),
                 Node::Add(a, b) => plus(e(a), e(b)),
                 Node::Sub(a, b) => Expr::bin(BinOp::Sub, e(a), e(b)),
-                Node::Mul(a, b) => times(e(a), e(b)),
+                Node::Mul(a, b) => {
+                    let total = [a, b].map(|c| self.facts(c).total);
+                    times(e(a), e(b), total)
+                }
                 Node::Div(a, b) => Expr::bin(BinOp::Div, e(a), e(b)),
                 Node::Pow(a, b) => Expr::bin(BinOp::Pow, e(a), e(b)),
                 Node::Call(f, a) => Expr::call(f, e(a)),
@@ -477,9 +553,11 @@ fn is_num(e: &Expr, f: impl Fn(&BigRational) -> bool) -> bool {
     }
 }
 
-/// `a * b` with the trivial factors `0`, `1`, `-1` removed.
-fn times(a: Expr, b: Expr) -> Expr {
-    if is_num(&a, Zero::is_zero) || is_num(&b, Zero::is_zero) {
+/// `a * b` with the trivial factors `0`, `1`, `-1` removed; a factor `0` removes the other
+/// factor only where that one is `total` (defined everywhere, [`Facts::total`]): `0*ln(x)` is
+/// not `0` at `x = -1`.
+fn times(a: Expr, b: Expr, total: [bool; 2]) -> Expr {
+    if (is_num(&a, Zero::is_zero) && total[1]) || (is_num(&b, Zero::is_zero) && total[0]) {
         return Expr::int(0);
     }
     if is_num(&a, One::is_one) {

@@ -10,7 +10,7 @@ use super::math::{
 use crate::bound::{BoundError, SupBound};
 use crate::certificate::{BoxBound, Certificate, CertificateError};
 use crate::gate::{derivative_from_coefficient, input_names, AtZero, GateReport, Reason, Verdict};
-use crate::number::Const;
+use crate::number::{Const, Sign};
 use num_bigint::BigInt;
 
 /// What the derivation shows beyond the report: the rigorous bound, the certificate, digits.
@@ -242,8 +242,11 @@ impl<'a> Ctx<'a> {
                         ),
                     ),
                     self.print.konst(&scale).after(
-                        "with 1/(2^n σ^(n)(b)) = ",
-                        r",\quad \frac{1}{2^n\, \sigma^{(n)}(b)} = ",
+                        &format!("{} 1/(2^n σ^(n)(b)) = ", self.msg.with_word),
+                        &format!(
+                            r",\quad \text{{{}}}\ \frac{{1}}{{2^n\, \sigma^{{(n)}}(b)}} = ",
+                            self.msg.with_word
+                        ),
                     ),
                 ],
             ));
@@ -382,10 +385,15 @@ impl<'a> Ctx<'a> {
             ),
             Row::eq(
                 Math::default(),
-                m(
-                    "2^n if every α_i is odd, 0 otherwise",
-                    r"\begin{cases} 2^n & \text{if every } \alpha_i \text{ is odd} \\ 0 & \text{otherwise} \end{cases}",
-                ),
+                {
+                    let [every, odd, otherwise] = msg.odd_cases;
+                    Math::new(
+                        format!("2^n {every} α_i {odd}, 0 {otherwise}"),
+                        format!(
+                            r"\begin{{cases}} 2^n & \text{{{every} }} \alpha_i \text{{ {odd}}} \\ 0 & \text{{{otherwise}}} \end{{cases}}"
+                        ),
+                    )
+                },
             ),
         ]));
         blocks.push(para(msg.sum_survive, &[]));
@@ -928,7 +936,16 @@ impl<'a> Ctx<'a> {
                 .skip(4)
                 .step_by(2)
                 .find(|(_, c)| !c.is_zero());
+            // The note says R(u, -u) does not vanish: only when its first term is proved
+            // non-zero (`sin(1)^2 + cos(1)^2 - 1` is not structurally zero, and it is zero).
+            let proved = first.as_ref().map(|(_, c)| c.sign());
             match first {
+                Some(_) if !matches!(proved, Some(Sign::Positive | Sign::Negative)) => {
+                    notes.push(fill(
+                        msg.note_slides_order_undecided,
+                        &[m("O((u+v)^3)", r"O\bigl((u+v)^3\bigr)")],
+                    ))
+                }
                 Some((k, c)) if !self.r.remainder.exact => {
                     let scale = Const::from_rational(num_rational::BigRational::from_integer(
                         BigInt::from(2) << (k as u32),

@@ -82,6 +82,21 @@ def sp_num(expr):
 # ----------------------------------------------------------------------------- the computations
 
 
+# How far the higher coefficients reach into a lower one's error: a one-sided difference step is
+# far below this (mpmath's steps at 60 digits are about 1e-60), so c_j h^(j-k) < c_j ETA^(j-k).
+ETA = mpmath.mpf(10) ** -30
+
+
+def jet_scale(a, b, k):
+    """The size against which the k-th coefficients of two jets are compared: their own size,
+    and the error that the higher coefficients leave in a finite difference of order k (a
+    one-sided c_0 next to c_1 = 6e227 is off by about 6e164 however smooth f is)."""
+    scale = max(1, abs(a[k]), abs(b[k]))
+    for j in range(k + 1, min(len(a), len(b))):
+        scale = max(scale, max(abs(a[j]), abs(b[j])) * ETA ** (j - k))
+    return scale
+
+
 def taylor_ref(f, p, n):
     """('ok', [c_0..c_n], None) or ('undefined', why, sides): mpmath Taylor coefficients of f at
     p, from both sides (a switching point or a branch point shows as one-sided coefficients that
@@ -101,8 +116,8 @@ def taylor_ref(f, p, n):
         return ("undefined", f"not defined on both sides ({left if isinstance(left, str) else right})", sides)
     # one-sided differences are less accurate: compare loosely, then use the central ones
     loose = mpmath.mpf(10) ** -12
-    for a, b in zip(left, right):
-        if abs(a - b) > loose * max(1, abs(a), abs(b)):
+    for k, (a, b) in enumerate(zip(left, right)):
+        if abs(a - b) > loose * jet_scale(left, right, k):
             return ("undefined", "the sides differ (not smooth here)", sides)
     try:
         central = [gen._real(c) for c in mpmath.taylor(f, p, n, singular=True)]
@@ -110,8 +125,8 @@ def taylor_ref(f, p, n):
         return ("undefined", str(err), sides)
     # the centred steps are longer than the one-sided ones: a switch that rounding hides from the
     # short steps (`if sin(x) > x` at 0: sin(x) rounds to x) shows here as a disagreement
-    for a, b in zip(central, right):
-        if abs(a - b) > loose * max(1, abs(a), abs(b)):
+    for k, (a, b) in enumerate(zip(central, right)):
+        if abs(a - b) > loose * jet_scale(central, right, k):
             return ("undefined", "the centred and one-sided coefficients differ (not smooth here)", sides)
     return ("ok", central, None)
 

@@ -52,6 +52,12 @@ pub struct Messages {
     pub network_layer: &'static str,
     /// Message `network_values`.
     pub network_values: &'static str,
+    /// Message `note_slides_order_undecided`.
+    pub note_slides_order_undecided: &'static str,
+    /// Word `with`, between the output weights and the value of their scale.
+    pub with_word: &'static str,
+    /// Words of the signed sum's two cases: `if every`, `is odd`, `otherwise`.
+    pub odd_cases: [&'static str; 3],
     /// Message `network_two`.
     pub network_two: &'static str,
     /// Message `h_taylor`.
