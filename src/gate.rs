@@ -794,7 +794,7 @@ pub fn active_piece(e: &Expr, b: &Const) -> Option<Expr> {
 /// terms each; the closed form has 36 terms). Exact constants are only multiplied, once per
 /// term, never summed.
 ///
-/// `scales` keeps the factors `c_k / (2^n sigma^(n)(b))` from one call to the next (the loop of
+/// `scales` keeps the factors `c_k / sigma^(n)(b)` from one call to the next (the loop of
 /// [`find`] raises the degree with the same leading coefficients): each exact division of deep
 /// constants is done once.
 fn expand_network(

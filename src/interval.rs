@@ -214,6 +214,15 @@ impl Interval {
         (self.lo.to_f64() + self.hi.to_f64()) / 2.0
     }
 
+    /// Floats `lo <= self.lo()` and `hi >= self.hi()`: the interval in floating point, outward,
+    /// without forming the exact endpoints (whose size grows with the exponent).
+    pub fn to_f64_outward(&self) -> (f64, f64) {
+        (
+            self.lo.to_f64_directed(Round::Down),
+            self.hi.to_f64_directed(Round::Up),
+        )
+    }
+
     /// The endpoints as floats (rounded to nearest, so not an enclosure), for display only.
     pub fn to_f64_pair(&self) -> (f64, f64) {
         (self.lo.to_f64(), self.hi.to_f64())

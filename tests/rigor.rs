@@ -566,3 +566,23 @@ fn derivative_bounds_of_every_order_contain_the_derivatives() {
         }
     }
 }
+
+#[test]
+fn float_endpoints_are_outward_however_large_the_exponent() {
+    use taylorgate::interval::Interval;
+    // [1/3, 2/3]: floats on the outside; 10^(10^5) and its negative: finite or infinite
+    // floats on the right side, computed without the exact endpoints.
+    let q = |n: i64, d: i64| BigRational::new(n.into(), d.into());
+    let i = Interval::new(&q(1, 3), &q(2, 3), 128).unwrap();
+    let (lo, hi) = i.to_f64_outward();
+    assert!(BigRational::from_float(lo).unwrap() <= q(1, 3));
+    assert!(BigRational::from_float(hi).unwrap() >= q(2, 3));
+    let huge = BigRational::from_integer(num_bigint::BigInt::from(10).pow(100_000));
+    let i = Interval::new(&-huge.clone(), &huge, 64).unwrap();
+    let (lo, hi) = i.to_f64_outward();
+    assert_eq!((lo, hi), (f64::NEG_INFINITY, f64::INFINITY));
+    let tiny = BigRational::new(1.into(), num_bigint::BigInt::from(10).pow(100_000));
+    let i = Interval::new(&tiny, &(tiny.clone() * q(2, 1)), 64).unwrap();
+    let (lo, hi) = i.to_f64_outward();
+    assert!(lo == 0.0 && hi > 0.0, "{lo} {hi}");
+}

@@ -262,3 +262,14 @@ fn a_derivative_of_a_definition_at_its_kink_is_refused() {
     let (code, out, _) = run(&["expand", "c + x", "--order", "1", "--file", file]);
     assert_eq!(code, 2, "answered: {out}");
 }
+
+#[test]
+fn a_remainder_bound_past_the_floats_is_no_bound_not_an_abort() {
+    // Found by the gate fuzz target: x^(x^33) near the bias has enclosures like 2^(2^36); the
+    // bound's float tables formed the exact rational endpoint first (8.6 GB in one allocation,
+    // an abort under 4 GiB, 24 GB without a limit).
+    let (code, out, err) = run_in_4_gib(&["gate", "--", "x^x^33"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("No rigorous bound"), "{out}");
+    assert!(!err.contains("memory allocation"), "{err}");
+}

@@ -54,9 +54,10 @@ impl Fi {
 
     /// An enclosure of a dyadic interval.
     pub fn from_interval(x: &Interval) -> Fi {
+        let (lo, hi) = x.to_f64_outward();
         Fi {
-            lo: down(x.lo().to_f64().unwrap_or(f64::NEG_INFINITY)),
-            hi: up(x.hi().to_f64().unwrap_or(f64::INFINITY)),
+            lo: down(lo),
+            hi: up(hi),
         }
     }
 

@@ -250,6 +250,44 @@ impl Dyadic {
         }
     }
 
+    /// A float below (`Round::Down`) or above (`Round::Up`) the value: an enclosure's endpoint
+    /// in floating point, without the exact rational (whose size follows the exponent: a bound
+    /// like `2^(2^36)` would allocate gigabytes). Out of range: `±f64::MAX` or an infinity.
+    pub(crate) fn to_f64_directed(&self, dir: Round) -> f64 {
+        if self.m.is_zero() {
+            return 0.0;
+        }
+        let r = self.round(53, dir);
+        let positive = r.m.is_positive();
+        // |value| < 2^(e + 53), with an exact 53-bit mantissa.
+        let m = r.m.to_f64().expect("a 53-bit mantissa is a float");
+        let down = matches!(dir, Round::Down);
+        let tiny = 2f64.powi(-900);
+        if r.e > 1100 {
+            return match (down, positive) {
+                (true, true) => f64::MAX,
+                (true, false) => f64::NEG_INFINITY,
+                (false, true) => f64::INFINITY,
+                (false, false) => -f64::MAX,
+            };
+        }
+        if r.e + 53 < -947 {
+            // |value| < 2^-947 < 2^-900: outside the normal range of a product below.
+            return match (down, positive) {
+                (true, true) | (false, false) => 0.0,
+                (true, false) => -tiny,
+                (false, true) => tiny,
+            };
+        }
+        let e = r.e as i32;
+        let x = m * 2f64.powi(e / 2) * 2f64.powi(e - e / 2);
+        match (x.is_infinite(), down, positive) {
+            (true, true, true) => f64::MAX,
+            (true, false, false) => -f64::MAX,
+            _ => x,
+        }
+    }
+
     /// An approximation as a float (for display only).
     pub(crate) fn to_f64(&self) -> f64 {
         let r = self.round(60, Round::Down);
