@@ -363,8 +363,9 @@ impl PhiTable {
     /// cell: on `[0, 1/2]` the order-6 `Phi` of softplus came out as `[-392, 389]` for a value
     /// of `3.4e-4`), down to [`TIGHT_DEPTH`] halvings, once when the cell is first enclosed.
     fn tighten(&self, c: &mut Cell) -> Result<(), BoundError> {
-        let loose = !(c.enc.width() <= LOOSE * c.enc.mag());
-        if loose && c.children.is_none() && c.depth < TIGHT_DEPTH {
+        // A NaN width or magnitude counts as loose.
+        let tight = c.enc.width() <= LOOSE * c.enc.mag();
+        if !tight && c.children.is_none() && c.depth < TIGHT_DEPTH {
             self.split(c)?;
         }
         Ok(())
