@@ -36,7 +36,7 @@ use crate::ir::Probe;
 use crate::number::Const;
 use crate::prove::{self, ClaimReport, ComparedTerm};
 use crate::series::{taylor, Series};
-use crate::{Error, UsageError};
+use crate::{Error, Place, UsageError};
 use num_rational::BigRational;
 use serde::{Serialize, Serializer};
 use std::path::Path;
@@ -184,11 +184,19 @@ impl Session {
         let mut free = inlined.free_variables();
         free.retain(|v| v != var);
         if !free.is_empty() {
-            return Err(UsageError::UnknownNames {
+            let place = first_word(text, &free[0]).map(|(from, to)| Place::span(text, from, to));
+            let e: Error = UsageError::UnknownNames {
                 names: free,
                 var: var.to_string(),
             }
-            .into());
+            .into();
+            return Err(match place {
+                Some(place) => Error::At {
+                    error: Box::new(e),
+                    place,
+                },
+                None => e,
+            });
         }
         Ok(inlined)
     }
@@ -290,9 +298,12 @@ impl Session {
             crate::budget::stage(format!("the derivatives of {}", crate::budget::short(&f)));
         for k in 1..=req.order {
             stage.progress(k as usize - 1, req.order as usize, "derivatives");
-            cur = derivative(&cur, var).map_err(|e| DiffError::In {
-                label: format!("{label}{}", primes(k)),
-                source: Box::new(e),
+            cur = derivative(&cur, var).map_err(|e| {
+                let e = DiffError::In {
+                    label: format!("{label}{}:", primes(k)),
+                    source: Box::new(e),
+                };
+                self.locate(e.into(), text, var, Probe::Constants)
             })?;
             derivatives.push(cur.clone());
         }
@@ -314,13 +325,21 @@ impl Session {
                         .map(|(k, c)| gate::derivative_from_coefficient(c, k))
                         .collect::<Vec<_>>(),
                     Err(series_error) => {
+                        let probe = Probe::Series {
+                            var,
+                            point: &at,
+                            order: req.order as usize,
+                        };
                         for (k, e) in std::iter::once(&f).chain(&derivatives).enumerate() {
-                            evaluate(e, var, &at).map_err(|e| DiffError::In {
-                                label: format!("{label}{}", primes(k as u32)),
-                                source: Box::new(e),
+                            evaluate(e, var, &at).map_err(|e| {
+                                let e = DiffError::In {
+                                    label: format!("{label}{}", primes(k as u32)),
+                                    source: Box::new(e),
+                                };
+                                self.locate(e.into(), text, var, probe)
                             })?;
                         }
-                        return Err(series_error.into());
+                        return Err(self.locate(series_error.into(), text, var, probe));
                     }
                 };
                 (Some(at), Some(values))
@@ -1580,4 +1599,16 @@ pub fn error_kind(error: &Error) -> &'static str {
         Error::Interrupted(_) => "interrupted",
         Error::At { error, .. } => error_kind(error),
     }
+}
+
+/// The byte range of the first occurrence of the identifier `name` in `text` as a whole word
+/// (not inside a longer name such as `sinx2`), for the caret under an unknown name.
+fn first_word(text: &str, name: &str) -> Option<(usize, usize)> {
+    let is_word = |c: char| c.is_alphanumeric() || c == '_';
+    text.match_indices(name)
+        .map(|(i, _)| (i, i + name.len()))
+        .find(|&(from, to)| {
+            !text[..from].chars().next_back().is_some_and(is_word)
+                && !text[to..].chars().next().is_some_and(is_word)
+        })
 }

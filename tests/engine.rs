@@ -280,7 +280,15 @@ fn caret(err: &str) -> (String, String) {
 /// at a search of the text): expected places by hand.
 #[test]
 fn semantic_errors_point_at_the_node_that_failed() {
-    let cases: [(&[&str], &str, &str); 5] = [
+    let cases: [(&[&str], &str, &str); 10] = [
+        // An unknown name, in every command (`sinx2` holds `sinx` but is not it).
+        (&["diff", "sinx"], "1:1", "sinx"),
+        (&["expand", "sinx2 + x*sinx"], "1:1", "sinx2"),
+        // A derivative that fails, by name.
+        (&["diff", "(x-x)^(-1)"], "1:1", "(x-x)^(-1)"),
+        // `diff` at a point places the failure as `expand` does (the series is what fails).
+        (&["diff", "sqrt(x)^2", "--at", "0"], "1:1", "sqrt(x)"),
+        (&["diff", "x + 1/(x - 1)", "--at", "1"], "1:5", "1/(x - 1)"),
         // The branch point is ln(x - 1) at x = 1 (sqrt(x)^2 is analytic at 1).
         (
             &["expand", "sqrt(x)^2 + ln(x - 1)", "--at", "1"],
