@@ -200,7 +200,7 @@ pub struct ArityError {
 }
 
 /// The condition `lhs op rhs` of an `if`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Cond {
     /// Left-hand side.
     pub lhs: Expr,
@@ -215,7 +215,7 @@ pub struct Cond {
 /// Numbers produced by the parser are non-negative (a minus sign is [`Expr::Neg`]) and
 /// exactly representable in decimal notation (`0.044715`, `1e-3`); other rationals are
 /// printed as a parenthesised quotient.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Expr {
     /// An exact rational literal.
     Num(BigRational),

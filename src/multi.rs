@@ -65,8 +65,9 @@ pub enum MultiError {
     /// a variable kept symbolic).
     #[error("cannot expand {0} around a non-constant point (its part of weight 0 depends on a symbolic variable)")]
     NonConstantPoint(String),
-    /// Division by a series whose constant term is zero and which is not a monomial.
-    #[error("division by {0}, which vanishes at the expansion point and is not a monomial")]
+    /// Division by a series whose constant term is zero and which is not a monomial times a
+    /// series with a non-zero constant term (whose remainder that monomial divides).
+    #[error("division by {0}, which vanishes at the expansion point and is not a monomial times a series that does not")]
     DivisionBySingular(String),
     /// The sign of a constant term could not be decided (needed by `abs`, `min`, `max`, `if`).
     #[error("cannot decide the sign of {0}")]
@@ -465,7 +466,20 @@ impl MultiSeries {
         let c0 = self.constant_term();
         match c0.zero_test() {
             ZeroTest::NonZero => {}
-            ZeroTest::Zero => return Err(MultiError::DivisionBySingular(self.describe())),
+            ZeroTest::Zero => {
+                // x^g u with u(0) != 0: 1/self = x^-g (1/u), u's reciprocal known through
+                // `target + w(g)` so that the quotient is known through `target`.
+                let Some((g, u)) = self.monomial_factor() else {
+                    return Err(MultiError::DivisionBySingular(self.describe()));
+                };
+                if u.constant_term().zero_test() != ZeroTest::NonZero {
+                    return Err(MultiError::DivisionBySingular(self.describe()));
+                }
+                let w = self.space.weight(&g);
+                let inv = u.recip(target.saturating_add(w))?;
+                let neg: Vec<i32> = g.iter().map(|k| -k).collect();
+                return MultiSeries::monomial(&self.space, neg, Const::one()).try_mul(&inv);
+            }
             ZeroTest::Unknown => {
                 return Err(MultiError::Number(NumberError::UndecidedZero(
                     c0.to_string(),
@@ -474,6 +488,43 @@ impl MultiSeries {
         }
         let t = Expr::var("t");
         self.compose_expr(&(Expr::int(1) / t), "t", target)
+    }
+
+    /// `self = x^g u` with `x^g` the largest monomial dividing every known term (`g != 0`),
+    /// when it also divides the unknown remainder `O(order)`: `self` is exact, or `x^g` is a
+    /// power of the only variable of positive weight with `w(g) <= order` (the remainder's
+    /// terms have weight `>= order` in that variable alone). `(g, u)`, `u` known through
+    /// `order - w(g)`.
+    fn monomial_factor(&self) -> Option<(Vec<i32>, MultiSeries)> {
+        let mut keys = self.terms.keys();
+        let first = keys.next()?.clone();
+        let g: Vec<i32> = keys.fold(first, |g, e| {
+            g.iter().zip(e).map(|(a, b)| (*a).min(*b)).collect()
+        });
+        if g.iter().all(|&k| k == 0) || g.iter().any(|&k| k < 0) {
+            return None;
+        }
+        let w = self.space.weight(&g);
+        if let Some(n) = self.order {
+            let mut positive = (0..g.len()).filter(|&i| self.space.weights[i] > 0);
+            let (Some(j), None) = (positive.next(), positive.next()) else {
+                return None;
+            };
+            if w > n || g.iter().enumerate().any(|(i, &k)| i != j && k != 0) {
+                return None;
+            }
+        }
+        let terms = self
+            .terms
+            .iter()
+            .map(|(e, c)| (e.iter().zip(&g).map(|(a, b)| a - b).collect(), c.clone()))
+            .collect();
+        let u = MultiSeries {
+            space: self.space.clone(),
+            terms,
+            order: self.order.map(|n| n - w),
+        };
+        Some((g, u))
     }
 
     /// A short description for error messages.

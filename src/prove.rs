@@ -8,24 +8,21 @@
 //! differ, with both coefficients; an undecided one names the coefficient whose zero test was
 //! inconclusive.
 //!
-//! A proved claim can also carry a rigorous bound `|R(x)| <= K |x|_inf^m` of its remainder on
-//! a box ([`prove_program_with_bounds`], [`remainder_bound`]): interval Taylor arithmetic
-//! along rays, on the remainder lowered once to the graph of [`crate::ir`] and evaluated in the
-//! domain of interval Taylor arithmetic: the same evaluator that decides the claim.
+//! A proved claim can also carry a rigorous bound `|R(x)| <= K |x|_inf^m` (or `K |lambda|^m`)
+//! of its remainder on a box ([`prove_program_with_bounds`], [`remainder_bound`]): the
+//! remainder lowered once to the graph of [`crate::ir`], read back as one expression, and
+//! bounded by the Taylor models of [`crate::bound`], the routine `gate` uses.
 //!
 //! The truncation order is data: when the expansion's order is too low to decide (`lambda^-2`
 //! times a series loses two orders) the computation is repeated with a higher target, up to
 //! [`MAX_TARGET`].
 
-use crate::expr::{BinOp, Claim, ClaimOrder, Definitions, Expr, Program, Statement};
-use crate::interval::{enclose_node, taylor_coefficients_of, Interval, IntervalError};
-use crate::ir::{scalar_expr, Graph, Id, LowerError, Lowering, Node};
+use crate::expr::{Claim, ClaimOrder, Definitions, Expr, Program, Statement};
+use crate::ir::{scalar_expr, LowerError, Lowering, Node};
 use crate::multi::{Evaluator, MultiError, MultiSeries, Space};
 use crate::number::{Const, ZeroTest};
-use num_bigint::BigInt;
 use num_rational::BigRational;
 use num_traits::{Signed, Zero};
-use std::collections::BinaryHeap;
 
 /// The highest truncation weight tried before a claim is reported undecided.
 pub const MAX_TARGET: i64 = 40;
@@ -455,19 +452,6 @@ pub type ProveError = MultiError;
 // ---------------------------------------------------------------------------------------------
 // Rigorous remainder bounds
 
-/// Working precision (bits) of the interval evaluations behind a remainder bound.
-const BOUND_PREC: u32 = 96;
-
-/// The most boxes evaluated by the branch and bound of [`remainder_bound`] (each evaluation is
-/// one Taylor expansion in interval arithmetic).
-pub const MAX_BOUND_BOXES: usize = 1000;
-
-/// Boxes where the interval expansion may fail (and be cut in two) before giving up.
-const MAX_FAILED_BOXES: usize = 40;
-
-/// The search stops when its bound is within a factor `1 + 1/TOLERANCE` of a value attained.
-const TOLERANCE: i64 = 64;
-
 /// A rigorous bound of the remainder `R = LHS - RHS` of a proved claim.
 ///
 /// Norm claims (`O(|x|^k)`): `|R(x)| <= K |x|_inf^order` for `|x|_inf <= radius`. Claims
@@ -485,8 +469,8 @@ pub struct RemainderBound {
     pub variable: Option<String>,
     /// The other variables (lambda claims), each in `[-radius, radius]`.
     pub others: Vec<String>,
-    /// A value attained by `|c_m|` (a lower bound of its supremum: `K` is at most
-    /// `1 + 1/64` times it, plus rounding, when the search converged).
+    /// A value of `|R| / |x|_inf^m` (or `|R| / |lambda|^m`) provably attained: `K` is within
+    /// the factor `K / attained` of the truth.
     pub attained: BigRational,
     /// The number of boxes evaluated.
     pub boxes: usize,
@@ -509,275 +493,26 @@ pub enum BoundError {
     /// The remainder is not one scalar built-in expression.
     #[error("cannot lower the remainder to one scalar expression: {0}")]
     Lower(#[from] LowerError),
-    /// The order is beyond the interval Taylor arithmetic.
-    #[error("order {0} is above the limit of the interval Taylor arithmetic")]
-    Order(i64),
-    /// The interval expansion fails on part of the box (a singularity, a kink, a domain
-    /// error, or an enclosure too wide).
-    #[error("the interval Taylor expansion of the remainder fails for {region}: {source}")]
-    Interval {
-        /// Where (the sub-box).
-        region: String,
-        /// What failed.
-        source: IntervalError,
-    },
-}
-
-/// A sub-box: one `(lo, hi)` per dimension (the Taylor variable first).
-type Region = Vec<(BigRational, BigRational)>;
-
-struct Scored {
-    upper: BigRational,
-    region: Region,
-}
-
-impl PartialEq for Scored {
-    fn eq(&self, other: &Self) -> bool {
-        self.upper == other.upper
-    }
-}
-impl Eq for Scored {}
-impl PartialOrd for Scored {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for Scored {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.upper.cmp(&other.upper)
-    }
-}
-
-/// The Taylor problem: `c_m` of node `expr` of `graph` in `var` over regions of (`var`,
-/// `names`).
-struct Problem<'a> {
-    graph: &'a Graph,
-    expr: Id,
-    var: &'a str,
-    names: &'a [String],
-    m: usize,
-    /// Widths of the initial box per dimension (to choose the dimension to cut).
-    scale: Vec<BigRational>,
-    /// Instead of `|c_m|`: `|Q| + t^p C` for an exact polynomial `Q` (in `var` and `names`),
-    /// `p` and `C >= 0` (the exact leading terms plus a bound of the Lagrange tail).
-    poly: Option<(Id, u32, BigRational)>,
-    /// Stop when the bound is within a factor `1 + 1/tolerance` of a value attained.
-    tolerance: i64,
-    /// The most boxes to evaluate.
-    budget: usize,
-}
-
-impl Problem<'_> {
-    fn coefficient(&self, region: &Region) -> Result<Interval, IntervalError> {
-        let iv = |(lo, hi): &(BigRational, BigRational)| Interval::new(lo, hi, BOUND_PREC);
-        let at = iv(&region[0])?;
-        let bindings = self
-            .names
-            .iter()
-            .zip(&region[1..])
-            .map(|(n, r)| Ok((n.as_str(), iv(r)?)))
-            .collect::<Result<Vec<_>, IntervalError>>()?;
-        if let Some((q, p, tail)) = &self.poly {
-            let mut all = bindings;
-            all.push((self.var, at));
-            let value = enclose_node(self.graph, *q, &all, BOUND_PREC)?;
-            let mag = value.lo().abs().max(value.hi().abs());
-            let t = region[0].0.abs().max(region[0].1.abs());
-            let bound = mag + num_traits::Pow::pow(&t, *p) * tail;
-            return Interval::new(&bound, &bound, BOUND_PREC);
-        }
-        let c = taylor_coefficients_of(
-            self.graph, self.expr, self.var, &at, &bindings, self.m, BOUND_PREC,
-        )?;
-        c.into_iter()
-            .nth(self.m)
-            .ok_or(IntervalError::TooLarge("Taylor order"))
-    }
-
-    /// `sup |c_m|` over the region (an upper bound).
-    fn upper(&self, region: &Region) -> Result<BigRational, IntervalError> {
-        let c = self.coefficient(region)?;
-        Ok(c.lo().abs().max(c.hi().abs()))
-    }
-
-    /// A value `|c_m|` attains in the region (a lower bound of the sup): at the centre.
-    fn attained(&self, region: &Region) -> BigRational {
-        let two = BigRational::from_integer(BigInt::from(2));
-        let centre: Region = region
-            .iter()
-            .map(|(lo, hi)| {
-                let m = (lo + hi) / &two;
-                (m.clone(), m)
-            })
-            .collect();
-        match self.coefficient(&centre) {
-            Ok(c) if !c.contains_zero() => c.lo().abs().min(c.hi().abs()),
-            _ => BigRational::zero(),
-        }
-    }
-
-    /// The region cut in two across its relatively widest dimension.
-    fn split(&self, region: &Region) -> [Region; 2] {
-        let width = |i: usize| {
-            let (lo, hi) = &region[i];
-            if self.scale[i].is_zero() {
-                BigRational::zero()
-            } else {
-                (hi - lo) / &self.scale[i]
-            }
-        };
-        let i = (0..region.len())
-            .max_by(|&a, &b| width(a).cmp(&width(b)))
-            .unwrap_or(0);
-        let (lo, hi) = region[i].clone();
-        let mid = (&lo + &hi) / BigRational::from_integer(BigInt::from(2));
-        let mut a = region.clone();
-        let mut b = region.clone();
-        a[i] = (lo, mid.clone());
-        b[i] = (mid, hi);
-        [a, b]
-    }
-
-    fn describe(&self, region: &Region) -> String {
-        std::iter::once(self.var)
-            .chain(self.names.iter().map(String::as_str))
-            .zip(region)
-            .map(|(n, (lo, hi))| {
-                if lo == hi {
-                    format!("{n} = {lo}")
-                } else {
-                    format!("{n} in [{lo}, {hi}]")
-                }
-            })
-            .collect::<Vec<_>>()
-            .join(", ")
-    }
-
-    /// Branch and bound: `(upper bound of sup |c_m| over the regions, a value attained,
-    /// boxes evaluated)`.
-    fn maximise(
-        &self,
-        start: Vec<Region>,
-    ) -> Result<(BigRational, BigRational, usize), BoundError> {
-        let mut heap = BinaryHeap::new();
-        let mut pending = start;
-        let mut attained = BigRational::zero();
-        let (mut boxes, mut failures) = (0usize, 0usize);
-        let tol = self.tolerance;
-        let close = |upper: &BigRational, attained: &BigRational| {
-            upper * BigRational::from_integer(BigInt::from(tol))
-                <= attained * BigRational::from_integer(BigInt::from(tol + 1))
-        };
-        loop {
-            while let Some(region) = pending.pop() {
-                boxes += 1;
-                match self.upper(&region) {
-                    Ok(upper) => heap.push(Scored { upper, region }),
-                    Err(source) => {
-                        failures += 1;
-                        if failures > MAX_FAILED_BOXES || boxes >= self.budget {
-                            return Err(BoundError::Interval {
-                                region: self.describe(&region),
-                                source,
-                            });
-                        }
-                        pending.extend(self.split(&region));
-                    }
-                }
-            }
-            let Some(top) = heap.pop() else {
-                return Ok((BigRational::zero(), attained, boxes));
-            };
-            attained = attained.max(self.attained(&top.region));
-            boxes += 1;
-            if close(&top.upper, &attained) || boxes >= self.budget {
-                return Ok((top.upper, attained, boxes));
-            }
-            pending.extend(self.split(&top.region));
-        }
-    }
-}
-
-/// Exact terms kept beyond the remainder's order before the Lagrange tail (norm claims).
-const EXTRA_TERMS: i64 = 2;
-
-/// Boxes spent on the Lagrange tail `sup |c_M|` (it is multiplied by `s^EXTRA_TERMS`).
-const TAIL_BOXES: usize = 300;
-
-/// `Q(t, y) = sum_(m <= |e| < M) a_e y^e t^(|e| - m)`, the exact terms of `LHS - RHS` of total
-/// degree `m..M-1` on the ray `x = t y`, divided by `t^m`; `None` when the expansion is not
-/// known through degree `M` or a term below `m` is not proved zero.
-fn leading_polynomial(
-    claim: &Claim,
-    defs: &Definitions,
-    vars: &[String],
-    t: &str,
-    m: i64,
-    big_m: i64,
-) -> Option<Expr> {
-    let refs: Vec<&str> = vars.iter().map(String::as_str).collect();
-    let space = Space::total_degree(&refs);
-    let evaluator = Evaluator::new(defs, space.clone(), big_m);
-    let lhs = evaluator.eval(&claim.lhs).ok()?.into_scalar("").ok()?;
-    let rhs = evaluator.eval(&claim.rhs).ok()?.into_scalar("").ok()?;
-    let diff = lhs.sub(&rhs);
-    if diff.order().is_some_and(|o| o < big_m) {
-        return None;
-    }
-    let mut q = Expr::int(0);
-    for (e, c) in diff.terms() {
-        let w = space.weight(e);
-        if w < m {
-            if c.zero_test() != ZeroTest::Zero {
-                return None;
-            }
-            continue;
-        }
-        if w >= big_m {
-            continue;
-        }
-        let mut term = c.to_expr();
-        for (v, &k) in vars.iter().zip(e) {
-            if k != 0 {
-                let p = Expr::bin(BinOp::Pow, Expr::var(v), Expr::int(i64::from(k)));
-                term = Expr::bin(BinOp::Mul, term, p);
-            }
-        }
-        if w > m {
-            let p = Expr::bin(BinOp::Pow, Expr::var(t), Expr::int(w - m));
-            term = Expr::bin(BinOp::Mul, term, p);
-        }
-        q = Expr::bin(BinOp::Add, q, term);
-    }
-    Some(q)
-}
-
-/// A name not among `names`, for the ray parameter.
-fn fresh_name(names: &[String]) -> String {
-    let mut t = "t".to_string();
-    while names.contains(&t) {
-        t.push('_');
-    }
-    t
+    /// The Taylor models of [`crate::bound`] give no bound (a pole, a kink, a domain error,
+    /// an argument that depends on the unscaled variables at 0, an overflow).
+    #[error("{0}")]
+    Bound(#[from] crate::bound::BoundError),
 }
 
 /// A rigorous bound `|R| <= K |x|^m` of the remainder `R = LHS - RHS` of a proved claim, on
 /// the box of radius `radius` (see [`RemainderBound`]).
 ///
-/// The remainder is lowered once to the graph ([`crate::ir`]). Its terms of degree
-/// below `m` vanish (proved by the exact expansion), so along each ray `h(t) = R(t y)`,
-/// `|y|_inf = 1`, Taylor's theorem with the Lagrange remainder gives
-/// `|R(s y)| <= s^m sup_{t in [0, s]} |h^(m)(t)| / m!`. The `m`-th Taylor coefficient
-/// `c_m = h^(m)/m!` is enclosed by Taylor arithmetic on intervals
-/// ([`taylor_coefficients_of`]) over `t in [0, r]` and `y` on the faces of the unit cube,
-/// and its supremum bounded by branch and bound (cutting the boxes in two, at most
-/// [`MAX_BOUND_BOXES`] evaluations). Claims `O(lambda^k)` expand in `lambda` itself, over
-/// `[-r, r]` for every variable.
+/// The remainder is lowered once to the graph ([`crate::ir`]), read back as one built-in
+/// expression, and bounded by the routine `gate` uses ([`crate::bound::remainder_bound_along`]):
+/// Taylor models along rays `x = t y` for norm claims, along `lambda = t y_lambda` with the
+/// other variables over the box for claims `O(lambda^k)`, the branch and bound over `t` and `y`.
+/// Its terms of degree below `m` vanish (proved by the exact expansion), so there is no
+/// division by a small `t`, and removable singularities of one scaled variable
+/// (`sin(x)/x`, `lambda^-2 (...)`) are quotients of Taylor models.
 ///
 /// # Errors
-/// [`BoundError`]: the claim is not proved, the remainder is not a scalar, the interval
-/// expansion fails on part of the box (a removable singularity such as `lambda^-2 (...)` at
-/// `lambda = 0`, an `abs` at its kink, a domain error): never a guess.
+/// [`BoundError`]: the claim is not proved, the remainder is not a scalar, the Taylor models
+/// fail on part of the box (a pole, an `abs` at its kink, a domain error): never a guess.
 pub fn remainder_bound(
     claim: &Claim,
     report: &ClaimReport,
@@ -803,22 +538,18 @@ pub fn remainder_bound(
         .filter(|v| Some(*v) != variable.as_ref())
         .cloned()
         .collect();
-    let result = |k: BigRational, attained: BigRational, boxes: usize| {
-        RemainderBound {
-        k,
+    let mut result = RemainderBound {
+        k: BigRational::zero(),
         order,
         radius: radius.clone(),
         variable: variable.clone(),
-        others: others.clone(),
-        attained,
-        boxes,
-        method: "interval Taylor arithmetic along rays x = t y (Lagrange remainder in t), branch and bound over t and y".into(),
-    }
+        others,
+        attained: BigRational::zero(),
+        boxes: 0,
+        method: "LHS - RHS is exactly zero".into(),
     };
     if report.exact {
-        let mut r = result(BigRational::zero(), BigRational::zero(), 0);
-        r.method = "LHS - RHS is exactly zero".into();
-        return Ok(r);
+        return Ok(result);
     }
     let vars = &report.variables;
     if vars.is_empty() {
@@ -826,10 +557,8 @@ pub fn remainder_bound(
     }
     let m = usize::try_from(order)
         .ok()
-        .filter(|m| *m <= crate::interval::MAX_TAYLOR_ORDER)
-        .ok_or(BoundError::Order(order))?;
-    // The remainder, lowered once: the graph is evaluated in the domain of interval Taylor
-    // arithmetic for every box, and read back as a tree for the Taylor model of crate::bound.
+        .filter(|&m| m >= 1)
+        .ok_or(BoundError::NoVariable)?;
     let mut lowering = Lowering::new(defs);
     let lhs = lowering.lower_scalar(&claim.lhs, "the left-hand side")?;
     let rhs = lowering.lower_scalar(&claim.rhs, "the right-hand side")?;
@@ -842,108 +571,18 @@ pub fn remainder_bound(
         return Err(LowerError::UnknownName(v.to_string()).into());
     }
     let rem = graph.to_expr(rem_id)?;
-    if variable.is_none() {
-        // One hidden layer (the gate, written any way): the Taylor model of crate::bound, the
-        // routine `gate` uses too.
-        if let Ok(b) = crate::bound::remainder_bound(&rem, vars, m, radius, limits) {
-            let mut r = result(b.k, b.attained, b.boxes);
-            r.method = b.method;
-            return Ok(r);
-        }
-    }
-    let zero = BigRational::zero();
-    let one = BigRational::from_integer(BigInt::from(1));
-    let (upper, attained, boxes) = match &variable {
-        None => {
-            let t = fresh_name(vars);
-            let graph = lowering.graph_mut();
-            let t_id = graph.var(&t);
-            let subs: Vec<(u32, Id)> = vars
-                .iter()
-                .map(|v| {
-                    let v_id = graph.var(v);
-                    let n = graph.var_id(v).expect("a variable");
-                    (n, graph.add(Node::Mul(t_id, v_id)))
-                })
-                .collect();
-            let h = graph.substitute(rem_id, &subs);
-            let q = leading_polynomial(claim, defs, vars, &t, order, order + EXTRA_TERMS)
-                .and_then(|q| lowering.lower_scalar(&q, "the leading terms").ok());
-            let graph = lowering.graph();
-            let mut scale = vec![radius.clone()];
-            scale.extend(vars.iter().map(|_| &one + &one));
-            // The faces y_i = +-1 of the unit cube, t in [0, r].
-            let mut faces = Vec::new();
-            for i in 0..vars.len() {
-                for side in [one.clone(), -one.clone()] {
-                    let mut region: Region = vec![(zero.clone(), radius.clone())];
-                    region.extend((0..vars.len()).map(|j| {
-                        if i == j {
-                            (side.clone(), side.clone())
-                        } else {
-                            (-one.clone(), one.clone())
-                        }
-                    }));
-                    faces.push(region);
-                }
-            }
-            let problem = |m: usize, poly, tolerance, budget| Problem {
-                graph,
-                expr: h,
-                var: &t,
-                names: vars,
-                m,
-                scale: scale.clone(),
-                poly,
-                tolerance,
-                budget,
-            };
-            let m_tail = m + EXTRA_TERMS as usize;
-            // |R(s y)| / s^m <= |Q(s, y)| + s^(M - m) sup |c_M|: the exact terms of degrees
-            // m..M-1 (Q) and the Lagrange remainder at order M.
-            let split = q.and_then(|q| {
-                problem(m_tail, None, 4, TAIL_BOXES)
-                    .maximise(faces.clone())
-                    .ok()
-                    .map(|(c, _, b)| (q, c, b))
-            });
-            let with_terms = split.and_then(|(q, c, tail_boxes)| {
-                let poly = Some((q, EXTRA_TERMS as u32, c));
-                let (u, a, b) = problem(m, poly, TOLERANCE, MAX_BOUND_BOXES)
-                    .maximise(faces.clone())
-                    .ok()?;
-                Some((u, a, b + tail_boxes))
-            });
-            // The direct bound of |c_m| too: the smaller wins.
-            match with_terms {
-                Some((u, a, b)) => {
-                    match problem(m, None, TOLERANCE, MAX_BOUND_BOXES).maximise(faces) {
-                        Ok((u2, a2, b2)) if u2 < u => (u2, a2, b + b2),
-                        _ => (u, a, b),
-                    }
-                }
-                None => problem(m, None, TOLERANCE, MAX_BOUND_BOXES).maximise(faces)?,
-            }
-        }
-        Some(lambda) => {
-            let full = (-radius.clone(), radius.clone());
-            let problem = Problem {
-                graph: lowering.graph(),
-                expr: rem_id,
-                var: lambda,
-                names: &others,
-                m,
-                scale: vec![radius.clone(); others.len() + 1],
-                poly: None,
-                tolerance: TOLERANCE,
-                budget: MAX_BOUND_BOXES,
-            };
-            problem.maximise(vec![vec![full; others.len() + 1]])?
-        }
+    let ray = match &variable {
+        None => crate::bound::Ray::Total,
+        Some(lambda) => crate::bound::Ray::In(
+            vars.iter()
+                .position(|v| v == lambda)
+                .ok_or(BoundError::NoVariable)?,
+        ),
     };
-    Ok(result(
-        crate::certificate::round_up_decimal(&upper, 4),
-        attained,
-        boxes,
-    ))
+    let b = crate::bound::remainder_bound_along(&rem, vars, ray, m, radius, limits)?;
+    result.k = b.k;
+    result.attained = b.attained;
+    result.boxes = b.boxes;
+    result.method = b.method;
+    Ok(result)
 }

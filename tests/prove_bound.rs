@@ -93,9 +93,30 @@ fn check(
     m: u32,
     r: &BigRational,
 ) -> f64 {
+    check_in(name, remainder, vars, None, k, m, r)
+}
+
+/// [`check`] for `|R| <= K |x_i|^m` (`lambda = Some(i)`: claims `O(lambda^k)`), at the points
+/// where the norm is not 0.
+fn check_in(
+    name: &str,
+    remainder: &str,
+    vars: &[&str],
+    lambda: Option<usize>,
+    k: &BigRational,
+    m: u32,
+    r: &BigRational,
+) -> f64 {
     let e = parse_expr(remainder, &Definitions::new()).expect("parses");
     let mut worst = 0f64;
     for p in points(vars.len(), r) {
+        let norm = match lambda {
+            None => p.iter().map(|x| x.abs()).max().unwrap(),
+            Some(i) => p[i].abs(),
+        };
+        if norm.is_zero() {
+            continue;
+        }
         let bindings: Vec<(&str, Interval)> = vars
             .iter()
             .zip(&p)
@@ -103,7 +124,6 @@ fn check(
             .collect();
         let value = enclose(&e, &bindings, 128).expect("encloses");
         let upper = value.lo().abs().max(value.hi().abs());
-        let norm = p.iter().map(|x| x.abs()).max().unwrap();
         let allowed = k * num_traits::Pow::pow(&norm, m);
         assert!(
             upper <= allowed,
@@ -207,20 +227,25 @@ fn example_bounds_hold_at_many_points() {
         ));
     }
 
-    let deep = prove("examples/deep_product.tg", "1");
-    let (k, m) = bound(&deep, 4);
     let rem = format!("{} - u*v*w", gate_sp(&gate_sp("u", "v"), "w"));
-    report.push(check(
-        "deep_product.tg:4",
-        &rem,
-        &["u", "v", "w"],
-        &k,
-        m,
-        &one,
-    ));
+    for r in ["1/2", "1", "2"] {
+        let deep = prove("examples/deep_product.tg", r);
+        let (k, m) = bound(&deep, 4);
+        report.push(check(
+            &format!("deep_product.tg:4 r={r}"),
+            &rem,
+            &["u", "v", "w"],
+            &k,
+            m,
+            &q(r),
+        ));
+    }
     // Every bound within 10x of the largest value observed (issue 11), the deep product too
-    // (the Taylor models of crate::bound::tm).
-    assert!(report.iter().all(|&l| l < 10.0), "{report:?}");
+    // (the Taylor models of crate::bound::tm), except the deep product at r = 2 (the last
+    // entry: 30x, not converged at 20,000 boxes; bench/RESULTS.md).
+    let (tight, deep_r2) = report.split_at(report.len() - 1);
+    assert!(tight.iter().all(|&l| l < 10.0), "{report:?}");
+    assert!(deep_r2[0] >= 1.0, "{report:?}");
 }
 
 fn prove_text(claims: &str, radius: &str) -> Value {
@@ -287,43 +312,90 @@ fn product_sq(a: &str, b: &str) -> String {
 fn a_tree_of_squaring_gates() {
     // Four inputs, two layers of products made of squaring gates: the remainder is of order 6
     // (issue 11: K = 7015 in 75 s against about 1.9 observed).
-    let v = prove_text(
-        "sigma(x) = exp(x)\nsq(x) = (sigma(x) + sigma(-x) - 2*sigma(0)) / sigma''(0)\nm(u, v) = (sq(u+v) - sq(u-v)) / 4\nclaim m(m(u, v), m(w, z)) = u*v*w*z + O(|x|^6)\n",
-        "1",
-    );
-    let (k, m) = bound(&v, 4);
-    assert_eq!(m, 6);
     let rem = format!(
         "{} - u*v*w*z",
         product_sq(&product_sq("u", "v"), &product_sq("w", "z"))
     );
-    let looseness = check(
-        "tree of squaring gates",
-        &rem,
-        &["u", "v", "w", "z"],
-        &k,
-        m,
-        &q("1"),
+    for r in ["1", "2"] {
+        let v = prove_text(
+            "sigma(x) = exp(x)\nsq(x) = (sigma(x) + sigma(-x) - 2*sigma(0)) / sigma''(0)\nm(u, v) = (sq(u+v) - sq(u-v)) / 4\nclaim m(m(u, v), m(w, z)) = u*v*w*z + O(|x|^6)\n",
+            r,
+        );
+        let (k, m) = bound(&v, 4);
+        assert_eq!(m, 6);
+        let looseness = check(
+            &format!("tree of squaring gates r={r}"),
+            &rem,
+            &["u", "v", "w", "z"],
+            &k,
+            m,
+            &q(r),
+        );
+        assert!(looseness < 10.0, "{looseness}");
+    }
+}
+
+/// The bound `(K, m)` of the claim on `line`, with its method.
+fn bound_method(v: &Value, line: u64) -> String {
+    let c = v["claims"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["line"] == line)
+        .unwrap();
+    c["remainder"]["bound"]["method"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
+}
+
+#[test]
+fn lambda_claims_and_removable_singularities() {
+    // examples/scaled.tg line 8: lambda^-2 (...) has a removable singularity at lambda = 0;
+    // |R| <= K |lambda|^2 for |lambda|, |u|, |v| <= r. softplus''(0) = 1/4: A2 = [1, 1, -1, -1].
+    let mut report = Vec::new();
+    for r in ["1/2", "1", "2"] {
+        let v = prove("examples/scaled.tg", r);
+        let (k, m) = bound(&v, 8);
+        assert_eq!(m, 2);
+        assert!(bound_method(&v, 8).contains("degree in lambda"));
+        let rem = format!(
+            "lambda^-2 * ({} + {} - {} - {}) - u*v",
+            softplus("lambda*(u + v)"),
+            softplus("-lambda*(u + v)"),
+            softplus("lambda*(u - v)"),
+            softplus("lambda*(v - u)")
+        );
+        report.push(check_in(
+            &format!("scaled.tg:8 r={r}"),
+            &rem,
+            &["lambda", "u", "v"],
+            Some(0),
+            &k,
+            m,
+            &q(r),
+        ));
+    }
+    // One variable: sin(x)/x and x/(e^x - 1) (a denominator vanishing at 0).
+    let v = prove_text(
+        "claim sin(x)/x = 1 + O(|x|^2)\nclaim x/(exp(x) - 1) = 1 - x/2 + O(|x|^2)\n",
+        "1",
     );
-    assert!(looseness < 10.0, "{looseness}");
+    for (line, rem) in [(1, "sin(x)/x - 1"), (2, "x/(exp(x) - 1) - 1 + x/2")] {
+        let (k, m) = bound(&v, line);
+        assert_eq!(m, 2);
+        report.push(check(rem, rem, &["x"], &k, m, &q("1")));
+    }
+    assert!(report.iter().all(|&l| l < 10.0), "{report:?}");
 }
 
 #[test]
 fn no_bound_is_a_reason_not_a_guess() {
-    // lambda^-2 (...) has a removable singularity at lambda = 0: the enclosure cannot bound it.
-    let v = prove("examples/scaled.tg", "1");
-    let c = &v["claims"][0];
-    assert_eq!(c["status"], "proved");
-    let err = c["remainder"]["bound"]["error"].as_str().expect("an error");
-    assert!(err.contains("lambda"), "{err}");
-    // sin(x)/x: proved by the exact expansion, but 0/0 at x = 0 for the enclosure.
-    let v = prove_text("claim sin(x)/x = 1 + O(|x|^2)\n", "1");
+    // sin(u)/u with a second variable: 0/0 on the rays where u = 0, no model of the quotient.
+    let v = prove_text("claim v*sin(u)/u = v + O(|x|^3)\n", "1");
     assert_eq!(v["claims"][0]["status"], "proved");
     let b = &v["claims"][0]["remainder"]["bound"];
-    assert!(
-        b["error"].as_str().is_some_and(|e| e.contains("x = ")),
-        "{b}"
-    );
+    assert!(b["error"].as_str().is_some(), "{b}");
     // Refuted claims carry no bound.
     let v = prove_text("claim exp(x) = 1 + O(|x|^2)\n", "1");
     assert!(v["claims"][0]["remainder"]["bound"].is_null());

@@ -20,9 +20,12 @@
 //!   exact rational point whose rigorous enclosure ([`crate::interval::enclose`] of the
 //!   expression itself) lies strictly above `eps`.
 //!
-//! Functions that are not one hidden layer (a deep product, a tree of gates, any composition)
-//! get the Taylor models of [`tm`] for their remainder bounds (the same search along rays), and
-//! the direct interval enclosure of the expression for sup-norm claims.
+//! Functions that are not one hidden layer (a deep product, a tree of gates, any composition),
+//! claims `O(lambda^m)` (the rays scale `lambda` alone, [`Ray::In`]) and removable
+//! singularities of one scaled variable (`sin(x)/x`, `lambda^-2 (...)`) get the Taylor models
+//! of [`tm`] for their remainder bounds (the same search along rays; on a box where the model
+//! fails, the direct interval enclosure of `R(t y) / t^m` when `t > 0`); sup-norm claims get
+//! the direct interval enclosure of the expression.
 
 pub mod fi;
 pub mod network;
@@ -40,6 +43,7 @@ use num_rational::BigRational;
 use num_traits::{One, Signed, Zero};
 use search::{End, Limits, Search};
 use std::time::Instant;
+pub use tm::Ray;
 
 /// The most boxes of one branch and bound (default).
 pub const MAX_BOXES: usize = 200_000;
@@ -148,7 +152,7 @@ enum RayModel {
     /// One hidden layer ([`network`]), with the reach of its neuron arguments.
     Layer(Model, f64),
     /// Any other expression ([`tm`]).
-    Deep(tm::Model),
+    Deep(Box<tm::Model>),
     /// The gate's family of `2^n` sign vectors ([`sym`]), on the one face `y_1 = 1`,
     /// `y >= 0`.
     Signs(sym::SignModel),
@@ -178,6 +182,9 @@ impl RayModel {
             let mut b = vec![Fi::new(0.0, r), Fi::point(1.0)];
             b.extend((1..n).map(|_| Fi::new(0.0, 1.0)));
             return vec![b];
+        }
+        if let RayModel::Deep(m) = self {
+            return m.ray().faces(n, Fi::new(0.0, r));
         }
         let mut faces = Vec::new();
         for i in 0..n {
@@ -220,7 +227,28 @@ fn search_remainder(
     rf: &Fi,
     limits: &Limits,
 ) -> Result<Searched, BoundError> {
-    let g = |b: &[Fi]| model.eval_ray(b[0], &b[1..]);
+    let ray = match model {
+        RayModel::Deep(m) => m.ray(),
+        _ => Ray::Total,
+    };
+    let direct = match model {
+        RayModel::Deep(_) => Direct::new(r, vars, ray, order),
+        _ => None,
+    };
+    // The direct enclosure only where the Taylor model fails (it costs about 5 ms a box).
+    let g = |b: &[Fi]| {
+        let v = model.eval_ray(b[0], &b[1..]);
+        if matches!(&v, Ok(x) if x.is_valid() && x.mag().is_finite()) {
+            return v;
+        }
+        match direct.as_ref().and_then(|d| d.ratio(b)) {
+            Some(d) => Ok(match v {
+                Ok(v) if v.is_valid() => v.intersect(d),
+                _ => d,
+            }),
+            None => v,
+        }
+    };
     let mut s = Search::new(&g, model.faces(vars.len(), rf.hi))?;
     s.stall = Some(STALL_BOXES);
     let deep = matches!(model, RayModel::Deep(_));
@@ -239,7 +267,7 @@ fn search_remainder(
     };
     let limits = &limits;
     let mut end = s.run(None, tol, limits)?;
-    let precise = precise_ratio(r, vars, &s.argmax, order)
+    let precise = precise_ratio(r, vars, ray, &s.argmax, order)
         .unwrap_or(0.0)
         .max(s.lower);
     // An upper bound of exactly 0 (outward rounded) proves R = 0: the gate is exact there, and
@@ -293,11 +321,29 @@ pub fn default_limits() -> Limits {
 /// built-in-only scalar expression in `vars`) has no term of total degree below `order`.
 ///
 /// # Errors
-/// [`BoundError::NotANetwork`] when `R` is not one hidden layer (or has a term below
-/// `order`), an enclosure failure, a non-positive radius.
+/// [`BoundError::NotANetwork`] when `R` has a term below `order` or cannot be modelled, an
+/// enclosure failure, a non-positive radius.
 pub fn remainder_bound(
     r: &Expr,
     vars: &[String],
+    order: usize,
+    radius: &BigRational,
+    limits: &Limits,
+) -> Result<SupBound, BoundError> {
+    remainder_bound_along(r, vars, Ray::Total, order, radius, limits)
+}
+
+/// [`remainder_bound`] for the degree counted along `ray`: with [`Ray::In`]`(i)`, a rigorous
+/// `K` with `|R(x)| <= K |x_i|^order` for every `|x_j| <= radius` (claims `O(lambda^k)`).
+/// One hidden layer along [`Ray::Total`] gets the model of [`network`] (and of [`sym`]),
+/// anything else (and a layer whose model fails) the Taylor models of [`tm`].
+///
+/// # Errors
+/// As [`remainder_bound`].
+pub fn remainder_bound_along(
+    r: &Expr,
+    vars: &[String],
+    ray: Ray,
     order: usize,
     radius: &BigRational,
     limits: &Limits,
@@ -308,10 +354,13 @@ pub fn remainder_bound(
     let rf = Fi::from_rational(radius);
     let n = vars.len();
     let mut signs = None;
-    let model = match Network::read(r, vars) {
-        Some(net) => {
-            let zmax = fi::up(Model::reach(&net) * rf.hi * (1.0 + 1e-12));
-            let model = Model::new(&net, order as u32, zmax)?;
+    let mut layer = || -> Option<Result<RayModel, BoundError>> {
+        if ray != Ray::Total {
+            return None;
+        }
+        let net = Network::read(r, vars)?;
+        let zmax = fi::up(Model::reach(&net) * rf.hi * (1.0 + 1e-12));
+        Some(Model::new(&net, order as u32, zmax).and_then(|model| {
             if model
                 .q_exact
                 .iter()
@@ -322,14 +371,29 @@ pub fn remainder_bound(
             signs = sym::detect(&net, &model).and_then(|(w, alpha)| {
                 sym::SignModel::new(&net.neurons[0].phi, n, order, &w, &alpha, radius).ok()
             });
-            RayModel::Layer(model, zmax)
+            Ok(RayModel::Layer(model, zmax))
+        }))
+    };
+    let layer = layer();
+    let deep = || -> Result<RayModel, BoundError> {
+        if !tm::vanishes_below(r, vars, ray, order as u32) {
+            return Err(BoundError::NotANetwork);
         }
-        None => {
-            if !tm::vanishes_below(r, vars, order as u32) {
-                return Err(BoundError::NotANetwork);
-            }
-            RayModel::Deep(tm::Model::new(r, vars, order as u32, radius)?)
-        }
+        Ok(RayModel::Deep(Box::new(tm::Model::new(
+            r,
+            vars,
+            order as u32,
+            radius,
+            ray,
+        )?)))
+    };
+    let model = match layer {
+        Some(Ok(m)) => m,
+        Some(Err(e)) => deep().map_err(|d| match d {
+            BoundError::NotANetwork => e,
+            d => BoundError::Phi(format!("{e}; the Taylor models: {d}")),
+        })?,
+        None => deep()?,
     };
     // The gate's family first: when its search converges, the neuron-by-neuron model (whose
     // enclosures cannot see the cancellation of 2^n neurons) is not needed. Otherwise the
@@ -355,7 +419,19 @@ pub fn remainder_bound(
     }
     let s = match chosen {
         Some(s) => s,
-        None => search_remainder(&model, r, vars, order, &rf, limits)?,
+        None => match search_remainder(&model, r, vars, order, &rf, limits) {
+            Ok(s) => s,
+            // A neuron function the layer's tables cannot enclose on part of the box (a
+            // removable singularity such as sin(z)/z at z = 0): the Taylor models, which
+            // divide it out, else the layer's reason.
+            Err(e) if matches!(model, RayModel::Layer(..)) => {
+                let d = deep().map_err(|_| e.clone())?;
+                let s = search_remainder(&d, r, vars, order, &rf, limits).map_err(|_| e)?;
+                model = d;
+                s
+            }
+            Err(e) => return Err(e),
+        },
     };
     let end = s.end;
     let precise = s.precise;
@@ -366,7 +442,7 @@ pub fn remainder_bound(
     let mut at: Vec<f64> = if s.argmax.is_empty() {
         vec![]
     } else {
-        s.argmax[1..].iter().map(|y| y * s.argmax[0]).collect()
+        ray.point(&s.argmax)
     };
     if corner_ratio > attained {
         attained = corner_ratio;
@@ -383,12 +459,19 @@ pub fn remainder_bound(
             s.boxes
         ),
         RayModel::Deep(model) => format!(
-            "Taylor model of each of {} subexpressions (Taylor polynomial through degree {} with enclosed coefficients plus t^{} times an enclosed remainder, each function of one argument by Phi on {} cells), branch and bound over {} boxes of (t, y) with x = t y on the faces of the box, to within a factor {} of a value attained",
+            "Taylor model of each of {} subexpressions (Taylor polynomial through degree {} with enclosed coefficients plus t^{} times an enclosed remainder, each function of one argument by Phi on {} cells), branch and bound over {} boxes of (t, y) with {}, to within a factor {} of a value attained",
             model.len(),
             model.degree() - 1,
             model.degree(),
             model.cells(),
             s.boxes,
+            match ray {
+                Ray::Total => "x = t y on the faces of the box".to_string(),
+                Ray::In(i) => format!(
+                    "{} = t y, y = +-1 (degree in {}), the other variables over the box",
+                    vars[i], vars[i]
+                ),
+            },
             1.0 + DEEP_TOLERANCE
         ),
         RayModel::Signs(model) => format!(
@@ -438,6 +521,63 @@ fn corner_signs(n: usize) -> Vec<u32> {
         }
     }
     out
+}
+
+/// Precision (bits) of the direct enclosures of a composition away from the origin.
+const DIRECT_PREC: u32 = 53;
+
+/// The direct enclosure of `R(x) / |x|^m` over a box of `(t, y)` with `t > 0`: interval
+/// arithmetic on the expression itself over the box of `x = t y`, divided by `t^m`, for the
+/// boxes where the Taylor models of [`tm`] fail (an argument beyond its table, an overflow).
+struct Direct {
+    graph: crate::ir::Graph,
+    root: crate::ir::Id,
+    vars: Vec<String>,
+    weights: Vec<u32>,
+    m: i32,
+}
+
+impl Direct {
+    fn new(r: &Expr, vars: &[String], ray: Ray, m: usize) -> Option<Direct> {
+        let defs = crate::Definitions::new();
+        let mut lowering = crate::ir::Lowering::new(&defs);
+        let root = lowering.lower(r).ok()?.into_scalar("a vector").ok()?;
+        Some(Direct {
+            graph: lowering.into_graph(),
+            root,
+            vars: vars.to_vec(),
+            weights: ray.weights(vars.len()),
+            m: i32::try_from(m).ok()?,
+        })
+    }
+
+    /// `None` at `t = 0` or when the enclosure fails.
+    fn ratio(&self, b: &[Fi]) -> Option<Fi> {
+        let t = b[0];
+        if t.lo <= 0.0 {
+            return None;
+        }
+        let bindings = self
+            .vars
+            .iter()
+            .zip(&b[1..])
+            .zip(&self.weights)
+            .map(|((v, y), &w)| {
+                let x = if w == 1 { t.mul(*y) } else { *y };
+                Interval::new(&rat(x.lo), &rat(x.hi), DIRECT_PREC).map(|i| (v.as_str(), i))
+            })
+            .collect::<Result<Vec<_>, IntervalError>>()
+            .ok()?;
+        let v = Fi::from_interval(
+            &crate::interval::enclose_node(&self.graph, self.root, &bindings, DIRECT_PREC).ok()?,
+        );
+        let den = t.powi(self.m as u32);
+        let q = Fi::new(
+            fi::down(v.lo / if v.lo >= 0.0 { den.hi } else { den.lo }),
+            fi::up(v.hi / if v.hi >= 0.0 { den.lo } else { den.hi }),
+        );
+        (q.is_valid() && q.mag().is_finite()).then_some(q)
+    }
 }
 
 /// A guard independent of the floating-point model: at corners of the box and of the half
@@ -508,15 +648,24 @@ fn check_against_samples(
     Ok(best)
 }
 
-/// `|R(x)| / |x|_inf^m` at `x = t y` (`point = [t, y...]`), rigorously from below, by the
+/// `|R(x)| / |x|_inf^m` (or `/ |x_i|^m` along [`Ray::In`]) at the point `[t, y...]` of a ray,
+/// rigorously from below, by the
 /// interval enclosure of the expression itself at 128 bits.
-fn precise_ratio(r: &Expr, vars: &[String], point: &[f64], m: usize) -> Option<f64> {
+fn precise_ratio(r: &Expr, vars: &[String], ray: Ray, point: &[f64], m: usize) -> Option<f64> {
     if point.len() != vars.len() + 1 {
         return None;
     }
     let t = rat(point[0]);
-    let x: Vec<BigRational> = point[1..].iter().map(|&y| rat(y) * &t).collect();
-    let norm = x.iter().map(|q| q.abs()).max()?;
+    let w = ray.weights(vars.len());
+    let x: Vec<BigRational> = point[1..]
+        .iter()
+        .zip(&w)
+        .map(|(&y, &k)| if k == 1 { rat(y) * &t } else { rat(y) })
+        .collect();
+    let norm = match ray {
+        Ray::Total => x.iter().map(|q| q.abs()).max()?,
+        Ray::In(i) => x[i].abs(),
+    };
     if norm.is_zero() {
         return None;
     }

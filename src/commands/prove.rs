@@ -125,7 +125,9 @@ fn bound_text(b: &Result<RemainderBound, BoundError>) -> String {
                 )
             };
             format!(
-                "  Rigorous bound: |R| <= {k} |{lambda}|^{m} for |{lambda}| <= {r}{others} (R = LHS - RHS).\n"
+                "  Rigorous bound: |R| <= {k} |{lambda}|^{m} for |{lambda}| <= {r}{others} (R = LHS - RHS); |R|/|{lambda}|^{m} reaches {}.\n  Method: {}.\n",
+                decimal_text(&b.attained),
+                b.method
             )
         }
     }
