@@ -119,11 +119,26 @@ fn kinks_inside_and_at_the_switching_point() {
 }
 
 #[test]
-fn division_needs_a_non_zero_constant_term_or_a_monomial() {
+fn division_needs_a_non_zero_constant_term_or_a_monomial_times_one() {
     let s = Space::total_degree(&["u"]);
     let r = scalar("1/(1 - u)", s.clone(), 4);
     assert_eq!(r.coefficient(&[3]), Const::one());
     let m = scalar("(u^2 + u^3)/u", s.clone(), 4);
     assert_eq!(m.coefficient(&[1]), Const::one());
-    assert!(eval("1/(u + u^2)", s, 4).is_err());
+    // u + u^2 = u (1 + u): 1/(u + u^2) = u^-1 - 1 + u - u^2 + u^3 - ... (by hand), a Laurent
+    // series whose u^-1 a later product may cancel (x/(exp(x) - 1)).
+    let l = scalar("1/(u + u^2)", s.clone(), 4);
+    for (k, c) in [(-1, 1), (0, -1), (1, 1), (2, -1), (3, 1)] {
+        assert_eq!(l.coefficient(&[k]), Const::from_int(c), "u^{k}");
+    }
+    let q = scalar("u/(u + u^2)", s.clone(), 4);
+    assert_eq!(q.coefficient(&[0]), Const::one());
+    assert_eq!(q.coefficient(&[2]), Const::one());
+    // u + v is no monomial times a series with a non-zero constant term: no expansion.
+    let uv = Space::total_degree(&["u", "v"]);
+    assert!(matches!(
+        eval("1/(u + v)", uv, 4),
+        Err(MultiError::DivisionBySingular(_))
+    ));
+    assert!(eval("1/(u - u)", s, 4).is_err());
 }

@@ -74,10 +74,6 @@ pub(crate) fn claim_bound(e: &crate::prove::BoundError, msg: &Messages) -> Strin
         E::Radius => msg.why_radius.to_string(),
         E::NoVariable => msg.why_no_variable.to_string(),
         E::Lower(err) => with_detail(msg, msg.why_lower, &err.to_string()),
-        E::Order(k) => filled(msg.why_order, &k.to_string()),
-        E::Interval { region, source } => msg
-            .why_claim_interval
-            .replacen("{}", region, 1)
-            .replacen("{}", &interval(source, msg), 1),
+        E::Bound(err) => bound(err, msg),
     }
 }

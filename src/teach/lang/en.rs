@@ -154,7 +154,5 @@ pub const MESSAGES: Messages = Messages {
     why_radius: "the radius must be > 0",
     why_no_variable: "the claim has no variable",
     why_lower: "the remainder cannot be lowered to one scalar expression",
-    why_order: "the order {} is above the limit of the interval Taylor arithmetic",
-    why_claim_interval: "the interval Taylor expansion of the remainder fails for {}: {}",
     odd_one: "odd",
 };

@@ -336,10 +336,6 @@ pub struct Messages {
     pub why_no_variable: &'static str,
     /// Message `why_lower`: No bound: the remainder is not one scalar expression.
     pub why_lower: &'static str,
-    /// Message `why_order`: No bound: the order `{}` is past the interval Taylor arithmetic.
-    pub why_order: &'static str,
-    /// Message `why_claim_interval`: No bound: the interval expansion fails on the region `{}`, for the reason `{}`.
-    pub why_claim_interval: &'static str,
     /// Message `odd_one`: Under a sum over one index: the index odd.
     pub odd_one: &'static str,
 }

@@ -154,7 +154,5 @@ pub const MESSAGES: Messages = Messages {
     why_radius: "o raio deve ser > 0",
     why_no_variable: "a afirmação não tem variável",
     why_lower: "o resto não pode ser reduzido a uma única expressão escalar",
-    why_order: "a ordem {} passa do limite da aritmética de Taylor intervalar",
-    why_claim_interval: "a expansão de Taylor intervalar do resto falha em {}: {}",
     odd_one: "ímpar",
 };
