@@ -62,6 +62,10 @@ pub const STALL_BOXES: usize = 8192;
 /// to the neuron-by-neuron search (`2^n` enclosures per box that cancel: it cannot converge
 /// in interactive time).
 pub const MAX_NEURON_SEARCH_INPUTS: usize = 6;
+
+/// Up to this many inputs the neuron-by-neuron search runs before the gate family's model
+/// ([`sym`]), which is kept only when that search does not converge.
+pub const NEURON_FIRST_INPUTS: usize = 2;
 /// The most boxes of the branch and bound of a gate family ([`sym`]).
 pub const SIGNS_MAX_BOXES: usize = 4096;
 /// Significant decimal digits of a printed `K` (rounded up).
@@ -368,9 +372,8 @@ pub fn remainder_bound_along(
             {
                 return Err(BoundError::NotANetwork);
             }
-            signs = sym::detect(&net, &model).and_then(|(w, alpha)| {
-                sym::SignModel::new(&net.neurons[0].phi, n, order, &w, &alpha, radius).ok()
-            });
+            signs =
+                sym::detect(&net, &model).map(|(w, alpha)| (net.neurons[0].phi.clone(), w, alpha));
             Ok(RayModel::Layer(model, zmax))
         }))
     };
@@ -395,11 +398,27 @@ pub fn remainder_bound_along(
         })?,
         None => deep()?,
     };
-    // The gate's family first: when its search converges, the neuron-by-neuron model (whose
-    // enclosures cannot see the cancellation of 2^n neurons) is not needed. Otherwise the
-    // better of the two rigorous bounds (both are bounds of the same supremum).
+    // With few inputs the neuron-by-neuron search converges in milliseconds, while the gate
+    // family's model spends far longer enclosing its cells up front: that search first, the
+    // family's model only when it does not converge. With more inputs the family's model
+    // first: when its search converges, the neuron-by-neuron model (whose enclosures cannot
+    // see the cancellation of 2^n neurons) is not needed. Otherwise the better of the two
+    // rigorous bounds (both are bounds of the same supremum).
     let mut chosen = None;
     let mut model = model;
+    let mut neuron_search = None;
+    if signs.is_some() && n <= NEURON_FIRST_INPUTS {
+        match search_remainder(&model, r, vars, order, &rf, limits) {
+            Ok(g) if g.end == End::Done => {
+                chosen = Some(g);
+                signs = None;
+            }
+            other => neuron_search = Some(other),
+        }
+    }
+    // The family's model, built only now: enclosing its cells is most of its cost.
+    let signs = signs
+        .and_then(|(phi, w, alpha)| sym::SignModel::new(&phi, n, order, &w, &alpha, radius).ok());
     if let Some(sm) = signs {
         let sm = RayModel::Signs(sm);
         match search_remainder(&sm, r, vars, order, &rf, limits) {
@@ -407,7 +426,10 @@ pub fn remainder_bound_along(
                 chosen = Some(s);
                 model = sm;
             }
-            Ok(s) => match search_remainder(&model, r, vars, order, &rf, limits) {
+            Ok(s) => match neuron_search
+                .take()
+                .unwrap_or_else(|| search_remainder(&model, r, vars, order, &rf, limits))
+            {
                 Ok(g) if g.end == End::Done || g.upper <= s.upper => chosen = Some(g),
                 _ => {
                     chosen = Some(s);
@@ -419,7 +441,10 @@ pub fn remainder_bound_along(
     }
     let s = match chosen {
         Some(s) => s,
-        None => match search_remainder(&model, r, vars, order, &rf, limits) {
+        None => match neuron_search
+            .take()
+            .unwrap_or_else(|| search_remainder(&model, r, vars, order, &rf, limits))
+        {
             Ok(s) => s,
             // A neuron function the layer's tables cannot enclose on part of the box (a
             // removable singularity such as sin(z)/z at z = 0): the Taylor models, which
