@@ -555,7 +555,8 @@ fn find(sigma: &Expr, options: &GateOptions) -> Result<GateReport, GateError> {
     };
 
     // Proofs of impossibility: every piece a polynomial of degree < n.
-    if let Some(ds) = piece_degrees(sigma, "x") {
+    let degrees = piece_degrees(sigma, "x");
+    if let Some(ds) = &degrees {
         let max = ds.iter().copied().max().unwrap_or(0);
         if max < n {
             report.verdict = Verdict::DoesNotAdmit;
@@ -654,7 +655,7 @@ fn find(sigma: &Expr, options: &GateOptions) -> Result<GateReport, GateError> {
         derivative: dn.clone(),
         at_zero: if b.is_zero() { None } else { at_zero },
     };
-    report.polynomial_piece = active_piece_is_polynomial(sigma, &b, degree);
+    report.polynomial_piece = active_piece_is_polynomial(sigma, degrees.as_deref(), &b, degree);
 
     // Expand the network neuron by neuron, raising the degree until the remainder shows.
     let mut d = degree;
@@ -733,8 +734,26 @@ fn find(sigma: &Expr, options: &GateOptions) -> Result<GateReport, GateError> {
 
 /// Whether the piece of `sigma` active near `b` is a polynomial of degree `<= d` (then the
 /// expansion at `b` is the whole function near `b`, and a zero remainder is exact).
-fn active_piece_is_polynomial(sigma: &Expr, b: &Const, d: usize) -> bool {
-    active_piece(sigma, b).is_some_and(|p| polynomial_degree(&p, "x").is_some_and(|deg| deg <= d))
+/// `degrees` are `sigma`'s [`piece_degrees`], reused when the active piece is `sigma` itself
+/// (no switching point to resolve), as for every smooth activation.
+fn active_piece_is_polynomial(
+    sigma: &Expr,
+    degrees: Option<&[usize]>,
+    b: &Const,
+    d: usize,
+) -> bool {
+    let Some(piece) = active_piece(sigma, b) else {
+        return false;
+    };
+    let degree = if piece == *sigma {
+        match degrees {
+            Some([deg]) => Some(*deg),
+            _ => None,
+        }
+    } else {
+        polynomial_degree(&piece, "x")
+    };
+    degree.is_some_and(|deg| deg <= d)
 }
 
 /// The expression that equals `e` on a neighbourhood of `x = b`: every `if`, `abs`, `min` and
