@@ -126,12 +126,11 @@ pub fn derivation(
         certificate: result.certificate.as_ref(),
         digits,
     };
-    let mut output = render(
-        &gate_document(&result.report, &extras, lang),
-        &RenderOptions { format, standalone },
-    );
+    let document = gate_document(&result.report, &extras, lang);
+    let mut output = render(&document, &RenderOptions { format, standalone });
     if let Some((l, g)) = &result.lambda_check {
         output.push_str(&lambda_text(
+            document.sections.len() + 1,
             l,
             g,
             &result.report,
@@ -147,7 +146,9 @@ pub fn derivation(
     output
 }
 
+/// The decision of a given scale, as the document's section `number` (it follows the last).
 fn lambda_text(
+    number: usize,
     l: &num_rational::BigRational,
     g: &Result<crate::bound::SupReport, BoundError>,
     report: &GateReport,
@@ -158,17 +159,18 @@ fn lambda_text(
     let product = crate::gate::input_names(report.inputs).join("*");
     let eps = eps.map(decimal_text).unwrap_or_default();
     let mut o = format!(
-        "\n7. The given scale λ = {l}: is sup over |x_i| ≤ {} of |f_λ(x) - {product}| ≤ ε = {eps}?\n",
+        "\n{number}. The given scale λ = {l}: is sup over |x_i| ≤ {} of |f_λ(x) - {product}| ≤ ε = {eps}?\n",
         decimal_text(radius)
     );
     match g {
         Ok(g) => {
             match &g.verdict {
                 SupVerdict::Proved => o.push_str(&format!(
-                    "   CERTIFIED: every box is below ε (sup ≤ {}, reaches {}; {} boxes)\n",
+                    "   CERTIFIED: every box is below ε (sup ≤ {}, reaches {}; {} box{})\n",
                     decimal_text(&g.upper),
                     decimal_text(&g.lower),
-                    g.boxes
+                    g.boxes,
+                    if g.boxes == 1 { "" } else { "es" }
                 )),
                 SupVerdict::Refuted { witness, value } => {
                     let (lo, hi) = crate::certificate::decimal_interval(&value.0, &value.1);
