@@ -47,15 +47,34 @@ fn bench(c: &mut Criterion) {
             b.iter(|| gate_remainder(&report, &radius, &default_limits()).expect("bound"))
         });
     }
-    for file in ["theorem", "product3", "squaring", "deep_product", "supnorm"] {
-        let args = ProveArgs {
+    let files = [
+        "theorem",
+        "product3",
+        "squaring",
+        "deep_product",
+        "supnorm",
+        "scaled",
+    ];
+    let all: Vec<ProveArgs> = files
+        .iter()
+        .map(|file| ProveArgs {
             format: ProveFormat::Json,
             ..ProveArgs::new(format!("examples/{file}.tg"))
-        };
+        })
+        .collect();
+    for (file, args) in files.iter().zip(&all) {
         c.bench_function(&format!("prove/{file}"), |b| {
-            b.iter(|| run(&args).expect("prove"))
+            b.iter(|| run(args).expect("prove"))
         });
     }
+    // Every example in one iteration (issue 11: under 1 s in all).
+    c.bench_function("prove/all_examples", |b| {
+        b.iter(|| {
+            for args in &all {
+                run(args).expect("prove");
+            }
+        })
+    });
 }
 
 criterion_group! {

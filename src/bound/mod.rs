@@ -239,10 +239,32 @@ fn search_remainder(
         RayModel::Deep(_) => Direct::new(r, vars, ray, order),
         _ => None,
     };
-    // The direct enclosure only where the Taylor model fails (it costs about 5 ms a box).
+    // The direct enclosure (it costs about 5 ms a box) where the Taylor model fails, and on a
+    // box away from t = 0 where the model is loose: there the model's polynomial parts,
+    // expanded at 0, are large terms that cancel (softplus of an argument beyond its radius of
+    // convergence, `deep_product.tg` at r = 2), and their interval evaluation grows with the
+    // box about 300x faster than the function's own.
+    // Only on a small box: on a wide one the direct enclosure is as wide as the model's.
+    let small = |b: &[Fi]| {
+        b[0].width() <= DIRECT_BOX * rf.hi && b[1..].iter().all(|y| y.width() <= 2.0 * DIRECT_BOX)
+    };
+    // And only on a box that can still matter: one whose bound is above twice the largest
+    // lower end of an enclosure seen (a value provably reached), the factor 2 of
+    // [`DEEP_TOLERANCE`] (the choice costs time only, never rigor: every enclosure is one).
+    let reached = std::cell::Cell::new(0.0f64);
     let g = |b: &[Fi]| {
         let v = model.eval_ray(b[0], &b[1..]);
-        if matches!(&v, Ok(x) if x.is_valid() && x.mag().is_finite()) {
+        if let Ok(x) = &v {
+            if x.is_valid() {
+                reached.set(reached.get().max(x.mig()));
+            }
+        }
+        if matches!(&v, Ok(x) if x.is_valid() && x.mag().is_finite()
+            && !(b[0].lo > 0.0
+                && x.width() > DIRECT_LOOSE * x.mag()
+                && x.mag() > 2.0 * reached.get()
+                && small(b)))
+        {
             return v;
         }
         match direct.as_ref().and_then(|d| d.ratio(b)) {
@@ -550,6 +572,11 @@ fn corner_signs(n: usize) -> Vec<u32> {
 
 /// Precision (bits) of the direct enclosures of a composition away from the origin.
 const DIRECT_PREC: u32 = 53;
+/// A Taylor model's enclosure of a box away from `t = 0` wider than this fraction of its
+/// magnitude is intersected with the direct enclosure.
+const DIRECT_LOOSE: f64 = 0.5;
+/// ... on a box at most this fraction of the face in every coordinate.
+const DIRECT_BOX: f64 = 1.0 / 8.0;
 
 /// The direct enclosure of `R(x) / |x|^m` over a box of `(t, y)` with `t > 0`: interval
 /// arithmetic on the expression itself over the box of `x = t y`, divided by `t^m`, for the
