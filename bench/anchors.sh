@@ -7,13 +7,14 @@
 #
 #   bash bench/anchors.sh                  # orders 500 1000 2000 5000, tanh softplus sigmoid Mish
 #   ORDERS="500 1000" RUNS=3 MEM_ORDERS=1000 bash bench/anchors.sh
+#   VENV=/tmp/flintvenv TG=/tmp/old-taylorgate bash bench/anchors.sh   # another venv, a given binary
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ORDERS=${ORDERS:-500 1000 2000 5000}
 RUNS=${RUNS:-5}
 CASES=${CASES:-tanh softplus sigmoid mish}
 MEM_ORDERS=${MEM_ORDERS:-1000 5000}
-VENV=bench/.venv
+VENV=${VENV:-bench/.venv}
 [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
 "$VENV/bin/python" -c "import flint" 2>/dev/null || "$VENV/bin/pip" install -q python-flint
 "$VENV/bin/python" -c "import sympy" 2>/dev/null || "$VENV/bin/pip" install -q sympy

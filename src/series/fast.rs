@@ -157,13 +157,15 @@ impl Rest {
         let mut pascal = Pascal::new();
         for (k, out) in n.iter_mut().enumerate().skip(1) {
             pascal.next();
-            let mut s = BigInt::zero();
-            for &i in ix.iter().take_while(|&&i| i < k) {
+            let row = &pascal.row;
+            *out = par_sum(ix.partition_point(|&i| i < k), |t| {
+                let i = ix[t];
                 if ny[k - i] {
-                    s += &pascal.row[i] * &x[i] * &y[k - i];
+                    mul3(&row[i], &x[i], &y[k - i])
+                } else {
+                    BigInt::zero()
                 }
-            }
-            *out = s;
+            });
         }
         Rest { n, g }
     }
@@ -196,10 +198,11 @@ impl Rest {
         }
         let mut pascal = Pascal::new(); // row k-1
         for k in 1..len {
-            let mut s = BigInt::zero();
-            for &j in nz.iter().take_while(|&&j| j <= k) {
-                s += mul3(&pascal.row[j - 1], &self.n[j], &y[k - j]);
-            }
+            let (row, yy) = (&pascal.row, &y);
+            let s = par_sum(nz.partition_point(|&j| j <= k), |t| {
+                let j = nz[t];
+                mul3(&row[j - 1], &self.n[j], &yy[k - j])
+            });
             y[k] = s;
             pascal.next();
         }
@@ -221,11 +224,12 @@ impl Rest {
         let mut l = vec![BigInt::zero(); len];
         let mut pascal = Pascal::new(); // row k-1
         for k in 1..len {
-            let mut s = self.n[k].clone();
-            for &j in nz.iter().take_while(|&&j| j < k) {
-                s -= mul3(&pascal.row[j], &self.n[j], &l[k - j]);
-            }
-            l[k] = s;
+            let (row, ll) = (&pascal.row, &l);
+            let s = par_sum(nz.partition_point(|&j| j < k), |t| {
+                let j = nz[t];
+                mul3(&row[j], &self.n[j], &ll[k - j])
+            });
+            l[k] = &self.n[k] - s;
             pascal.next();
         }
         Rest {
@@ -251,11 +255,12 @@ impl Rest {
         let mut pascal = Pascal::new(); // row k
         for k in 1..len {
             pascal.next();
-            let mut s = BigInt::zero();
-            for &j in nz.iter().take_while(|&&j| j <= k) {
-                s -= mul3(&pascal.row[j], &self.n[j], &v[k - j]);
-            }
-            v[k] = s;
+            let (row, vv) = (&pascal.row, &v);
+            let s = par_sum(nz.partition_point(|&j| j <= k), |t| {
+                let j = nz[t];
+                mul3(&row[j], &self.n[j], &vv[k - j])
+            });
+            v[k] = -s;
         }
         if len > 0 {
             v[0] = BigInt::zero();
@@ -364,20 +369,25 @@ impl Rest {
         let mut cur = Pascal::new(); // row k
         for k in 1..len {
             cur.next();
-            let mut s = BigInt::zero();
-            for &j in nz.iter().take_while(|&&j| j < k) {
-                s += mul3(&prev.row[j - 1], &r2[j], &w[k - j]);
-            }
+            let (prow, ww) = (&prev.row, &w);
+            let mut s = par_sum(nz.partition_point(|&j| j < k), |t| {
+                let j = nz[t];
+                mul3(&prow[j - 1], &r2[j], &ww[k - j])
+            });
             s *= q;
             if !self.n[k].is_zero() {
                 s += &r2[k] * &w0;
             }
             y[k] = s;
             // W_k = +-(2 p Y_k + q sum_{i=1}^{k-1} binom(k, i) Y_i Y_{k-i}).
-            let mut t = BigInt::zero();
-            for i in 1..=(k - 1) / 2 {
-                t += mul3(&cur.row[i], &y[i], &y[k - i]);
-            }
+            let (crow, yy) = (&cur.row, &y);
+            let mut t = par_sum((k - 1) / 2, |t| {
+                let i = t + 1;
+                if yy[i].is_zero() || yy[k - i].is_zero() {
+                    return BigInt::zero();
+                }
+                mul3(&crow[i], &yy[i], &yy[k - i])
+            });
             t *= 2;
             if k % 2 == 0 {
                 t += mul3(&cur.row[k / 2], &y[k / 2], &y[k / 2]);
@@ -419,6 +429,29 @@ impl Rest {
         let g = self.g.clone();
         (Rest { n: s, g: g.clone() }, Rest { n: c, g })
     }
+}
+
+/// Fewest terms of a recurrence's sum that are split over the thread pool: below, the terms are
+/// small and the split costs more than it saves.
+const PAR_MIN_TERMS: usize = 48;
+
+/// `sum_{t < len} f(t)`, on the thread pool when there are many terms (an integer sum: the
+/// order of the additions does not change it).
+fn par_sum(len: usize, f: impl Fn(usize) -> BigInt + Sync) -> BigInt {
+    if len < PAR_MIN_TERMS {
+        return (0..len).fold(BigInt::zero(), |mut s, t| {
+            s += f(t);
+            s
+        });
+    }
+    (0..len)
+        .into_par_iter()
+        .with_min_len(PAR_MIN_TERMS / 2)
+        .fold(BigInt::zero, |mut s, t| {
+            s += f(t);
+            s
+        })
+        .reduce(BigInt::zero, |a, b| a + b)
 }
 
 /// `a b c`, multiplying the two smaller factors first.
