@@ -372,6 +372,27 @@ impl Session {
     /// given scale `lambda` (with `epsilon`).
     pub fn gate(&self, req: &GateRequest) -> Result<GateResult, Error> {
         let sigma = self.activation_expr(&req.activation)?;
+        // An activation that is nowhere defined (`(x-x)^(-1)`) is refused as `diff` refuses
+        // it, at the constant part that has no value, rather than judged undecided.
+        use crate::number::NumberError;
+        if let Err(
+            e @ crate::diff::DiffError::Number(
+                NumberError::DivisionByZero | NumberError::Domain { .. } | NumberError::NotReal(..),
+            ),
+        ) = crate::diff::derivative(&sigma, "x")
+        {
+            let text = req.activation.trim();
+            let label = if is_call(text) || text.chars().all(char::is_alphanumeric) {
+                text.to_string()
+            } else {
+                format!("({text})")
+            };
+            let e = crate::diff::DiffError::In {
+                label: format!("{label}':"),
+                source: Box::new(e),
+            };
+            return Err(self.locate(e.into(), &req.activation, "x", Probe::Constants));
+        }
         let bias = req
             .bias
             .as_deref()

@@ -273,3 +273,111 @@ fn a_remainder_bound_past_the_floats_is_no_bound_not_an_abort() {
     assert!(out.contains("No rigorous bound"), "{out}");
     assert!(!err.contains("memory allocation"), "{err}");
 }
+
+/// The exact constant a printed string denotes (parsed back by the library's parser).
+fn constant(text: &str) -> taylorgate::Const {
+    let defs = taylorgate::Definitions::new();
+    let e = taylorgate::parse::parse_expr(text, &defs).expect("parses");
+    taylorgate::Const::from_expr(&e).expect("a constant")
+}
+
+/// `printed` (JSON strings) equals `expected` (hand-derived constants), entry by entry.
+fn assert_constants(printed: &serde_json::Value, expected: &[&str]) {
+    let printed: Vec<&str> = printed
+        .as_array()
+        .expect("an array")
+        .iter()
+        .map(|v| v.as_str().expect("a string"))
+        .collect();
+    assert_eq!(printed.len(), expected.len(), "{printed:?}");
+    for (p, e) in printed.iter().zip(expected) {
+        assert!((&constant(p) - &constant(e)).is_zero(), "{p} != {e}");
+    }
+}
+
+/// A negative integer power inside a product or quotient is a removable singularity as the
+/// quotient it equals: erf(x)/x = 2/sqrt(pi) (1 - x^2/3 + x^4/10 - ...) (erf(x) = 2/sqrt(pi)
+/// (x - x^3/3 + x^5/10 - ...), term by term), sin(x) x^(-1) = 1 - x^2/6 + x^4/120, and
+/// x / x^(-2) = x^3; `diff --at 0` gives k! c_k of the same series.
+#[test]
+fn negative_powers_in_products_are_removable_singularities() {
+    let (code, out, err) = run(&[
+        "expand",
+        "--order",
+        "4",
+        "--format",
+        "json",
+        "--",
+        "erf(x)*x^(-1)",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let j = common::json(&out);
+    assert_constants(
+        &j["coefficients"],
+        &["2/sqrt(pi)", "0", "-2/sqrt(pi)/3", "0", "2/sqrt(pi)/10"],
+    );
+    let (code, out, err) = run(&[
+        "expand",
+        "--order",
+        "4",
+        "--format",
+        "json",
+        "--",
+        "x^(-1)*sin(x)",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert_constants(
+        &common::json(&out)["coefficients"],
+        &["1", "0", "-1/6", "0", "1/120"],
+    );
+    let (code, out, err) = run(&[
+        "expand", "--order", "4", "--format", "json", "--", "x/x^(-2)",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert_constants(
+        &common::json(&out)["coefficients"],
+        &["0", "0", "0", "1", "0"],
+    );
+    // f''(0) = 2! c_2 = -4/(3 sqrt(pi)); (x^3)' = 3x^2, (x^3)'' = 6x, (x^3)''' = 6.
+    let (code, out, err) = run(&[
+        "diff",
+        "-n",
+        "2",
+        "--at",
+        "0",
+        "--format",
+        "json",
+        "--",
+        "erf(x)*x^(-1)",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert_constants(&common::json(&out)["values"], &["0", "-4/(3*sqrt(pi))"]);
+    let (code, out, err) = run(&[
+        "diff", "-n", "3", "--at", "0", "--format", "json", "--", "x/x^(-2)",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert_constants(&common::json(&out)["values"], &["0", "0", "6"]);
+    // A pole is still a pole.
+    let (code, _, err) = run(&["expand", "--", "x^(-1)"]);
+    assert_clean_refusal(code, &err);
+    assert!(err.contains("pole") && err.contains("1:1"), "{err}");
+    let (code, _, err) = run(&["expand", "--", "x^(-2)*sin(x)"]);
+    assert_clean_refusal(code, &err);
+}
+
+/// An activation that is nowhere defined is refused by `gate` as `diff` refuses it (exit 2,
+/// line and column), not judged undecided.
+#[test]
+fn gate_refuses_a_nowhere_defined_activation_as_diff_does() {
+    let (code, _, diff_err) = run(&["diff", "--", "(x-x)^(-1)"]);
+    assert_clean_refusal(code, &diff_err);
+    let (code, out, err) = run(&["gate", "--format", "json", "--", "(x-x)^(-1)"]);
+    assert_eq!(code, 2, "{out}{err}");
+    let j = common::json(&out);
+    let e = &j["error"];
+    assert_eq!(e["line"], 1, "{j}");
+    assert_eq!(e["column"], 1, "{j}");
+    let message = e["message"].as_str().expect("message");
+    assert!(message.contains("division by zero"), "{message}");
+    assert!(diff_err.contains("division by zero"), "{diff_err}");
+}

@@ -104,6 +104,14 @@ pub trait Domain {
     /// Whether a quotient `a / (b * c^k)` is formed as `a * (1/b) * (1/c)^k`, keeping the
     /// divisor factored (exact constants keep denominators factored in their normal form).
     const FACTOR_DIVISORS: bool = false;
+
+    /// Whether a product or quotient with a negative integer power of a varying base, `a *
+    /// b^(-k)`, `b^(-k) * a` or `a / b^(-k)`, is formed as the quotient `a / b^k` (or the
+    /// product `a * b^k`), which it equals wherever it is defined. A domain whose values have
+    /// no negative powers (the one-variable truncated series) then gives a removable
+    /// singularity as it gives `a / b^k`: `erf(x) * x^(-1)` at 0 is `erf(x)/x`, `x / x^(-2)`
+    /// is `x^3`.
+    const NEGATIVE_POWERS_AS_QUOTIENTS: bool = false;
 }
 
 /// The condition of an `if` node, evaluated: `lhs op rhs`, with `d = lhs - rhs`.
@@ -328,6 +336,29 @@ impl<'g, 'h, D: Domain> Evaluator<'g, 'h, D> {
             stack.pop();
             return Ok(());
         }
+        if D::NEGATIVE_POWERS_AS_QUOTIENTS {
+            if let Some((a, base, k, divide)) = self.negative_power_operand(node) {
+                if self.need(stack, &[a, base]) {
+                    return Ok(());
+                }
+                // A constant base keeps its power (its value is a constant of the domain).
+                if !self.constant[base.index()] {
+                    self.tick()?;
+                    let k = self.domain.number(&k)?;
+                    let b = self.get(base).clone();
+                    let p = self.domain.pow(&b, &k, true)?;
+                    let a = self.get(a).clone();
+                    let v = if divide {
+                        self.domain.div(&a, &p)?
+                    } else {
+                        self.domain.mul(&a, &p)?
+                    };
+                    self.values[id.index()] = Some(v);
+                    stack.pop();
+                    return Ok(());
+                }
+            }
+        }
         if D::FACTOR_DIVISORS {
             if let Node::Div(a, b) = *node {
                 let factors = self.factors(b);
@@ -396,6 +427,35 @@ impl<'g, 'h, D: Domain> Evaluator<'g, 'h, D> {
             Node::Add(a, b) if is(a, 0) => Some(b),
             Node::Sub(a, b) if is(b, 0) => Some(a),
             Node::Div(a, b) | Node::Pow(a, b) if is(b, 1) => Some(a),
+            _ => None,
+        }
+    }
+
+    /// For `a * b^(-k)`, `b^(-k) * a` and `a / b^(-k)` (`k` a positive integer): the other
+    /// operand `a`, the base `b`, `k`, and whether `a` is divided by `b^k` (else multiplied).
+    fn negative_power_operand(&self, node: &Node) -> Option<(Id, Id, BigRational, bool)> {
+        // `-k` is read as written, `-(k)` (the parser's) or the literal `-k`.
+        let negated = |id: Id| match self.graph.node(id) {
+            Node::Num(q) => Some(-q.clone()),
+            Node::Neg(a) => match self.graph.node(*a) {
+                Node::Num(q) => Some(q.clone()),
+                _ => None,
+            },
+            _ => None,
+        };
+        let negative_power = |id: Id| match *self.graph.node(id) {
+            Node::Pow(base, n) => negated(n)
+                .filter(|k| k.is_integer() && k.is_positive())
+                .map(|k| (base, k)),
+            _ => None,
+        };
+        match *node {
+            Node::Mul(a, b) => match (negative_power(a), negative_power(b)) {
+                (_, Some((base, k))) => Some((a, base, k, true)),
+                (Some((base, k)), None) => Some((b, base, k, true)),
+                (None, None) => None,
+            },
+            Node::Div(a, b) => negative_power(b).map(|(base, k)| (a, base, k, false)),
             _ => None,
         }
     }

@@ -37,6 +37,7 @@ impl From<Cancelled> for Fail {
 impl<C: Coeff> Domain for Trunc1<C> {
     type V = Trunc<C>;
     type Error = Fail;
+    const NEGATIVE_POWERS_AS_QUOTIENTS: bool = true;
 
     fn number(&mut self, q: &BigRational) -> Result<Trunc<C>, Fail> {
         Ok(Trunc::constant(C::rational(q.clone()), self.n))
