@@ -42,9 +42,35 @@ struct Cell {
     depth: u32,
     enc: Fi,
     rho: Option<Interval>,
-    /// Whether `enc` and `rho` are computed.
+    /// Whether `enc`, `rho` and `local` are computed.
     ready: bool,
+    /// The forms behind `enc`, valid at every point of the cell: a query narrower than the
+    /// cell evaluates them on itself (their width shrinks with the query's, so the search
+    /// converges below the resolution of the cells).
+    local: Vec<Local>,
     children: Option<Box<[Cell; 2]>>,
+}
+
+/// A form of `Phi` valid at every point `z` of one cell:
+/// `Phi(z) in sum_k poly_k h^k + h^K tail` with `h = z - centre`, `K = poly.len()`, every
+/// coefficient an outward-rounded enclosure (the series form at 0, or the far form at the
+/// cell's centre, whose `tail` encloses the Lagrange term divided by `z^m` over the cell).
+struct Local {
+    centre: f64,
+    poly: Vec<Fi>,
+    tail: Fi,
+}
+
+impl Local {
+    /// An enclosure of `Phi` over `z` (within the cell).
+    fn eval(&self, z: Fi) -> Fi {
+        let h = z.sub(Fi::point(self.centre));
+        let mut acc = self.tail;
+        for p in self.poly.iter().rev() {
+            acc = acc.mul(h).add(*p);
+        }
+        acc
+    }
 }
 
 /// The enclosures of one `Phi`.
@@ -133,6 +159,7 @@ impl PhiTable {
                 enc: Fi::entire(),
                 rho: None,
                 ready: false,
+                local: Vec::new(),
                 children: None,
             })
             .collect();
@@ -167,10 +194,11 @@ impl PhiTable {
         lo: f64,
         hi: f64,
         rho: Option<&Interval>,
-    ) -> Result<(Fi, Option<Interval>), BoundError> {
+    ) -> Result<(Fi, Option<Interval>, Vec<Local>), BoundError> {
         *self.count.borrow_mut() += 1;
         let zi = Interval::new(&rat(lo), &rat(hi), PREC)?;
         let mut best: Option<Fi> = None;
+        let mut local = Vec::new();
         let mut last = None;
         let mut rho_out = None;
         if lo.abs().max(hi.abs()) <= self.near {
@@ -185,19 +213,44 @@ impl PhiTable {
                     acc = acc.mul(&zi, PREC).add(&self.coeffs[k], PREC);
                 }
                 best = Some(Fi::from_interval(&acc));
+                local.push(Local {
+                    centre: 0.0,
+                    poly: self.coeffs[self.m..self.m + EXTRA]
+                        .iter()
+                        .map(Fi::from_interval)
+                        .collect(),
+                    tail: Fi::from_interval(c),
+                });
             }
         }
         if lo > 0.0 || hi < 0.0 {
-            match self.far(&zi, lo, hi, rho) {
-                Ok((e, r)) => {
+            let mut far = self.far(&zi, lo, hi, rho);
+            // The Lagrange factor inherited from the parent cell (enclosed over a wider cell,
+            // by interval Taylor arithmetic that overestimates fast with the width: 3.5e9 on
+            // [7/4, 2] for tanh(tanh(tanh(exp(z))))) can dominate a loose enclosure: then
+            // this cell's own, when it is narrower (both enclose the same factor here).
+            if let (Some(_), Ok((e, r, _))) = (rho, &far) {
+                // A NaN width or magnitude counts as loose.
+                let tight = e.width() <= LOOSE * e.mag();
+                if !tight {
+                    if let Ok(own) = self.far(&zi, lo, hi, None) {
+                        if Fi::from_interval(&own.1).width() < Fi::from_interval(r).width() {
+                            far = Ok(own);
+                        }
+                    }
+                }
+            }
+            match far {
+                Ok((e, r, l)) => {
                     best = Some(best.map_or(e, |b| b.intersect(e)));
                     rho_out = Some(r);
+                    local.push(l);
                 }
                 Err(e) => last = Some(e),
             }
         }
         match (best, last) {
-            (Some(b), _) => Ok((b, rho_out)),
+            (Some(b), _) => Ok((b, rho_out, local)),
             (None, Some(e)) => Err(BoundError::Interval(e)),
             (None, None) => Err(BoundError::Phi(format!(
                 "no enclosure of Phi on [{lo}, {hi}]"
@@ -215,11 +268,13 @@ impl PhiTable {
         lo: f64,
         hi: f64,
         rho: Option<&Interval>,
-    ) -> Result<(Fi, Interval), IntervalError> {
+    ) -> Result<(Fi, Interval, Local), IntervalError> {
         let var = super::network::Z;
         let m = self.m;
         let kk = m;
-        let c = Interval::point(&rat(0.5 * lo + 0.5 * hi), PREC + 8);
+        // The midpoint of two dyadic f64 endpoints of one cell: exact in f64.
+        let centre = 0.5 * lo + 0.5 * hi;
+        let c = Interval::point(&rat(centre), PREC + 8);
         let rho = match rho {
             Some(r) => r.clone(),
             None => taylor_coefficients(&self.phi, var, zi, kk, PREC)?[kk].clone(),
@@ -274,7 +329,12 @@ impl PhiTable {
         let den = zi.powi(m as i64, PREC)?;
         let tail = horner(&u).add(&rho, PREC).div(&den, PREC)?;
         let v = horner(&phi).add(&h.powi(kk as i64, PREC)?.mul(&tail, PREC), PREC);
-        Ok((Fi::from_interval(&v), rho))
+        let local = Local {
+            centre,
+            poly: phi.iter().map(Fi::from_interval).collect(),
+            tail: Fi::from_interval(&tail),
+        };
+        Ok((Fi::from_interval(&v), rho, local))
     }
 
     /// An enclosure of `Phi` over `z` (refining the cells it falls in when they are much
@@ -305,9 +365,10 @@ impl PhiTable {
             return Ok(Fi::new(f64::INFINITY, f64::NEG_INFINITY));
         }
         if !c.ready {
-            let (e, r) = self.cell(c.lo, c.hi, None)?;
+            let (e, r, l) = self.cell(c.lo, c.hi, None)?;
             c.enc = e;
             c.rho = r;
+            c.local = l;
             c.ready = true;
             self.tighten(c)?;
         }
@@ -323,6 +384,13 @@ impl PhiTable {
                 let b = self.query(&mut ch[1], z, want, refine)?;
                 Ok(a.hull(b))
             }
+            _ if want < c.hi - c.lo => {
+                // The part of the query in this cell, where the local forms hold.
+                let part = Fi::new(z.lo.max(c.lo), z.hi.min(c.hi));
+                Ok(c.local
+                    .iter()
+                    .fold(c.enc, |acc, l| acc.intersect(l.eval(part))))
+            }
             _ => Ok(c.enc),
         }
     }
@@ -334,7 +402,7 @@ impl PhiTable {
         let mid = 0.5 * (c.lo + c.hi);
         let mut halves = Vec::with_capacity(2);
         for (lo, hi) in [(c.lo, mid), (mid, c.hi)] {
-            let (e, rho) = self.cell(lo, hi, c.rho.as_ref())?;
+            let (e, rho, local) = self.cell(lo, hi, c.rho.as_ref())?;
             let mut child = Cell {
                 lo,
                 hi,
@@ -342,6 +410,7 @@ impl PhiTable {
                 enc: e.intersect(c.enc),
                 rho,
                 ready: true,
+                local,
                 children: None,
             };
             self.tighten(&mut child)?;
