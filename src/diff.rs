@@ -581,8 +581,8 @@ impl Ctx {
                 let a = self.poly(a)?;
                 let b = self.poly(b)?;
                 match op {
-                    BinOp::Add => a.add(&b),
-                    BinOp::Sub => a.add(&b.neg()),
+                    BinOp::Add => sum_keeping_domain(&a, &b),
+                    BinOp::Sub => sum_keeping_domain(&a, &b.neg()),
                     BinOp::Mul => self.mul(&a, &b)?,
                     BinOp::Div => {
                         let inv = self.pow_q(&b, &-Q::one())?;
@@ -1211,6 +1211,27 @@ fn rational_power(c: &Q, q: &Q) -> Option<Poly> {
 
 /// `value`, defined only where `guard` is: `if guard <= guard then value else value` (as
 /// [`crate::ir::Graph::guard`] builds it), unless `guard` is defined everywhere.
+/// `a + b`, where terms that cancel keep their domain: `ln(x) - ln(x)` is 0 only where `ln(x)`
+/// is defined, so a cancelled term that may be undefined stays as the condition of a guard
+/// (as a zero factor does in `0*ln(x)`).
+fn sum_keeping_domain(a: &Poly, b: &Poly) -> Poly {
+    let sum = a.add(b);
+    let mut lost = Poly::default();
+    for m in a.terms.keys().chain(b.terms.keys()) {
+        if !sum.terms.contains_key(m) && !lost.terms.contains_key(m) {
+            let term = Poly::term(Q::one(), m.clone());
+            if !term.is_total() {
+                lost.add_term(m.clone(), Q::one());
+            }
+        }
+    }
+    if lost.is_zero() {
+        sum
+    } else {
+        guarded(sum, &lost)
+    }
+}
+
 fn guarded(value: Poly, guard: &Poly) -> Poly {
     if_poly(
         guard.clone(),
