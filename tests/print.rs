@@ -749,3 +749,24 @@ impl Reader {
         }
     }
 }
+
+/// A name of a long constant stands for its value: it replaces a whole bracket, so no
+/// `\left(K_{j}\right)` is printed (this tower's document had 67, such as
+/// `K_{2} = 256 \cdot \left(K_{12}\right)`); the names read back as before, since the reader
+/// brackets what it substitutes (`long_coefficients_are_read_through_their_printed_names`).
+#[test]
+fn named_brackets_lose_their_brackets() {
+    use commands::gate::GateFormat as F;
+    let doc = run_gate("tanh(tanh(tanh(exp(x))))", F::Latex).output;
+    assert!(doc.contains("K_{1}"), "no long constant named in\n{doc}");
+    for (i, _) in doc.match_indices(r"\left(") {
+        let inner = doc[i + 6..].trim_start();
+        if let Some(rest) = inner.strip_prefix("K_{") {
+            let close = rest.find('}').unwrap();
+            assert!(
+                !rest[close + 1..].trim_start().starts_with(r"\right)"),
+                "a bracket around a single name in\n{doc}"
+            );
+        }
+    }
+}

@@ -81,6 +81,10 @@ impl Namer {
                 _ => sp.content,
             };
             let n = self.name_of(&s[a..b]);
+            let (a, b) = match sp.bracket {
+                Some(whole) if (a, b) == sp.content => whole,
+                _ => (a, b),
+            };
             s.replace_range(a..b, &n);
         }
         s
@@ -122,6 +126,10 @@ fn digit_lines(s: &str, room: f64) -> Option<Vec<String>> {
 struct Span {
     content: (usize, usize),
     whole: Option<(usize, usize)>,
+    /// For the content of `\left( .. \right)`: the range of the whole bracket, which a name
+    /// of the content replaces (a name stands for a value: `64 \cdot K_{3}`, not
+    /// `64 \cdot \left(K_{3}\right)`).
+    bracket: Option<(usize, usize)>,
 }
 
 /// What an opening brace starts.
@@ -142,7 +150,8 @@ fn spans(s: &str) -> Vec<Span> {
     let b = s.as_bytes();
     let mut out = Vec::new();
     let mut braces: Vec<(usize, Open)> = Vec::new();
-    let mut lefts: Vec<usize> = Vec::new();
+    // The content's start, where `\left` starts, and whether the delimiter is `(`.
+    let mut lefts: Vec<(usize, usize, bool)> = Vec::new();
     let mut next = Open::Other;
     // After the numerator of a fraction: the next group is its denominator.
     let mut den_of: Option<usize> = None;
@@ -159,14 +168,17 @@ fn spans(s: &str) -> Vec<Span> {
                     "frac" | "dfrac" | "tfrac" => next = Open::Num(start),
                     "sqrt" => next = Open::Part,
                     "left" if i < b.len() => {
+                        let paren = b[i] == b'(';
                         i += 1;
-                        lefts.push(i);
+                        lefts.push((i, start, paren));
                     }
                     "right" => {
-                        if let Some(open) = lefts.pop() {
+                        if let Some((open, left, paren)) = lefts.pop() {
+                            let closes = paren && b.get(i) == Some(&b')');
                             out.push(Span {
                                 content: (open, start),
                                 whole: None,
+                                bracket: closes.then_some((left, i + 1)),
                             });
                         }
                         i += 1;
@@ -192,12 +204,14 @@ fn spans(s: &str) -> Vec<Span> {
                         Open::Part => out.push(Span {
                             content: (open, i),
                             whole: None,
+                            bracket: None,
                         }),
                         Open::Num(f) => {
                             den_of = Some(f);
                             out.push(Span {
                                 content: (open, i),
                                 whole: None,
+                                bracket: None,
                             });
                         }
                         Open::Den(f) => {
@@ -213,6 +227,7 @@ fn spans(s: &str) -> Vec<Span> {
                             out.push(Span {
                                 content: (open, i),
                                 whole: Some((f, i + 1)),
+                                bracket: None,
                             });
                         }
                     }
