@@ -282,11 +282,7 @@ impl Session {
         let text = req.expr.trim();
         let var = req.var.as_str();
         let f = self.function_of(text, var)?;
-        let label = if is_call(text) || text.chars().all(char::is_alphanumeric) {
-            text.to_string()
-        } else {
-            format!("({text})")
-        };
+        let label = derivative_label(text);
         // A function that is nowhere defined (`(x-x)^(-1)`, `1/(x-x)`) has no derivatives: its
         // constant parts, once simplified, must have values.
         if let Some((_, e)) = crate::diff::undefined_constant(&crate::diff::simplify(&f), true) {
@@ -381,14 +377,8 @@ impl Session {
             ),
         ) = crate::diff::derivative(&sigma, "x")
         {
-            let text = req.activation.trim();
-            let label = if is_call(text) || text.chars().all(char::is_alphanumeric) {
-                text.to_string()
-            } else {
-                format!("({text})")
-            };
             let e = crate::diff::DiffError::In {
-                label: format!("{label}':"),
+                label: format!("{}':", derivative_label(req.activation.trim())),
                 source: Box::new(e),
             };
             return Err(self.locate(e.into(), &req.activation, "x", Probe::Constants));
@@ -630,6 +620,16 @@ pub fn primes(k: u32) -> String {
 }
 
 /// Whether `text` reads as one call `name(...)`, so that `text'` is unambiguous.
+/// How a derivative names the function written `text`: `softplus`, `g(x)` as written, any
+/// other expression in brackets (`(x^2 + 1)'`).
+fn derivative_label(text: &str) -> String {
+    if is_call(text) || text.chars().all(char::is_alphanumeric) {
+        text.to_string()
+    } else {
+        format!("({text})")
+    }
+}
+
 fn is_call(text: &str) -> bool {
     let Some(open) = text.find('(') else {
         return false;
