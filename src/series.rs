@@ -18,6 +18,7 @@
 mod coeff;
 mod eval;
 mod fast;
+mod modular;
 mod ntt;
 mod ops;
 mod poly;

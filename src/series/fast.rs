@@ -21,6 +21,8 @@ use num_rational::BigRational;
 use num_traits::{One, Signed, ToPrimitive, Zero};
 use rayon::prelude::*;
 
+use super::modular::{self, Dom, Mirror, Pascal, Rec, MOD_MIN_LEN, Z};
+
 /// This path does not handle the expression: use the generic engine.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Skip;
@@ -40,30 +42,221 @@ struct Fs {
     r: Rest,
 }
 
-/// Pascal's triangle one row at a time.
-struct Pascal {
-    row: Vec<BigInt>,
+/// The nonzero terms `j` in `1..len` of `v`.
+fn nonzero_at<D: Dom>(d: &D, v: &[D::E]) -> Vec<usize> {
+    (1..v.len()).filter(|&j| !d.is_zero(&v[j])).collect()
 }
 
-impl Pascal {
-    fn new() -> Pascal {
-        Pascal {
-            row: vec![BigInt::one()],
+/// The binomial convolution `C_k = sum_i binom(k, i) X_i Y_{k-i}` of two series with zero
+/// constant terms.
+struct MulRec;
+
+impl Rec for MulRec {
+    fn run<D: Dom>(&self, d: &D, v: &[&[D::E]]) -> Vec<D::E> {
+        let (x, y) = (v[0], v[1]);
+        let len = x.len();
+        let ix = nonzero_at(d, x);
+        let (mx, my) = (Mirror::of(d, x, 0), Mirror::of(d, y, 0));
+        let mut n = vec![d.zero(); len];
+        let mut pascal = Pascal::new(d);
+        for (k, out) in n.iter_mut().enumerate().skip(1) {
+            pascal.next();
+            let terms = ix.partition_point(|&i| i < k);
+            *out = d.bsum(&pascal, k, terms, |t| ix[t], (x, 0, &mx), (y, 0, &my));
         }
+        n
     }
-    /// Advances to the next row (once per coefficient of every recurrence: a stop point of
-    /// the budget).
-    fn next(&mut self) {
-        crate::budget::check();
-        let k = self.row.len();
-        let mut next = Vec::with_capacity(k + 1);
-        next.push(BigInt::one());
-        for i in 1..k {
-            next.push(&self.row[i - 1] + &self.row[i]);
+}
+
+/// `exp(R) - 1`: `Y_k = sum_j binom(k-1, j-1) R_j Y_{k-j}`, `Y_0 = 1`.
+struct ExpRec;
+
+impl Rec for ExpRec {
+    fn run<D: Dom>(&self, d: &D, v: &[&[D::E]]) -> Vec<D::E> {
+        let r = v[0];
+        let len = r.len();
+        let nz = nonzero_at(d, r);
+        let mr = Mirror::of(d, r, 1);
+        let mut y = vec![d.zero(); len];
+        let mut my = Mirror::new(0);
+        if len > 0 {
+            y[0] = d.one();
+            my.push(d, 0, &y[0]);
         }
-        next.push(BigInt::one());
-        self.row = next;
+        let mut pascal = Pascal::new(d); // row k-1
+        for k in 1..len {
+            let terms = nz.partition_point(|&j| j <= k);
+            // i = j - 1: binom(k-1, i) R_{i+1} Y_{k-1-i}.
+            y[k] = d.bsum(
+                &pascal,
+                k - 1,
+                terms,
+                |t| nz[t] - 1,
+                (r, 1, &mr),
+                (&y, 0, &my),
+            );
+            my.push(d, k, &y[k]);
+            pascal.next();
+        }
+        if len > 0 {
+            y[0] = d.zero();
+        }
+        y
     }
+}
+
+/// `ln(1 + U)`: `L_k = U_k - sum_{j=1}^{k-1} binom(k-1, j) U_j L_{k-j}`.
+struct LnRec;
+
+impl Rec for LnRec {
+    fn run<D: Dom>(&self, d: &D, v: &[&[D::E]]) -> Vec<D::E> {
+        let u = v[0];
+        let len = u.len();
+        let nz = nonzero_at(d, u);
+        let mu = Mirror::of(d, u, 0);
+        let mut l = vec![d.zero(); len];
+        let mut ml = Mirror::new(1);
+        let mut pascal = Pascal::new(d); // row k-1
+        for k in 1..len {
+            let terms = nz.partition_point(|&j| j < k);
+            // binom(k-1, j) U_j L_{(k-1-j)+1}.
+            let s = d.bsum(&pascal, k - 1, terms, |t| nz[t], (u, 0, &mu), (&l, 1, &ml));
+            l[k] = d.sub(&u[k], &s);
+            ml.push(d, k, &l[k]);
+            pascal.next();
+        }
+        l
+    }
+}
+
+/// `1/(1 + U) - 1`: `V_k = -sum_{j=1}^{k} binom(k, j) U_j V_{k-j}`, `V_0 = 1`.
+struct InvRec;
+
+impl Rec for InvRec {
+    fn run<D: Dom>(&self, d: &D, v: &[&[D::E]]) -> Vec<D::E> {
+        let u = v[0];
+        let len = u.len();
+        let nz = nonzero_at(d, u);
+        let mu = Mirror::of(d, u, 0);
+        let mut w = vec![d.zero(); len];
+        let mut mw = Mirror::new(0);
+        if len > 0 {
+            w[0] = d.one();
+            mw.push(d, 0, &w[0]);
+        }
+        let mut pascal = Pascal::new(d); // row k
+        for k in 1..len {
+            pascal.next();
+            let terms = nz.partition_point(|&j| j <= k);
+            let s = d.bsum(&pascal, k, terms, |t| nz[t], (u, 0, &mu), (&w, 0, &mw));
+            w[k] = d.neg(&s);
+            mw.push(d, k, &w[k]);
+        }
+        if len > 0 {
+            w[0] = d.zero();
+        }
+        w
+    }
+}
+
+/// `tan(y0 + R) - y0` (`tanh` when `hyperbolic`) for `y0 = p/q`; see [`Rest::tan_shift`].
+struct TanRec {
+    p: BigInt,
+    q: BigInt,
+    hyperbolic: bool,
+}
+
+impl Rec for TanRec {
+    fn run<D: Dom>(&self, d: &D, v: &[&[D::E]]) -> Vec<D::E> {
+        let rn = v[0];
+        let len = rn.len();
+        let sgn = |x: D::E| if self.hyperbolic { d.neg(&x) } else { x };
+        let (p, q) = (d.int(&self.p), d.int(&self.q));
+        let q2 = d.mul(&q, &q);
+        let w0 = d.add(&q2, &sgn(d.mul(&p, &p)));
+        let p2 = d.add(&p, &p);
+        // R_j q^(2j-1) for j >= 1 (as R_j q^(2j-2) times q, kept separately for the j = k term).
+        let mut qp = d.one();
+        let r2: Vec<D::E> = rn
+            .iter()
+            .enumerate()
+            .map(|(j, x)| {
+                if j == 0 {
+                    return d.zero();
+                }
+                let y = d.mul(x, &qp); // R_j q^(2j-2)
+                qp = d.mul(&qp, &q2);
+                y
+            })
+            .collect();
+        let nz = nonzero_at(d, rn);
+        let mr2 = Mirror::of(d, &r2, 1);
+        let mut y = vec![d.zero(); len];
+        let mut w = vec![d.zero(); len];
+        let (mut my, mut mw) = (Mirror::new(0), Mirror::new(0));
+        if len > 0 {
+            w[0] = w0.clone();
+            my.push(d, 0, &y[0]);
+            mw.push(d, 0, &w[0]);
+        }
+        let mut prev = Pascal::new(d); // row k-1
+        let mut cur = Pascal::new(d); // row k
+        for k in 1..len {
+            cur.next();
+            let terms = nz.partition_point(|&j| j < k);
+            // i = j - 1: binom(k-1, i) R2_{i+1} W_{k-1-i}.
+            let mut s = d.bsum(
+                &prev,
+                k - 1,
+                terms,
+                |t| nz[t] - 1,
+                (&r2, 1, &mr2),
+                (&w, 0, &mw),
+            );
+            s = d.mul(&s, &q);
+            if !d.is_zero(&rn[k]) {
+                s = d.add(&s, &d.mul(&r2[k], &w0));
+            }
+            y[k] = s;
+            my.push(d, k, &y[k]);
+            // W_k = +-(2 p Y_k + q sum_{i=1}^{k-1} binom(k, i) Y_i Y_{k-i}).
+            let t = d.bsum(&cur, k, (k - 1) / 2, |t| t + 1, (&y, 0, &my), (&y, 0, &my));
+            let mut t = d.add(&t, &t);
+            if k % 2 == 0 {
+                let m = d.bsum(&cur, k, 1, |_| k / 2, (&y, 0, &my), (&y, 0, &my));
+                t = d.add(&t, &m);
+            }
+            let wk = d.add(&d.mul(&q, &t), &d.mul(&p2, &y[k]));
+            w[k] = sgn(wk);
+            mw.push(d, k, &w[k]);
+            prev.next();
+        }
+        y
+    }
+}
+
+/// `rec` on integer inputs: multi-modularly from [`MOD_MIN_LEN`] on, else over the integers.
+fn run_rec(rec: &impl Rec, inputs: &[&[BigInt]]) -> Vec<BigInt> {
+    if inputs[0].len() >= mod_min_len() {
+        return modular::run(rec, inputs);
+    }
+    rec.run(&Z, inputs)
+}
+
+#[cfg(not(test))]
+fn mod_min_len() -> usize {
+    MOD_MIN_LEN
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Tests force either path with this cutoff (this thread only).
+    static TEST_MOD_MIN_LEN: std::cell::Cell<usize> = const { std::cell::Cell::new(MOD_MIN_LEN) };
+}
+
+#[cfg(test)]
+fn mod_min_len() -> usize {
+    TEST_MOD_MIN_LEN.with(|c| c.get())
 }
 
 impl Rest {
@@ -150,24 +343,10 @@ impl Rest {
     }
     /// The binomial convolution by the recurrence (numerators over one scale `g`).
     fn mul_rec(x: &[BigInt], y: &[BigInt], g: BigInt) -> Rest {
-        let len = x.len();
-        let ix: Vec<usize> = (1..len).filter(|&i| !x[i].is_zero()).collect();
-        let ny: Vec<bool> = y.iter().map(|v| !v.is_zero()).collect();
-        let mut n = vec![BigInt::zero(); len];
-        let mut pascal = Pascal::new();
-        for (k, out) in n.iter_mut().enumerate().skip(1) {
-            pascal.next();
-            let row = &pascal.row;
-            *out = par_sum(ix.partition_point(|&i| i < k), |t| {
-                let i = ix[t];
-                if ny[k - i] {
-                    mul3(&row[i], &x[i], &y[k - i])
-                } else {
-                    BigInt::zero()
-                }
-            });
+        Rest {
+            n: run_rec(&MulRec, &[x, y]),
+            g,
         }
-        Rest { n, g }
     }
     /// `fast(self)` by the Newton iteration and fast products from length `min_len` on (when
     /// the series is dense enough to be worth it), else `rec(self)` by the recurrence.
@@ -190,27 +369,8 @@ impl Rest {
         self.newton_or(super::poly::MIN_LEN, super::poly::exp_m1, Rest::exp_m1_rec)
     }
     fn exp_m1_rec(&self) -> Rest {
-        let len = self.len();
-        let nz: Vec<usize> = (1..len).filter(|&j| !self.n[j].is_zero()).collect();
-        let mut y = vec![BigInt::zero(); len];
-        if len > 0 {
-            y[0] = BigInt::one();
-        }
-        let mut pascal = Pascal::new(); // row k-1
-        for k in 1..len {
-            let (row, yy) = (&pascal.row, &y);
-            let s = par_sum(nz.partition_point(|&j| j <= k), |t| {
-                let j = nz[t];
-                mul3(&row[j - 1], &self.n[j], &yy[k - j])
-            });
-            y[k] = s;
-            pascal.next();
-        }
-        if len > 0 {
-            y[0] = BigInt::zero();
-        }
         Rest {
-            n: y,
+            n: run_rec(&ExpRec, &[&self.n]),
             g: self.g.clone(),
         }
     }
@@ -219,21 +379,8 @@ impl Rest {
         self.newton_or(super::poly::LN_MIN_LEN, super::poly::ln1p, Rest::ln1p_rec)
     }
     fn ln1p_rec(&self) -> Rest {
-        let len = self.len();
-        let nz: Vec<usize> = (1..len).filter(|&j| !self.n[j].is_zero()).collect();
-        let mut l = vec![BigInt::zero(); len];
-        let mut pascal = Pascal::new(); // row k-1
-        for k in 1..len {
-            let (row, ll) = (&pascal.row, &l);
-            let s = par_sum(nz.partition_point(|&j| j < k), |t| {
-                let j = nz[t];
-                mul3(&row[j], &self.n[j], &ll[k - j])
-            });
-            l[k] = &self.n[k] - s;
-            pascal.next();
-        }
         Rest {
-            n: l,
+            n: run_rec(&LnRec, &[&self.n]),
             g: self.g.clone(),
         }
     }
@@ -246,27 +393,8 @@ impl Rest {
         )
     }
     fn inv1p_m1_rec(&self) -> Rest {
-        let len = self.len();
-        let nz: Vec<usize> = (1..len).filter(|&j| !self.n[j].is_zero()).collect();
-        let mut v = vec![BigInt::zero(); len];
-        if len > 0 {
-            v[0] = BigInt::one();
-        }
-        let mut pascal = Pascal::new(); // row k
-        for k in 1..len {
-            pascal.next();
-            let (row, vv) = (&pascal.row, &v);
-            let s = par_sum(nz.partition_point(|&j| j <= k), |t| {
-                let j = nz[t];
-                mul3(&row[j], &self.n[j], &vv[k - j])
-            });
-            v[k] = -s;
-        }
-        if len > 0 {
-            v[0] = BigInt::zero();
-        }
         Rest {
-            n: v,
+            n: run_rec(&InvRec, &[&self.n]),
             g: self.g.clone(),
         }
     }
@@ -297,8 +425,8 @@ impl Rest {
         if len > 0 {
             y[0] = BigInt::one();
         }
-        let mut prev = Pascal::new(); // row k-1
-        let mut cur = Pascal::new(); // row k
+        let mut prev = Pascal::new(&Z); // row k-1
+        let mut cur = Pascal::new(&Z); // row k
         for k in 1..len {
             cur.next();
             let mut s = BigInt::zero();
@@ -341,64 +469,15 @@ impl Rest {
         self.tan_shift_rec(y0, hyperbolic)
     }
     fn tan_shift_rec(&self, y0: &BigRational, hyperbolic: bool) -> Rest {
-        let len = self.len();
-        let (p, q) = (y0.numer(), y0.denom());
-        let sgn = |x: BigInt| if hyperbolic { -x } else { x };
-        let q2 = q * q;
-        let w0 = &q2 + sgn(p * p);
-        // R_j q^(2j-1) for j >= 1 (as R_j q^(2j-2) times q, kept separately for the j = k term).
-        let mut qp = BigInt::one();
-        let r2: Vec<BigInt> = self
-            .n
-            .iter()
-            .enumerate()
-            .map(|(j, x)| {
-                if j == 0 {
-                    return BigInt::zero();
-                }
-                let y = x * &qp; // R_j q^(2j-2)
-                qp *= &q2;
-                y
-            })
-            .collect();
-        let nz: Vec<usize> = (1..len).filter(|&j| !self.n[j].is_zero()).collect();
-        let mut y = vec![BigInt::zero(); len];
-        let mut w = vec![BigInt::zero(); len];
-        w[0] = w0.clone();
-        let mut prev = Pascal::new(); // row k-1
-        let mut cur = Pascal::new(); // row k
-        for k in 1..len {
-            cur.next();
-            let (prow, ww) = (&prev.row, &w);
-            let mut s = par_sum(nz.partition_point(|&j| j < k), |t| {
-                let j = nz[t];
-                mul3(&prow[j - 1], &r2[j], &ww[k - j])
-            });
-            s *= q;
-            if !self.n[k].is_zero() {
-                s += &r2[k] * &w0;
-            }
-            y[k] = s;
-            // W_k = +-(2 p Y_k + q sum_{i=1}^{k-1} binom(k, i) Y_i Y_{k-i}).
-            let (crow, yy) = (&cur.row, &y);
-            let mut t = par_sum((k - 1) / 2, |t| {
-                let i = t + 1;
-                if yy[i].is_zero() || yy[k - i].is_zero() {
-                    return BigInt::zero();
-                }
-                mul3(&crow[i], &yy[i], &yy[k - i])
-            });
-            t *= 2;
-            if k % 2 == 0 {
-                t += mul3(&cur.row[k / 2], &y[k / 2], &y[k / 2]);
-            }
-            let wk = q * t + (p * 2u32) * &y[k];
-            w[k] = sgn(wk);
-            prev.next();
-        }
+        let q = y0.denom();
+        let rec = TanRec {
+            p: y0.numer().clone(),
+            q: q.clone(),
+            hyperbolic,
+        };
         Rest {
-            n: y,
-            g: &self.g * &q2,
+            n: run_rec(&rec, &[&self.n]),
+            g: &self.g * q * q,
         }
     }
     /// `(sin(self), cos(self) - 1)` (hyperbolic: `sinh`, `cosh - 1`):
@@ -411,7 +490,7 @@ impl Rest {
         if len > 0 {
             c[0] = BigInt::one();
         }
-        let mut pascal = Pascal::new(); // row k-1
+        let mut pascal = Pascal::new(&Z); // row k-1
         for k in 1..len {
             let (mut ss, mut cc) = (BigInt::zero(), BigInt::zero());
             for &j in nz.iter().take_while(|&&j| j <= k) {
@@ -437,7 +516,7 @@ const PAR_MIN_TERMS: usize = 48;
 
 /// `sum_{t < len} f(t)`, on the thread pool when there are many terms (an integer sum: the
 /// order of the additions does not change it).
-fn par_sum(len: usize, f: impl Fn(usize) -> BigInt + Sync) -> BigInt {
+pub(super) fn par_sum(len: usize, f: impl Fn(usize) -> BigInt + Sync) -> BigInt {
     if len < PAR_MIN_TERMS {
         return (0..len).fold(BigInt::zero(), |mut s, t| {
             s += f(t);
@@ -455,7 +534,7 @@ fn par_sum(len: usize, f: impl Fn(usize) -> BigInt + Sync) -> BigInt {
 }
 
 /// `a b c`, multiplying the two smaller factors first.
-fn mul3(a: &BigInt, b: &BigInt, c: &BigInt) -> BigInt {
+pub(super) fn mul3(a: &BigInt, b: &BigInt, c: &BigInt) -> BigInt {
     let (sa, sb, sc) = (a.bits(), b.bits(), c.bits());
     if sa >= sb && sa >= sc {
         (b * c) * a
@@ -937,6 +1016,190 @@ mod tests {
                     );
                 }
             }
+        }
+    }
+
+    /// `taylor_fast` with the multi-modular recurrences from length `min_len` on.
+    fn with_cutoff(src: &str, point: &BigRational, n: usize, min_len: usize) -> Vec<BigRational> {
+        let e = crate::parse::parse_expr(src, &Definitions::new()).expect("parses");
+        let old = TEST_MOD_MIN_LEN.with(|c| c.replace(min_len));
+        let r = taylor_fast(&e, "x", point, n);
+        TEST_MOD_MIN_LEN.with(|c| c.set(old));
+        r.unwrap_or_else(|_| panic!("{src}: fast path skipped")).1
+    }
+
+    #[test]
+    fn the_modular_recurrences_equal_the_integer_ones() {
+        let exprs = [
+            "tanh(x)",
+            "1/(1+exp(-x))",
+            "ln(1+exp(x))",
+            "x*tanh(ln(1+exp(x)))",
+            "exp(sin(x))",
+            "tan(x/3+x^2)",
+            "(1+x)^(2/3)",
+            "sin(x)*cos(x)",
+            "exp(x)/(3-x)",
+            "tanh(x)*ln(1+x/5)",
+        ];
+        for src in exprs {
+            for p in [q(0, 1), q(1, 3), q(-2, 7)] {
+                let Ok(_) = taylor_fast(
+                    &crate::parse::parse_expr(src, &Definitions::new()).expect("parses"),
+                    "x",
+                    &p,
+                    2,
+                ) else {
+                    continue; // e.g. sin(x) away from 0: not on the fast path
+                };
+                let n = 90;
+                assert_eq!(
+                    with_cutoff(src, &p, n, 2),
+                    with_cutoff(src, &p, n, usize::MAX),
+                    "{src} at {p}"
+                );
+            }
+        }
+        for (src, n) in [
+            ("tanh(x)", 420),
+            ("x*tanh(ln(1+exp(x)))", 300),
+            ("ln(1+exp(x))", 330),
+        ] {
+            assert_eq!(
+                with_cutoff(src, &q(0, 1), n, 2),
+                with_cutoff(src, &q(0, 1), n, usize::MAX),
+                "{src}"
+            );
+        }
+    }
+
+    /// The tangent numbers `T_1 .. T_m` (OEIS A000182: 1, 2, 16, 272, 7936, ...) by Brent and
+    /// Zimmermann's in-place algorithm (Modern Computer Arithmetic, 4.7.2), independent of the
+    /// series code.
+    fn tangent_numbers(m: usize) -> Vec<BigInt> {
+        let mut t = vec![BigInt::zero(); m + 1];
+        t[1] = BigInt::one();
+        for k in 2..=m {
+            t[k] = &t[k - 1] * BigInt::from(k - 1);
+        }
+        for k in 2..=m {
+            for j in k..=m {
+                t[j] = &t[j - 1] * BigInt::from(j - k) + &t[j] * BigInt::from(j - k + 2);
+            }
+        }
+        t
+    }
+
+    #[test]
+    fn tan_and_tanh_through_the_modular_path_give_the_tangent_numbers() {
+        let t = tangent_numbers(500);
+        let oeis = [1u64, 2, 16, 272, 7936, 353792, 22368256, 1903757312];
+        for (k, v) in oeis.iter().enumerate() {
+            assert_eq!(t[k + 1], BigInt::from(*v));
+        }
+        let n = 1000;
+        for (src, alt) in [("tan(x)", false), ("tanh(x)", true)] {
+            let c = with_cutoff(src, &q(0, 1), n, 2);
+            let mut fact = BigInt::one();
+            for k in 1..=n {
+                fact *= BigInt::from(k);
+                let want = if k % 2 == 0 {
+                    BigRational::zero()
+                } else {
+                    let m = k.div_ceil(2);
+                    let sign = if alt && m % 2 == 0 { -1 } else { 1 };
+                    BigRational::new(&t[m] * sign, fact.clone())
+                };
+                assert_eq!(c[k - 1], want, "{src}: c_{k}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_majorant_bounds_every_numerator_and_is_used() {
+        let zero = BigRational::zero();
+        for (src, p) in [
+            ("exp(x/3-x^2)", q(0, 1)),
+            ("x+x^2/7-3*x^3", q(0, 1)),
+            ("sin(x)+x^4", q(0, 1)),
+        ] {
+            let e = crate::parse::parse_expr(src, &Definitions::new()).expect("parses");
+            let r = series(&e, "x", &p, 250).expect("fast path").r;
+            let big_q = BigRational::new(2.into(), 5.into());
+            let recs: Vec<(Vec<BigInt>, Vec<f64>)> = vec![
+                (
+                    TanRec {
+                        p: 0.into(),
+                        q: 1.into(),
+                        hyperbolic: true,
+                    }
+                    .run(&Z, &[&r.n]),
+                    modular::bounds(
+                        &TanRec {
+                            p: 0.into(),
+                            q: 1.into(),
+                            hyperbolic: true,
+                        },
+                        &[&r.n],
+                    ),
+                ),
+                (
+                    TanRec {
+                        p: big_q.numer().clone(),
+                        q: big_q.denom().clone(),
+                        hyperbolic: false,
+                    }
+                    .run(&Z, &[&r.n]),
+                    modular::bounds(
+                        &TanRec {
+                            p: big_q.numer().clone(),
+                            q: big_q.denom().clone(),
+                            hyperbolic: false,
+                        },
+                        &[&r.n],
+                    ),
+                ),
+                (ExpRec.run(&Z, &[&r.n]), modular::bounds(&ExpRec, &[&r.n])),
+                (LnRec.run(&Z, &[&r.n]), modular::bounds(&LnRec, &[&r.n])),
+                (InvRec.run(&Z, &[&r.n]), modular::bounds(&InvRec, &[&r.n])),
+                (
+                    MulRec.run(&Z, &[&r.n, &r.n]),
+                    modular::bounds(&MulRec, &[&r.n, &r.n]),
+                ),
+            ];
+            let _ = &zero;
+            for (i, (exact, bound)) in recs.iter().enumerate() {
+                for (k, (x, b)) in exact.iter().zip(bound).enumerate() {
+                    if x.is_zero() {
+                        continue;
+                    }
+                    // |x| >= 2^(bits - 1): the bound must be at least bits - 1.
+                    assert!(
+                        *b >= (x.bits() - 1) as f64,
+                        "{src} rec {i}: k {k}, {b} < {}",
+                        x.bits()
+                    );
+                    assert!(
+                        *b <= 1.2 * x.bits() as f64 + 40.0,
+                        "{src} rec {i}: k {k} loose"
+                    );
+                }
+            }
+            // Too few primes for the bound: refused, never a wrong integer.
+            let tan = TanRec {
+                p: 0.into(),
+                q: 1.into(),
+                hyperbolic: true,
+            };
+            let b = modular::bounds(&tan, &[&r.n]);
+            let max = b.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+            let enough = modular::run(&tan, &[&r.n]);
+            assert_eq!(enough, tan.run(&Z, &[&r.n]));
+            let few = modular::test_primes((max / 61.0) as usize);
+            assert_eq!(
+                modular::run_with(&tan, &[&r.n], &few, max).err(),
+                Some(modular::TooFewPrimes)
+            );
         }
     }
 
