@@ -56,6 +56,20 @@ for f in "$root"/examples/*.tg; do
     compile "prove-$b-$lang"
   done
 done
+# The sections of a given scale (refuted, certified, enclosed without epsilon) and of the
+# floating-point certificate (reached, not reached), in each language.
+for lang in en pt; do
+  "$bin" gate softplus --lambda 1/8 --epsilon 1e-3 --radius 1 --format latex --standalone --lang "$lang" > "$work/lambda-refuted-$lang.tex" || [ $? -eq 1 ]
+  compile "lambda-refuted-$lang"
+  "$bin" gate softplus --lambda 1/8 --epsilon 1e-2 --radius 1 --format latex --standalone --lang "$lang" > "$work/lambda-certified-$lang.tex"
+  compile "lambda-certified-$lang"
+  "$bin" gate tanh --lambda 1/4 --radius 2 --format latex --standalone --lang "$lang" > "$work/lambda-enclosed-$lang.tex"
+  compile "lambda-enclosed-$lang"
+  "$bin" gate softplus --epsilon 1e-6 --radius 1 --float f64 --format latex --standalone --lang "$lang" > "$work/float-f64-$lang.tex"
+  compile "float-f64-$lang"
+  "$bin" gate softplus --epsilon 1e-3 --radius 2 --float f32 --format latex --standalone --lang "$lang" > "$work/float-f32-$lang.tex" || [ $? -eq 1 ]
+  compile "float-f32-$lang"
+done
 # Refusals (the reason, in each language) and the other commands' documents.
 for lang in en pt; do
   "$bin" gate relu --format latex --standalone --lang "$lang" > "$work/refuse-relu-$lang.tex" || [ $? -eq 1 ]

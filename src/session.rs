@@ -25,7 +25,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-use crate::bound::{self, SupBound, SupReport, SupVerdict};
+use crate::bound::{self, SupBound, SupEnclosure, SupReport, SupVerdict};
 use crate::budget::Budget;
 use crate::certificate::float::{FloatCertificate, FloatFormat};
 use crate::certificate::{self, Certificate, CertificateError};
@@ -399,13 +399,6 @@ impl Session {
             .as_deref()
             .map(|l| rational_option("--lambda", l))
             .transpose()?;
-        if lambda.is_some() && epsilon.is_none() {
-            return Err(UsageError::Option {
-                option: "--lambda".into(),
-                message: "needs --epsilon".into(),
-            }
-            .into());
-        }
         // A certificate may need the Lagrange order n + 6 (when the order-(n+2) term vanishes).
         let degree = req
             .degree
@@ -438,7 +431,11 @@ impl Session {
         let lambda_check = match (&lambda, &epsilon, admits) {
             (Some(l), Some(eps), true) => Some((
                 l.clone(),
-                bound::gate_lambda(&report, l, eps, &radius, &limits),
+                bound::gate_lambda(&report, l, eps, &radius, &limits).map(LambdaAnswer::Decided),
+            )),
+            (Some(l), None, true) => Some((
+                l.clone(),
+                bound::gate_lambda_sup(&report, l, &radius, &limits).map(LambdaAnswer::Enclosed),
             )),
             _ => None,
         };
@@ -835,8 +832,9 @@ pub struct GateResult {
     pub remainder_bound: Option<Result<SupBound, bound::BoundError>>,
     /// The certificate (when asked and admitted).
     pub certificate: Option<Result<Certificate, CertificateError>>,
-    /// The decision of a given scale lambda (with epsilon).
-    pub lambda_check: Option<(BigRational, Result<SupReport, bound::BoundError>)>,
+    /// The given scale lambda and what was found of it: the decision against epsilon (with
+    /// `--epsilon`), else the enclosure of the sup.
+    pub lambda_check: Option<(BigRational, Result<LambdaAnswer, bound::BoundError>)>,
     /// The radius of the input box of the bound.
     pub radius: BigRational,
     /// The accuracy asked, if any.
@@ -981,12 +979,24 @@ impl SupData {
     }
 }
 
-/// The decision of `gate --lambda L --epsilon E`: is `sup |f_L(x) - x_1...x_n| <= E` on the box?
+/// What `gate --lambda L` found of the given scale.
+#[derive(Clone, Debug, PartialEq)]
+pub enum LambdaAnswer {
+    /// With `--epsilon E`: is `sup |f_L(x) - x_1...x_n| <= E` on the box?
+    Decided(SupReport),
+    /// Without: `lower <= sup |f_L(x) - x_1...x_n| <= upper`, `lower` attained at a witness.
+    Enclosed(SupEnclosure),
+}
+
+/// The decision of `gate --lambda L --epsilon E`: is `sup |f_L(x) - x_1...x_n| <= E` on the
+/// box? Without `--epsilon`: the enclosure of that sup (verdict `enclosed`, the witness and
+/// the value where the lower bound is attained).
 #[derive(Clone, Debug, Serialize)]
 pub struct LambdaCheckData {
     /// The scale, exact.
     pub lambda: String,
-    /// `certified`, `refuted` or `undecided` (absent with `error`).
+    /// `certified`, `refuted`, `undecided`, or `enclosed` without epsilon (absent with
+    /// `error`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub verdict: Option<&'static str>,
     /// What the branch and bound found (absent with `error`).
@@ -998,9 +1008,23 @@ pub struct LambdaCheckData {
 }
 
 impl LambdaCheckData {
-    fn new(lambda: &BigRational, g: &Result<SupReport, bound::BoundError>) -> LambdaCheckData {
+    fn new(lambda: &BigRational, g: &Result<LambdaAnswer, bound::BoundError>) -> LambdaCheckData {
         match g {
-            Ok(g) => LambdaCheckData {
+            Ok(LambdaAnswer::Enclosed(e)) => LambdaCheckData {
+                lambda: lambda.to_string(),
+                verdict: Some("enclosed"),
+                search: Some(SupData {
+                    upper: e.upper.to_string(),
+                    lower: e.lower.to_string(),
+                    boxes: e.boxes,
+                    method: e.method.clone(),
+                    witness: Some(e.witness.iter().map(|q| q.to_string()).collect()),
+                    value: Some(vec![e.value.0.to_string(), e.value.1.to_string()]),
+                    stopped: e.stopped.clone(),
+                }),
+                error: None,
+            },
+            Ok(LambdaAnswer::Decided(g)) => LambdaCheckData {
                 lambda: lambda.to_string(),
                 verdict: Some(match g.verdict {
                     SupVerdict::Proved => "certified",
@@ -1134,7 +1158,7 @@ impl GateData {
         r: &GateReport,
         bound: &Option<Result<SupBound, bound::BoundError>>,
         cert: &Option<Result<Certificate, CertificateError>>,
-        lambda_check: Option<&(BigRational, Result<SupReport, bound::BoundError>)>,
+        lambda_check: Option<&(BigRational, Result<LambdaAnswer, bound::BoundError>)>,
         digits: Option<u32>,
     ) -> GateData {
         let admits = r.verdict == Verdict::Admits;

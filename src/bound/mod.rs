@@ -775,6 +775,77 @@ pub struct SupReport {
     pub boxes: usize,
     /// One line: how `g` was enclosed.
     pub method: String,
+    /// When `g` was read as one hidden layer (a Taylor model of each neuron): its neurons and
+    /// its distinct neuron functions; `None`: interval arithmetic on the expression.
+    pub neurons: Option<(usize, usize)>,
+}
+
+/// The start box of a branch and bound over `bounds` (outward-rounded).
+fn start_box(bounds: &[(BigRational, BigRational)]) -> Vec<Fi> {
+    bounds
+        .iter()
+        .map(|(lo, hi)| Fi::new(Fi::from_rational(lo).lo, Fi::from_rational(hi).hi))
+        .collect()
+}
+
+/// A rigorous enclosure of `g` over a box.
+type Encloser<'a> = Box<dyn Fn(&[Fi]) -> Result<Fi, BoundError> + 'a>;
+
+/// How `g` is enclosed on the boxes of `start`: the Taylor model of one hidden layer when `g`
+/// is one (with its neurons and distinct neuron functions), else interval arithmetic on the
+/// expression; and the one-line method.
+fn encloser<'a>(
+    g: &'a Expr,
+    vars: &'a [String],
+    start: &[Fi],
+) -> (String, Option<(usize, usize)>, Encloser<'a>) {
+    let model = Network::read(g, vars).and_then(|net| {
+        let reach = net
+            .neurons
+            .iter()
+            .map(|n| {
+                n.input
+                    .iter()
+                    .zip(start)
+                    .map(|(a, x)| {
+                        network::approx(&a.to_rational().unwrap_or_default())
+                            .abs()
+                            .max(1e-300)
+                            * x.mag()
+                    })
+                    .sum::<f64>()
+            })
+            .fold(0.0, f64::max);
+        // Irrational input weights: bound them by enclosure.
+        let reach = reach.max(Model::reach(&net) * start.iter().map(Fi::mag).fold(0.0, f64::max));
+        Model::new(&net, 4, fi::up(reach * (1.0 + 1e-12))).ok()
+    });
+    let direct = move |b: &[Fi]| -> Result<Fi, BoundError> {
+        let bindings = vars
+            .iter()
+            .zip(b)
+            .map(|(v, x)| Ok((v.as_str(), Interval::new(&rat(x.lo), &rat(x.hi), 64)?)))
+            .collect::<Result<Vec<_>, IntervalError>>()?;
+        Ok(Fi::from_interval(&crate::interval::enclose(
+            g, &bindings, 64,
+        )?))
+    };
+    match model {
+        Some(m) => (
+            format!(
+                "one hidden layer of {} neurons ({} distinct): Taylor model of order 4 (exact polynomial plus (a.x)^4 Phi(a.x)), branch and bound over the box",
+                m.neurons(),
+                m.distinct()
+            ),
+            Some((m.neurons(), m.distinct())),
+            Box::new(move |b: &[Fi]| m.eval(b)),
+        ),
+        None => (
+            "interval arithmetic on the expression itself (not one hidden layer), branch and bound over the box".into(),
+            None,
+            Box::new(direct),
+        ),
+    }
 }
 
 /// Decides `|g(x)| <= eps` for `x` in the box `bounds` (one `(lo, hi)` per variable).
@@ -791,57 +862,9 @@ pub fn decide_sup(
     if bounds.iter().any(|(lo, hi)| lo > hi) {
         return Err(BoundError::Options("a bound with lo > hi".into()));
     }
-    let start: Vec<Fi> = bounds
-        .iter()
-        .map(|(lo, hi)| Fi::new(Fi::from_rational(lo).lo, Fi::from_rational(hi).hi))
-        .collect();
+    let start = start_box(bounds);
     let ef = Fi::from_rational(eps);
-    let model = Network::read(g, vars).and_then(|net| {
-        let reach = net
-            .neurons
-            .iter()
-            .map(|n| {
-                n.input
-                    .iter()
-                    .zip(&start)
-                    .map(|(a, x)| {
-                        network::approx(&a.to_rational().unwrap_or_default())
-                            .abs()
-                            .max(1e-300)
-                            * x.mag()
-                    })
-                    .sum::<f64>()
-            })
-            .fold(0.0, f64::max);
-        // Irrational input weights: bound them by enclosure.
-        let reach = reach.max(Model::reach(&net) * start.iter().map(Fi::mag).fold(0.0, f64::max));
-        Model::new(&net, 4, fi::up(reach * (1.0 + 1e-12))).ok()
-    });
-    let direct = |b: &[Fi]| -> Result<Fi, BoundError> {
-        let bindings = vars
-            .iter()
-            .zip(b)
-            .map(|(v, x)| Ok((v.as_str(), Interval::new(&rat(x.lo), &rat(x.hi), 64)?)))
-            .collect::<Result<Vec<_>, IntervalError>>()?;
-        Ok(Fi::from_interval(&crate::interval::enclose(
-            g, &bindings, 64,
-        )?))
-    };
-    type Encloser<'a> = Box<dyn Fn(&[Fi]) -> Result<Fi, BoundError> + 'a>;
-    let (method, f): (String, Encloser) = match &model {
-        Some(m) => (
-            format!(
-                "one hidden layer of {} neurons ({} distinct): Taylor model of order 4 (exact polynomial plus (a.x)^4 Phi(a.x)), branch and bound over the box",
-                m.neurons(),
-                m.distinct()
-            ),
-            Box::new(|b: &[Fi]| m.eval(b)),
-        ),
-        None => (
-            "interval arithmetic on the expression itself (not one hidden layer), branch and bound over the box".into(),
-            Box::new(direct),
-        ),
-    };
+    let (method, neurons, f) = encloser(g, vars, &start);
     let mut s = Search::new(&*f, vec![start.clone()])?;
     let verdict = loop {
         match s.run(Some(ef.lo), 0.0, limits)? {
@@ -893,6 +916,122 @@ pub fn decide_sup(
         lower,
         boxes: s.boxes,
         method,
+        neurons,
+    })
+}
+
+/// A rigorous enclosure `lower <= sup |g| <= upper` over a box, with the exact point where
+/// the lower bound is attained.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SupEnclosure {
+    /// A rigorous upper bound of `sup |g|` (rounded up, 4 digits).
+    pub upper: BigRational,
+    /// `|g(witness)|` from below (rounded down, 4 digits): `lower <= sup |g|`.
+    pub lower: BigRational,
+    /// The exact rational point of the box where `lower` is attained.
+    pub witness: Vec<BigRational>,
+    /// A rigorous enclosure `(lo, hi)` of `g(witness)` (128-bit interval arithmetic on the
+    /// expression itself).
+    pub value: (BigRational, BigRational),
+    /// Boxes evaluated.
+    pub boxes: usize,
+    /// One line: how `g` was enclosed.
+    pub method: String,
+    /// As [`SupReport::neurons`].
+    pub neurons: Option<(usize, usize)>,
+    /// What stopped the search before `upper <= (1 + tol) lower`, if something did.
+    pub stopped: Option<String>,
+}
+
+/// The relative gap `upper / lower - 1` at which [`enclose_sup`] stops.
+pub const SUP_TOLERANCE: f64 = 1e-3;
+
+/// Encloses `sup |g(x)|` for `x` in the box `bounds` by branch and bound until the upper bound
+/// is within [`SUP_TOLERANCE`] of a value attained (or a limit), and gives the exact point
+/// where that value is attained.
+///
+/// # Errors
+/// A bad box (`lo > hi`), an enclosure that fails on the box or at the witness.
+pub fn enclose_sup(
+    g: &Expr,
+    vars: &[String],
+    bounds: &[(BigRational, BigRational)],
+    limits: &Limits,
+) -> Result<SupEnclosure, BoundError> {
+    if bounds.iter().any(|(lo, hi)| lo > hi) {
+        return Err(BoundError::Options("a bound with lo > hi".into()));
+    }
+    let start = start_box(bounds);
+    let (method, neurons, f) = encloser(g, vars, &start);
+    let mut s = Search::new(&*f, vec![start.clone()])?;
+    let stopped = match s.run(None, SUP_TOLERANCE, limits)? {
+        End::Limit => Some(s.stopped.clone().unwrap_or_else(|| "a limit".into())),
+        _ => None,
+    };
+    // The attained value, at a short rational point near the best point found, from the
+    // expression itself at 128 bits (not through the model).
+    let at = |p: &[BigRational]| -> Option<(BigRational, BigRational)> {
+        if p.len() != vars.len() || p.iter().zip(bounds).any(|(q, (lo, hi))| q < lo || q > hi) {
+            return None;
+        }
+        let bindings: Vec<(&str, Interval)> = vars
+            .iter()
+            .zip(p)
+            .map(|(v, q)| (v.as_str(), Interval::point(q, 256)))
+            .collect();
+        let v = crate::interval::enclose(g, &bindings, 128).ok()?;
+        Some((v.lo(), v.hi()))
+    };
+    let low = |v: &(BigRational, BigRational)| {
+        if v.0.is_positive() {
+            v.0.clone()
+        } else if v.1.is_negative() {
+            -v.1.clone()
+        } else {
+            BigRational::zero()
+        }
+    };
+    let exact: Vec<BigRational> = s.argmax.iter().map(|&x| rat(x)).collect();
+    let exact_value = at(&exact);
+    let target = exact_value.as_ref().map(&low);
+    let mut found = None;
+    for digits in 1..=8u32 {
+        let scale = BigRational::from_integer(num_traits::Pow::pow(BigInt::from(10), digits));
+        let p: Vec<BigRational> = exact
+            .iter()
+            .map(|x| (x * &scale).round() / &scale)
+            .collect();
+        if let (Some(v), Some(t)) = (at(&p), &target) {
+            // A short point is kept when it loses at most a millionth of the value.
+            if low(&v) * BigRational::new(BigInt::from(1_000_000), BigInt::from(999_999)) >= *t {
+                found = Some((p, v));
+                break;
+            }
+        }
+    }
+    let (witness, value) = match found {
+        Some(w) => w,
+        None => (
+            exact,
+            exact_value.ok_or_else(|| {
+                BoundError::Options("the enclosure at the best point failed".into())
+            })?,
+        ),
+    };
+    let l = low(&value);
+    let lower = crate::certificate::parse_rational(&crate::certificate::decimal_down(&l))
+        .ok()
+        .filter(|d| *d <= l)
+        .unwrap_or(l);
+    Ok(SupEnclosure {
+        upper: round_up(s.upper(), 4)?,
+        lower,
+        witness,
+        value,
+        boxes: s.boxes,
+        method,
+        neurons,
+        stopped,
     })
 }
 
@@ -1012,6 +1151,28 @@ pub fn gate_lambda(
         .ok_or_else(|| BoundError::Options("the activation does not admit the gate".into()))?;
     let bounds = vec![(-radius.clone(), radius.clone()); names.len()];
     decide_sup(&expr, &names, &bounds, eps, limits)
+}
+
+/// Encloses `sup |f_lambda(x) - x_1...x_n|` over `|x_i| <= radius` for one given `lambda`
+/// ([`enclose_sup`] on [`scaled_gate_error`]): no epsilon, the value itself.
+///
+/// # Errors
+/// As [`enclose_sup`]; [`BoundError::Options`] when the report does not admit the gate.
+pub fn gate_lambda_sup(
+    report: &crate::gate::GateReport,
+    lambda: &BigRational,
+    radius: &BigRational,
+    limits: &Limits,
+) -> Result<SupEnclosure, BoundError> {
+    if !lambda.is_positive() || !radius.is_positive() {
+        return Err(BoundError::Options(
+            "lambda and the radius must be > 0".into(),
+        ));
+    }
+    let (expr, names) = scaled_gate_error(report, Some(lambda))
+        .ok_or_else(|| BoundError::Options("the activation does not admit the gate".into()))?;
+    let bounds = vec![(-radius.clone(), radius.clone()); names.len()];
+    enclose_sup(&expr, &names, &bounds, limits)
 }
 
 /// The gate's remainder bound `|R(x)| <= K |x|_inf^m` on `|x|_inf <= radius`, by

@@ -51,7 +51,7 @@ impl FloatFormat {
     }
 
     /// `log2` of the smallest positive subnormal.
-    fn min_exponent(self) -> i64 {
+    pub fn min_exponent(self) -> i64 {
         match self {
             FloatFormat::F32 => -149,
             FloatFormat::F64 => -1074,
@@ -436,7 +436,8 @@ pub fn certify_float(
     })
 }
 
-fn float_text(format: FloatFormat, x: f64) -> String {
+/// A value of the format as the shortest decimal that reads back to it (`6.1035156e-4`).
+pub fn float_text(format: FloatFormat, x: f64) -> String {
     match format {
         FloatFormat::F32 => format!("{:e}", x as f32),
         FloatFormat::F64 => format!("{x:e}"),
@@ -457,19 +458,6 @@ impl FloatBound {
             },
         })
     }
-
-    fn line(&self, format: FloatFormat) -> String {
-        format!(
-            "λ = {}: |y - product| ≤ {} (Taylor {} + rounding {}); stored λ = {}, b^ = {}, c^ = {}",
-            self.lambda,
-            super::decimal_text(&self.total),
-            super::decimal_text(&self.taylor),
-            super::decimal_text(&self.rounding),
-            float_text(format, self.weights.lambda),
-            float_text(format, self.weights.bias),
-            float_text(format, self.weights.scale),
-        )
-    }
 }
 
 impl FloatCertificate {
@@ -488,36 +476,5 @@ impl FloatCertificate {
             "evaluation": self.evaluation,
             "method": "total = rigorous Taylor bound of the exact network + rigorous forward bound of the rounding error of every operation; minimised over lambda = j/2^k, 16 <= j < 32",
         })
-    }
-
-    /// The text section.
-    pub fn text(&self) -> String {
-        let f = self.format.name();
-        let mut o = format!(
-            "\nFloating-point certificate ({f}): the network evaluated in {f} on |x_i| ≤ {}, ε = {}\n",
-            super::decimal_text(&self.radius),
-            super::decimal_text(&self.epsilon)
-        );
-        match &self.certified {
-            Some(b) => o.push_str(&format!("   CERTIFIED: {}\n", b.line(self.format))),
-            None => o.push_str(&format!(
-                "   NOT REACHED: no λ of the grid certifies ε = {} in {f}; the smallest epsilon certified is {}\n",
-                super::decimal_text(&self.epsilon),
-                super::decimal_text(&self.best.total)
-            )),
-        }
-        o.push_str(&format!(
-            "   smallest total: {}\n",
-            self.best.line(self.format)
-        ));
-        o.push_str("   evaluation order:\n");
-        for l in &self.evaluation {
-            o.push_str(&format!("     {l}\n"));
-        }
-        o.push_str("   assumptions:\n");
-        for l in &self.assumptions {
-            o.push_str(&format!("     {l}\n"));
-        }
-        o
     }
 }

@@ -203,7 +203,8 @@ pub struct GateArgs {
     #[arg(long)]
     pub no_bound: bool,
     /// Certify or refute this scale: sup |f_lambda(x) - x_1...x_n| <= E on |x_i| <= R
-    /// (needs `--epsilon`), by branch and bound.
+    /// (with `--epsilon`), or without `--epsilon` enclose that sup (lower <= sup <= upper,
+    /// the lower bound attained at an exact point), by branch and bound.
     #[arg(long)]
     pub lambda: Option<String>,
     /// With `--epsilon`: certify the network evaluated in this floating-point format (Taylor

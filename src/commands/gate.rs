@@ -2,9 +2,7 @@
 //! does the network compute.
 
 use super::{Outcome, Status};
-use crate::bound::BoundError;
-use crate::certificate::decimal_text;
-use crate::gate::{GateReport, Verdict};
+use crate::gate::Verdict;
 use crate::session::{GateRequest, GateResult};
 use crate::teach::{gate_document, render, Format, GateExtras, Lang, RenderOptions};
 use std::path::PathBuf;
@@ -37,7 +35,8 @@ pub struct GateArgs {
     /// Skip the rigorous remainder bound.
     pub no_bound: bool,
     /// Certify or refute this scale: sup |f_lambda(x) - x_1...x_n| <= E on |x_i| <= R
-    /// (needs `--epsilon`), by branch and bound.
+    /// (with `--epsilon`), or without `--epsilon` enclose that sup (lower <= sup <= upper,
+    /// the lower bound attained at an exact point), by branch and bound.
     pub lambda: Option<String>,
     /// With `--epsilon`: certify the network evaluated in this floating-point format (Taylor
     /// bound plus a rigorous bound of every rounding error), or give the smallest epsilon
@@ -112,8 +111,8 @@ pub fn run(args: &GateArgs) -> Result<Outcome, crate::Error> {
 }
 
 /// The derivation of a gate, step by step, with its remainder bound, its certificate when
-/// asked, the decision of a given scale when asked and guaranteed digits when asked, in a
-/// format and a language.
+/// asked, the given scale's section and the floating-point certificate when asked, and
+/// guaranteed digits when asked, in a format and a language: one document, one printer.
 pub fn derivation(
     result: &GateResult,
     format: Format,
@@ -125,73 +124,11 @@ pub fn derivation(
         remainder: result.remainder_bound.as_ref(),
         certificate: result.certificate.as_ref(),
         digits,
+        lambda: result.lambda_check.as_ref().map(|(l, g)| (l, g)),
+        radius: Some(&result.radius),
+        epsilon: result.epsilon.as_ref(),
+        float: result.float.as_ref(),
     };
     let document = gate_document(&result.report, &extras, lang);
-    let mut output = render(&document, &RenderOptions { format, standalone });
-    if let Some((l, g)) = &result.lambda_check {
-        output.push_str(&lambda_text(
-            document.sections.len() + 1,
-            l,
-            g,
-            &result.report,
-            &result.radius,
-            result.epsilon.as_ref(),
-        ));
-    }
-    match &result.float {
-        Some(Ok(c)) => output.push_str(&c.text()),
-        Some(Err(e)) => output.push_str(&format!("\nFloating-point certificate: none: {e}\n")),
-        None => {}
-    }
-    output
-}
-
-/// The decision of a given scale, as the document's section `number` (it follows the last).
-fn lambda_text(
-    number: usize,
-    l: &num_rational::BigRational,
-    g: &Result<crate::bound::SupReport, BoundError>,
-    report: &GateReport,
-    radius: &num_rational::BigRational,
-    eps: Option<&num_rational::BigRational>,
-) -> String {
-    use crate::bound::SupVerdict;
-    let product = crate::gate::input_names(report.inputs).join("*");
-    let eps = eps.map(decimal_text).unwrap_or_default();
-    let mut o = format!(
-        "\n{number}. The given scale λ = {l}: is sup over |x_i| ≤ {} of |f_λ(x) - {product}| ≤ ε = {eps}?\n",
-        decimal_text(radius)
-    );
-    match g {
-        Ok(g) => {
-            match &g.verdict {
-                SupVerdict::Proved => o.push_str(&format!(
-                    "   CERTIFIED: every box is below ε (sup ≤ {}, reaches {}; {} box{})\n",
-                    decimal_text(&g.upper),
-                    decimal_text(&g.lower),
-                    g.boxes,
-                    if g.boxes == 1 { "" } else { "es" }
-                )),
-                SupVerdict::Refuted { witness, value } => {
-                    let (lo, hi) = crate::certificate::decimal_interval(&value.0, &value.1);
-                    o.push_str(&format!(
-                        "   REFUTED at x = ({}): f_λ(x) - {product} lies in [{lo}, {hi}], beyond ε\n",
-                        witness
-                            .iter()
-                            .map(|q| q.to_string())
-                            .collect::<Vec<_>>()
-                            .join(", "),
-                    ))
-                }
-                SupVerdict::Undecided { reason } => o.push_str(&format!(
-                    "   UNDECIDED ({reason}): {} ≤ sup ≤ {}\n",
-                    decimal_text(&g.lower),
-                    decimal_text(&g.upper)
-                )),
-            }
-            o.push_str(&format!("   method: {}\n", g.method));
-        }
-        Err(e) => o.push_str(&format!("   no decision: {e}\n")),
-    }
-    o
+    render(&document, &RenderOptions { format, standalone })
 }

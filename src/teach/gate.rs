@@ -22,6 +22,17 @@ pub struct GateExtras<'a> {
     pub certificate: Option<&'a Result<Certificate, CertificateError>>,
     /// Guaranteed significant digits of the exact values (section "Decimal values").
     pub digits: Option<u32>,
+    /// The given scale and what was found of it (section "The given scale lambda").
+    pub lambda: Option<(
+        &'a num_rational::BigRational,
+        &'a Result<crate::session::LambdaAnswer, BoundError>,
+    )>,
+    /// The radius of the input box (of the given scale's section).
+    pub radius: Option<&'a num_rational::BigRational>,
+    /// The accuracy asked, if any (of the given scale's section).
+    pub epsilon: Option<&'a num_rational::BigRational>,
+    /// The floating-point certificate (section "The certificate in floating point").
+    pub float: Option<&'a Result<crate::certificate::float::FloatCertificate, CertificateError>>,
 }
 
 fn para(template: &str, args: &[Math]) -> Block {
@@ -99,6 +110,20 @@ pub fn gate_document(r: &GateReport, extras: &GateExtras<'_>, lang: Lang) -> Doc
         if let Some(c) = extras.certificate {
             doc.sections.push(ctx.certificate(c));
         }
+    }
+    if let (Some((l, answer)), Some(radius)) = (extras.lambda, extras.radius) {
+        doc.sections.push(super::given::lambda_section(
+            l,
+            answer,
+            radius,
+            extras.epsilon,
+            &ctx.prod,
+            msg,
+        ));
+    }
+    if let Some(c) = extras.float {
+        doc.sections
+            .push(super::given::float_section(c, &ctx.prod, msg));
     }
     let notes = ctx.notes();
     if !notes.is_empty() {

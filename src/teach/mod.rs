@@ -22,6 +22,7 @@
 
 mod doc;
 mod gate;
+mod given;
 pub mod lang;
 mod math;
 mod names;

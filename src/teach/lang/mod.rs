@@ -338,4 +338,58 @@ pub struct Messages {
     pub why_lower: &'static str,
     /// Message `odd_one`: Under a sum over one index: the index odd.
     pub odd_one: &'static str,
+    /// Message `h_lambda`.
+    pub h_lambda: &'static str,
+    /// Message `lambda_question`.
+    pub lambda_question: &'static str,
+    /// Message `lambda_certified`.
+    pub lambda_certified: &'static str,
+    /// Message `lambda_refuted`.
+    pub lambda_refuted: &'static str,
+    /// Message `lambda_undecided`.
+    pub lambda_undecided: &'static str,
+    /// Message `lambda_enclosed`.
+    pub lambda_enclosed: &'static str,
+    /// Message `lambda_enclosed_stopped`.
+    pub lambda_enclosed_stopped: &'static str,
+    /// Message `lambda_witness`.
+    pub lambda_witness: &'static str,
+    /// Message `lambda_method_model`.
+    pub lambda_method_model: &'static str,
+    /// Message `lambda_method_direct`.
+    pub lambda_method_direct: &'static str,
+    /// Message `lambda_none`.
+    pub lambda_none: &'static str,
+    /// Message `stop_boxes`.
+    pub stop_boxes: &'static str,
+    /// Message `stop_deadline`.
+    pub stop_deadline: &'static str,
+    /// Message `stop_stall`.
+    pub stop_stall: &'static str,
+    /// Message `h_float`.
+    pub h_float: &'static str,
+    /// Message `float_intro`.
+    pub float_intro: &'static str,
+    /// Message `float_certified`.
+    pub float_certified: &'static str,
+    /// Message `float_not_reached`.
+    pub float_not_reached: &'static str,
+    /// Message `float_smallest`.
+    pub float_smallest: &'static str,
+    /// Message `float_stored`.
+    pub float_stored: &'static str,
+    /// Message `float_order`.
+    pub float_order: &'static str,
+    /// Message `float_assumptions`.
+    pub float_assumptions: &'static str,
+    /// Message `float_assume_round`.
+    pub float_assume_round: &'static str,
+    /// Message `float_assume_inputs`.
+    pub float_assume_inputs: &'static str,
+    /// Message `float_assume_sigma`.
+    pub float_assume_sigma: &'static str,
+    /// Message `float_assume_weights`.
+    pub float_assume_weights: &'static str,
+    /// Message `float_none`.
+    pub float_none: &'static str,
 }
