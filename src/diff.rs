@@ -452,6 +452,19 @@ impl Poly {
         }
     }
 
+    /// `self += other`, moving `other`'s terms (a sum built term by term in place, not copied
+    /// whole at every step as `acc = acc.add(&t)` would: that made a derivative with `n` terms
+    /// cost `O(n^2)` copies of deep monomials).
+    fn add_assign(&mut self, other: Poly) {
+        let mut other = other;
+        if other.terms.len() > self.terms.len() {
+            std::mem::swap(self, &mut other);
+        }
+        for (m, c) in other.terms {
+            self.add_term(m, c);
+        }
+    }
+
     fn add(&self, other: &Poly) -> Poly {
         let (mut big, small) = if self.terms.len() >= other.terms.len() {
             (self.clone(), other)
@@ -867,7 +880,7 @@ impl Ctx {
                 }
                 let t = Poly::term(c * k, rest);
                 let t = self.mul(&t, &da)?;
-                out = out.add(&t);
+                out.add_assign(t);
             }
         }
         self.finish(out)
@@ -911,7 +924,7 @@ impl Ctx {
                     let inv_b = self.pow_q(b, &-Q::one())?;
                     let t = self.mul(e, &db)?;
                     let t = self.mul(&t, &inv_b)?;
-                    inner = inner.add(&t);
+                    inner.add_assign(t);
                 }
                 self.mul(&whole, &inner)
             }
@@ -1069,7 +1082,7 @@ impl Ctx {
             }
             let (k, rest) = self.mul_mono(&rest, &Mono::new()).ok()?;
             let t = self.mul_expand(&term, &Poly::term(k, rest)).ok()?;
-            numer = numer.add(&t);
+            numer.add_assign(t);
             if numer.terms.len() > MAX_TOGETHER_TERMS {
                 return None;
             }

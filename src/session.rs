@@ -288,6 +288,31 @@ impl Session {
         if let Some((_, e)) = crate::diff::undefined_constant(&crate::diff::simplify(&f), true) {
             return Err(self.locate(e.into(), text, var, Probe::Constants));
         }
+        // At a point, the values come from the series; when it does not exist and `f` itself
+        // has no value there, that is the error, found before the symbolic derivatives (whose
+        // size may grow several-fold with each order) are built only to be discarded.
+        let at_point = match &req.at {
+            None => None,
+            Some(p) => {
+                let at = self.parse_point(p)?;
+                let series = taylor(&f, var, &at, req.order as usize);
+                if series.is_err() {
+                    let probe = Probe::Series {
+                        var,
+                        point: &at,
+                        order: req.order as usize,
+                    };
+                    evaluate(&f, var, &at).map_err(|e| {
+                        let e = DiffError::In {
+                            label: label.clone(),
+                            source: Box::new(e),
+                        };
+                        self.locate(e.into(), text, var, probe)
+                    })?;
+                }
+                Some((at, series))
+            }
+        };
         let mut derivatives = Vec::new();
         let mut cur = f.clone();
         let stage =
@@ -303,16 +328,15 @@ impl Session {
             })?;
             derivatives.push(cur.clone());
         }
-        let (point, values) = match &req.at {
+        let (point, values) = match at_point {
             None => (None, None),
-            Some(p) => {
-                let at = self.parse_point(p)?;
+            Some((at, series)) => {
                 // The values are k! c_k of the exact Taylor series at the point (a removable
                 // singularity such as sin(x)/x at 0 has them; a simplified derivative may
                 // extend the domain, as sqrt(x)^2 -> x would). When the series does not exist,
                 // the evaluation of the symbolic derivatives names the failing derivative if it
                 // can.
-                let values = match taylor(&f, var, &at, req.order as usize) {
+                let values = match series {
                     Ok(s) => s
                         .coefficients()
                         .iter()

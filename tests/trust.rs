@@ -361,3 +361,58 @@ fn gate_refuses_a_nowhere_defined_activation_as_diff_does() {
     assert!(message.contains("division by zero"), "{message}");
     assert!(diff_err.contains("division by zero"), "{diff_err}");
 }
+
+/// `diff -n 4` of a function with no real value at the point is refused at once, from the
+/// point, before the fourth symbolic derivative (which took over 3 s of CPU) is built.
+/// `atanh(2 + atan(pi/4) - pi^2/16)`: the argument is about 2.04 > 1 (by hand: atan(pi/4)
+/// ~ 0.666, pi^2/16 ~ 0.617).
+#[test]
+fn diff_at_a_point_outside_the_domain_is_refused_before_the_derivatives() {
+    let (code, _, err) = run(&[
+        "diff",
+        "atanh((1/2)^(-1) + (atan(x) - x*x))",
+        "-n",
+        "4",
+        "--at=pi/4",
+        "--timeout",
+        "2",
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("is not a real number"), "{err}");
+    assert!(!err.contains("timeout"), "{err}");
+}
+
+/// Case 413 of the differential seed 20261202 (timed out at 10 s): the fourth derivative of
+/// `acos(tanh(x + 3x cosh x)/2)` at sqrt(2). The values are mpmath's (60 digits,
+/// `mpmath.diff`), independent of the engine.
+#[test]
+fn a_fourth_derivative_of_a_nested_composition_is_fast_and_right() {
+    let (code, out, err) = run(&[
+        "diff",
+        "acos((tanh((x + (cosh(x) * (3 * x)))) / 2))",
+        "-n",
+        "4",
+        "--at=sqrt(2)",
+        "--digits",
+        "15",
+        "--format",
+        "json",
+        "--timeout",
+        "20",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let data: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let want = [
+        -2.020252806630089721239071e-8,
+        6.093950726871698417732951e-7,
+        -1.753971599812467570036879e-5,
+        4.793910346839190744113711e-4,
+    ];
+    let got = data["approx"]["values"].as_array().unwrap();
+    assert_eq!(got.len(), 4, "{out}");
+    for (g, w) in got.iter().zip(want) {
+        let g: f64 = g.as_str().unwrap().parse().unwrap();
+        assert!((g - w).abs() <= 1e-12 * w.abs(), "{g} vs {w}");
+    }
+    assert_eq!(data["derivatives"].as_array().unwrap().len(), 4);
+}
