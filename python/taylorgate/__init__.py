@@ -531,13 +531,16 @@ def _bound(data: Optional[Mapping[str, Any]]) -> Tuple[Optional[Bound], Optional
 class LambdaCheck:
     """The decision of a given scale: is ``sup |f_lambda(x) - x_1...x_n| <= epsilon`` on the
     box? ``verdict`` is ``certified``, ``refuted`` (at the exact point ``witness``) or
-    ``undecided``; ``upper`` and ``lower`` bound the supremum rigorously."""
+    ``undecided``; without an epsilon it is ``enclosed``: the supremum itself, enclosed. ``upper``
+    and ``lower`` bound the supremum rigorously; ``value`` encloses ``f_lambda(x) - x_1...x_n``
+    at ``witness`` (a refuted or enclosed decision)."""
 
     lam: Fraction
     verdict: Optional[str]
     upper: Optional[Fraction]
     lower: Optional[Fraction]
     witness: Optional[List[Fraction]]
+    value: Optional[Tuple[Fraction, Fraction]]
     error: Optional[str]
     data: Dict[str, Any] = field(repr=False)
 
@@ -546,12 +549,14 @@ def _lambda_check(data: Optional[Mapping[str, Any]]) -> Optional[LambdaCheck]:
     if data is None:
         return None
     witness = data.get("witness")
+    value = data.get("value")
     return LambdaCheck(
         lam=Fraction(data["lambda"]),
         verdict=data.get("verdict"),
         upper=_fraction(data.get("upper")),
         lower=_fraction(data.get("lower")),
         witness=None if witness is None else [Fraction(w) for w in witness],
+        value=None if value is None else (Fraction(value[0]), Fraction(value[1])),
         error=data.get("error"),
         data=dict(data),
     )
@@ -773,8 +778,8 @@ def gate(
     ``bias`` forces the bias; ``degree`` is the total degree of the expansion (default
     ``inputs + 4``); ``radius`` the box of the rigorous remainder bound (``bound=False``
     skips it, as ``--no-bound``). With ``epsilon``, the certificate of a scale (``data``
-    ``"certificate"``); with ``epsilon`` and ``lam``, the decision of that scale
-    (:attr:`Gate.lambda_check`, as ``--lambda``); with ``epsilon`` and ``float`` (``"f32"``
+    ``"certificate"``); with ``epsilon`` and ``lam``, the decision of that scale, with
+    ``lam`` alone the enclosure of its supremum (:attr:`Gate.lambda_check`, as ``--lambda``); with ``epsilon`` and ``float`` (``"f32"``
     or ``"f64"``), the certificate of the network evaluated in that format, ``sigma`` within
     ``sigma_ulps`` (:attr:`Gate.float_certificate`, as ``--float``).
     """

@@ -19,8 +19,16 @@ def test_gate_lambda_is_the_cli_lambda_check():
     assert c.lam == Fraction(1, 16) and c.verdict in ("certified", "refuted", "undecided")
     if c.verdict == "certified":
         assert c.upper <= Fraction(1, 1000)
-    with pytest.raises(tg.UsageError):
-        tg.gate("softplus", lam="1/16")
+    # Without epsilon: the supremum enclosed, with the point where the lower bound is reached.
+    e = tg.gate("softplus", lam="1/16")
+    _, data = cli("gate", "softplus", "--lambda", "1/16")
+    assert validate(e.data) == data
+    c = e.lambda_check
+    assert c.verdict == "enclosed" and 0 < c.lower <= c.upper
+    assert len(c.witness) == 2 and all(abs(w) <= 1 for w in c.witness)
+    # |f(witness) - product| lies in the printed value interval, which reaches the lower bound.
+    assert c.value[0] <= c.value[1]
+    assert c.value[0] <= 0 <= c.value[1] or min(abs(c.value[0]), abs(c.value[1])) >= c.lower
 
 
 def test_gate_float_is_the_cli_float_certificate():
