@@ -9,7 +9,10 @@
 //! coefficient is rational (the common case) and falls back to exact constants [`Const`]
 //! (`ln 2`, `pi`, ...) otherwise. Built-ins use O(n^2) recurrences from their differential
 //! equations (`exp`: `k c_k = sum j a_j c_{k-j}`; `tanh' = 1 - tanh^2`; `sin`, `cos` jointly;
-//! `atan`, `asin`, `erf` by integrating a series), never repeated differentiation.
+//! `atan`, `asin`, `erf` by integrating a series), never repeated differentiation. At high
+//! order the integer recurrences of the fast path run modulo many word-size primes, with the
+//! prime set sized by a rigorous bound of every numerator, and each numerator is rebuilt by
+//! Chinese remaindering (the private module `modular`).
 //!
 //! Removable singularities are handled by tracking valuations through division
 //! (`sin(x)/x`, `x/(exp(x)-1)` at 0); poles, branch points and kinks are errors that say which

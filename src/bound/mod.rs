@@ -1142,6 +1142,19 @@ pub fn gate_lambda(
     radius: &BigRational,
     limits: &Limits,
 ) -> Result<SupReport, BoundError> {
+    let (expr, names, bounds) = scaled_gate_problem(report, lambda, radius)?;
+    decide_sup(&expr, &names, &bounds, eps, limits)
+}
+
+/// The error `f_lambda(x) - x_1...x_n` of one given `lambda`, its variables and the box
+/// `|x_i| <= radius` (both must be positive).
+type Problem = (Expr, Vec<String>, Vec<(BigRational, BigRational)>);
+
+fn scaled_gate_problem(
+    report: &crate::gate::GateReport,
+    lambda: &BigRational,
+    radius: &BigRational,
+) -> Result<Problem, BoundError> {
     if !lambda.is_positive() || !radius.is_positive() {
         return Err(BoundError::Options(
             "lambda and the radius must be > 0".into(),
@@ -1150,7 +1163,7 @@ pub fn gate_lambda(
     let (expr, names) = scaled_gate_error(report, Some(lambda))
         .ok_or_else(|| BoundError::Options("the activation does not admit the gate".into()))?;
     let bounds = vec![(-radius.clone(), radius.clone()); names.len()];
-    decide_sup(&expr, &names, &bounds, eps, limits)
+    Ok((expr, names, bounds))
 }
 
 /// Encloses `sup |f_lambda(x) - x_1...x_n|` over `|x_i| <= radius` for one given `lambda`
@@ -1164,14 +1177,7 @@ pub fn gate_lambda_sup(
     radius: &BigRational,
     limits: &Limits,
 ) -> Result<SupEnclosure, BoundError> {
-    if !lambda.is_positive() || !radius.is_positive() {
-        return Err(BoundError::Options(
-            "lambda and the radius must be > 0".into(),
-        ));
-    }
-    let (expr, names) = scaled_gate_error(report, Some(lambda))
-        .ok_or_else(|| BoundError::Options("the activation does not admit the gate".into()))?;
-    let bounds = vec![(-radius.clone(), radius.clone()); names.len()];
+    let (expr, names, bounds) = scaled_gate_problem(report, lambda, radius)?;
     enclose_sup(&expr, &names, &bounds, limits)
 }
 

@@ -447,7 +447,7 @@ fn primes(m: usize) -> Vec<u64> {
     let mut c = CACHE.lock().unwrap_or_else(|e| e.into_inner());
     let mut x = c.last().map_or((1u64 << 62) - 1, |&p| p - 2);
     while c.len() < m {
-        if is_prime(x) {
+        if super::ntt::is_prime(x) {
             c.push(x);
         }
         x -= 2;
@@ -459,47 +459,6 @@ fn primes(m: usize) -> Vec<u64> {
 #[cfg(test)]
 pub(crate) fn test_primes(m: usize) -> Vec<u64> {
     primes(m)
-}
-
-/// Deterministic Miller-Rabin for odd `n < 2^64` (the first twelve primes as bases suffice).
-fn is_prime(n: u64) -> bool {
-    const BASES: [u64; 12] = [2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37];
-    if n < 2 {
-        return false;
-    }
-    for b in BASES {
-        if n % b == 0 {
-            return n == b;
-        }
-    }
-    let mulm = |a: u64, b: u64| ((u128::from(a) * u128::from(b)) % u128::from(n)) as u64;
-    let powm = |mut a: u64, mut e: u64| {
-        let mut r = 1u64;
-        while e > 0 {
-            if e & 1 == 1 {
-                r = mulm(r, a);
-            }
-            a = mulm(a, a);
-            e >>= 1;
-        }
-        r
-    };
-    let s = (n - 1).trailing_zeros();
-    let d = (n - 1) >> s;
-    'bases: for a in BASES {
-        let mut x = powm(a, d);
-        if x == 1 || x == n - 1 {
-            continue;
-        }
-        for _ in 1..s {
-            x = mulm(x, x);
-            if x == n - 1 {
-                continue 'bases;
-            }
-        }
-        return false;
-    }
-    true
 }
 
 /// The bound of every output of `rec` on these inputs: `log2 B_k >= log2 |N_k|`.
@@ -681,8 +640,8 @@ mod tests {
             // Trial division by small odd numbers as an independent check of compositeness.
             assert!((3..2000u64).step_by(2).all(|f| p % f != 0));
         }
-        assert!(!is_prime((1u64 << 61) - 1 + 2)); // 2^61 + 1 = 3 * 768614336404564651
-        assert!(is_prime((1u64 << 61) - 1)); // a Mersenne prime
+        assert!(!super::super::ntt::is_prime((1u64 << 61) - 1 + 2)); // 2^61 + 1 = 3 * 768614336404564651
+        assert!(super::super::ntt::is_prime((1u64 << 61) - 1)); // a Mersenne prime
     }
 
     #[test]

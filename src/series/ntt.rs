@@ -140,8 +140,9 @@ fn plan(n: usize, p: u64) -> Arc<tfhe_ntt::prime64::Plan> {
     plan
 }
 
-/// A deterministic Miller–Rabin test for 64-bit numbers.
-fn is_prime(n: u64) -> bool {
+/// A deterministic Miller–Rabin test for 64-bit numbers (the first twelve primes as bases
+/// suffice below 2^64); also the prime search of [`super::modular`].
+pub(crate) fn is_prime(n: u64) -> bool {
     if n < 2 {
         return false;
     }
